@@ -1,0 +1,1 @@
+# Re-exports only; filled by the owner of this folder.

@@ -1,0 +1,54 @@
+"""Install mmspg.
+
+``mmcv`` is not in ``install_requires``, following OpenMMLab: the full mmcv
+(with CUDA ops) and mmcv-lite provide the same ``mmcv`` package and must not
+be installed together. ``pip install -e .[lite]`` adds mmcv-lite (enough for
+mmspg); ``mim install -e .`` or ``pip install -e .[mim]`` picks full mmcv.
+"""
+import os.path as osp
+import re
+
+from setuptools import find_packages, setup
+
+HERE = osp.dirname(osp.abspath(__file__))
+
+
+def readme():
+    with open(osp.join(HERE, 'README.md'), encoding='utf-8') as f:
+        return f.read()
+
+
+def get_version():
+    with open(osp.join(HERE, 'mmspg', 'version.py'), encoding='utf-8') as f:
+        return re.search(r"__version__ = '([^']+)'", f.read()).group(1)
+
+
+def parse_requirements(fname):
+    """Read requirement lines, skipping comments and blank lines."""
+    path = osp.join(HERE, 'requirements', fname)
+    with open(path, encoding='utf-8') as f:
+        return [
+            line.split('#')[0].strip() for line in f
+            if line.split('#')[0].strip()
+        ]
+
+
+setup(
+    name='mmspg',
+    version=get_version(),
+    description='Self-produced Guidance (SPG) for weakly supervised object '
+    'localization, an OpenMMLab (mmengine/mmpretrain) plugin',
+    long_description=readme(),
+    long_description_content_type='text/markdown',
+    keywords='weakly supervised object localization, SPG, CAM, OpenMMLab',
+    packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
+    include_package_data=True,
+    python_requires='>=3.8',
+    license='Apache License 2.0',
+    install_requires=parse_requirements('runtime.txt'),
+    extras_require={
+        'lite': parse_requirements('lite.txt'),
+        'mim': parse_requirements('mminstall.txt'),
+        'tests': parse_requirements('tests.txt'),
+    },
+    zip_safe=False)
