@@ -1,0 +1,77 @@
+# CUB-200-2011 with boxes, official layout in data/CUB_200_2011
+# (images/, images.txt, image_class_labels.txt, train_test_split.txt,
+# bounding_boxes.txt, classes.txt).
+#
+# Train: resize to 256x256, random 224 crop, horizontal flip (the WSOL
+# benchmark's training transform, Choe et al. CVPR 2020).
+# Test: the WSOL benchmark protocol, resize to 224x224 without crop, so the
+# score map covers the whole image and boxes are compared in the 224 frame.
+# `spg_paper_test_pipeline` below is the SPG paper's resize + centre crop.
+dataset_type = 'CUBWSOLDataset'
+data_root = 'data/CUB_200_2011'
+
+data_preprocessor = dict(
+    num_classes=200,
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    to_rgb=True,
+)
+
+pack_inputs = dict(
+    type='PackInputs',
+    algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
+    meta_keys=[
+        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+        'flip', 'flip_direction'
+    ])
+
+train_pipeline = [
+    dict(type='LoadImageFromFileWSOL', on_error='raise'),
+    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    dict(type='BoxAwareRandomCrop', crop_size=224),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    pack_inputs,
+]
+
+test_pipeline = [
+    dict(type='LoadImageFromFileWSOL', on_error='raise'),
+    dict(type='Resize', scale=(224, 224), keep_ratio=False),
+    pack_inputs,
+]
+
+# SPG paper protocol (resize 256, centre crop 224); use it together with
+# val_evaluator.box_frame='input'.
+spg_paper_test_pipeline = [
+    dict(type='LoadImageFromFileWSOL', on_error='raise'),
+    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    dict(type='CenterCrop', crop_size=224),
+    pack_inputs,
+]
+
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=4,
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='train',
+        pipeline=train_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=True),
+)
+
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=4,
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='test',
+        pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)
+# Exact MaxBoxAcc/MaxBoxAccV2 at threshold step 0.001 in the benchmark's
+# 224 frame, and Top-1/Top-5/GT-known Loc at the CAM threshold below.
+val_evaluator = dict(type='WSOLEvaluator', cam_threshold=0.2, box_frame='benchmark')
+
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator
