@@ -1,1 +1,3 @@
-# Re-exports only; filled by the owner of this folder.
+from .spg_inception_v3 import InceptionBStride1, SPGInceptionV3
+
+__all__ = ['InceptionBStride1', 'SPGInceptionV3']

@@ -1,1 +1,3 @@
-# Re-exports only; filled by the owner of this folder.
+from .spg_head import SPGHead
+
+__all__ = ['SPGHead']

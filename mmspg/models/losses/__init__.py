@@ -1,1 +1,3 @@
-# Re-exports only; filled by the owner of this folder.
+from .spg_loss import SPGLoss, spg_loss
+
+__all__ = ['SPGLoss', 'spg_loss']

@@ -1,1 +1,8 @@
-# Re-exports only; filled by the owner of this folder.
+from .normalize import minmax_normalize
+from .seed_mask_generator import (IGNORE_VALUE, SeedMaskGenerator,
+                                  build_seed_generator)
+
+__all__ = [
+    'IGNORE_VALUE', 'SeedMaskGenerator', 'build_seed_generator',
+    'minmax_normalize'
+]

@@ -1,0 +1,353 @@
+"""SPG head: classification (SPG-A) with self-produced guidance (B, C)."""
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmpretrain.models.heads import ClsHead
+from mmpretrain.structures import DataSample
+from torch import Tensor
+
+from mmspg.registry import MODELS
+from ..utils import build_seed_generator, minmax_normalize
+
+
+def _conv_relu(in_channels: int, out_channels: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1),
+        nn.ReLU(inplace=True))
+
+
+@MODELS.register_module()
+class SPGHead(ClsHead):
+    """Head of SPG (Zhang et al., ECCV 2018, "Self-produced Guidance for
+    Weakly-supervised Object Localization").
+
+    Takes the last three backbone maps ``(shallow, middle, deep)``:
+
+    - SPG-A on ``deep``: dropout -> 3x3 conv (``mid_channels``) + ReLU ->
+      dropout -> 3x3 conv + ReLU -> dropout -> 1x1 conv to ``num_classes``
+      (the CAMs) -> global average pooling -> class logits (cross-entropy).
+    - SPG-B (``with_spg_b``): B1 = 3x3 conv on ``shallow``, B2 = 3x3 conv
+      on ``middle`` (to ``guidance_channels``, ReLU), followed by layers
+      shared by both (3x3 conv + ReLU, 1x1 conv to 1 channel).
+    - SPG-C (``with_spg_c``): 3x3 conv + ReLU + 1x1 conv to 1 channel on
+      the second SPG-A block's output.
+
+    Guidance (official ``get_loss``): the CAM of the ground-truth class is
+    upsampled to ``mask_size`` and min-max normalised (``attention``);
+    seeds ``seed_b2`` from it supervise B2; seeds ``seed_b1`` from
+    sigmoid(B2) supervise B1; seeds ``seed_c`` from the mean of sigmoid(B1)
+    and sigmoid(B2) supervise C (from ``attention`` when SPG-B is off).
+    Every seed mask is a label: it carries no gradient.
+
+    Deviation from the official code: its ``F.dropout`` is active even at
+    test time; here ``nn.Dropout`` modules follow train/eval mode.
+
+    Args:
+        num_classes (int): Number of classes.
+        in_channels (Sequence[int]): Channels of (shallow, middle, deep).
+        mid_channels (int): Width of the SPG-A convs. Defaults to 1024.
+        guidance_channels (int): Width of SPG-B / SPG-C convs. Defaults 512.
+        dropout_ratio (float): Dropout probability in SPG-A, in [0, 1).
+        with_spg_b (bool): Build SPG-B and its losses.
+        with_spg_c (bool): Build SPG-C and its loss.
+        seed_b2 (dict): ``SeedMaskGenerator`` args for B2's seeds.
+        seed_b1 (dict): ``SeedMaskGenerator`` args for B1's seeds.
+        seed_c (dict): ``SeedMaskGenerator`` args for C's seeds.
+        mask_size (int | tuple[int, int]): Size (H, W) of attention, seed
+            masks and upsampled B/C logits. Defaults to 224 (official).
+        topk (int): Number of classes whose maps ``predict`` returns.
+        loss (dict): Classification loss config.
+        loss_guidance (dict): Seed loss config (shared by B1, B2, C).
+        init_cfg (dict | list[dict]): Defaults to Xavier-uniform convs with
+            zero bias, as the official code.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: Sequence[int] = (288, 768, 768),
+                 mid_channels: int = 1024,
+                 guidance_channels: int = 512,
+                 dropout_ratio: float = 0.5,
+                 with_spg_b: bool = True,
+                 with_spg_c: bool = True,
+                 seed_b2: dict = dict(high_thr=0.7, low_thr=0.05),
+                 seed_b1: dict = dict(high_thr=0.5, low_thr=0.05),
+                 seed_c: dict = dict(high_thr=0.7, low_thr=0.1),
+                 mask_size: Union[int, Tuple[int, int]] = 224,
+                 topk: int = 5,
+                 loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
+                 loss_guidance: dict = dict(type='SPGLoss', loss_weight=1.0),
+                 init_cfg: Optional[Union[dict, List[dict]]] = dict(
+                     type='Xavier',
+                     layer='Conv2d',
+                     distribution='uniform',
+                     bias=0.),
+                 **kwargs) -> None:
+        super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
+        self._check_int('num_classes', num_classes, 1)
+        if (not isinstance(in_channels, (list, tuple))
+                or len(in_channels) != 3):
+            raise ValueError(
+                'SPGHead: in_channels must be a sequence of 3 ints '
+                '(shallow, middle, deep) for SPG-B1, SPG-B2, SPG-A, got '
+                f'in_channels={in_channels!r}')
+        for i, c in enumerate(in_channels):
+            self._check_int(f'in_channels[{i}]', c, 1)
+        self._check_int('mid_channels', mid_channels, 1)
+        self._check_int('guidance_channels', guidance_channels, 1)
+        self._check_int('topk', topk, 1)
+        if not (isinstance(dropout_ratio, (int, float))
+                and 0.0 <= dropout_ratio < 1.0):
+            raise ValueError('SPGHead: dropout_ratio must be in [0, 1), got '
+                             f'dropout_ratio={dropout_ratio!r}')
+        if isinstance(mask_size, int) and not isinstance(mask_size, bool):
+            mask_size = (mask_size, mask_size)
+        if (not isinstance(mask_size, (list, tuple)) or len(mask_size) != 2
+                or not all(isinstance(s, int) and s > 0 for s in mask_size)):
+            raise ValueError('SPGHead: mask_size must be a positive int or '
+                             f'(H, W), got mask_size={mask_size!r}')
+
+        self.num_classes = num_classes
+        self.in_channels = tuple(in_channels)
+        self.mid_channels = mid_channels
+        self.guidance_channels = guidance_channels
+        self.with_spg_b = with_spg_b
+        self.with_spg_c = with_spg_c
+        self.mask_size = tuple(mask_size)
+        # ClsHead.topk is a tuple for accuracy; SPG's is the number of
+        # localisation maps returned by ``predict``.
+        self.topk = topk
+
+        shallow_ch, middle_ch, deep_ch = self.in_channels
+        # SPG-A
+        self.dropout = nn.Dropout(p=dropout_ratio)
+        self.spg_a_conv1 = _conv_relu(deep_ch, mid_channels)
+        self.spg_a_conv2 = _conv_relu(mid_channels, mid_channels)
+        self.spg_a_cls = nn.Conv2d(mid_channels, num_classes, kernel_size=1)
+        # SPG-B
+        if with_spg_b:
+            self.spg_b1_conv = _conv_relu(shallow_ch, guidance_channels)
+            self.spg_b2_conv = _conv_relu(middle_ch, guidance_channels)
+            self.spg_b_shared = nn.Sequential(
+                _conv_relu(guidance_channels, guidance_channels),
+                nn.Conv2d(guidance_channels, 1, kernel_size=1))
+            self.seed_b2 = build_seed_generator(seed_b2, 'seed_b2')
+            self.seed_b1 = build_seed_generator(seed_b1, 'seed_b1')
+        # SPG-C
+        if with_spg_c:
+            self.spg_c = nn.Sequential(
+                _conv_relu(mid_channels, guidance_channels),
+                nn.Conv2d(guidance_channels, 1, kernel_size=1))
+            self.seed_c = build_seed_generator(seed_c, 'seed_c')
+        if with_spg_b or with_spg_c:
+            if not isinstance(loss_guidance, nn.Module):
+                if not isinstance(loss_guidance, dict):
+                    raise ValueError('SPGHead: loss_guidance must be a dict '
+                                     f'config, got {loss_guidance!r}')
+                loss_guidance = MODELS.build(loss_guidance)
+            self.loss_guidance = loss_guidance
+
+    @staticmethod
+    def _check_int(key: str, value, minimum: int) -> None:
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or value < minimum):
+            raise ValueError(f'SPGHead: {key} must be an int >= {minimum}, '
+                             f'got {key}={value!r}')
+
+    # ------------------------------------------------------------------
+    # Forward pieces
+    # ------------------------------------------------------------------
+    def _split_feats(self, feats: Sequence[Tensor]
+                     ) -> Tuple[Tensor, Tensor, Tensor]:
+        if not isinstance(feats, (list, tuple)) or len(feats) < 3:
+            n = len(feats) if isinstance(feats, (list, tuple)) else 'a ' + \
+                type(feats).__name__
+            raise ValueError(
+                'SPGHead: needs a tuple of at least 3 backbone maps '
+                f'(shallow, middle, deep), got {n}; set the backbone '
+                "'out_indices' to return three stages")
+        feats = tuple(feats[-3:])
+        for i, (f, c) in enumerate(zip(feats, self.in_channels)):
+            if f.dim() != 4 or f.size(1) != c:
+                raise ValueError(
+                    f'SPGHead: backbone map {i} (of the last three) has shape '
+                    f'{tuple(f.shape)}, but in_channels[{i}]={c}')
+        return feats
+
+    def _spg_a(self, deep: Tensor) -> Tuple[Tensor, Tensor]:
+        """SPG-A. Returns CAMs (N, C, h, w) and the C-branch input."""
+        x = self.spg_a_conv1(self.dropout(deep))
+        last_feat = self.dropout(self.spg_a_conv2(self.dropout(x)))
+        return self.spg_a_cls(last_feat), last_feat
+
+    def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
+        """Class logits (N, num_classes) by GAP over the SPG-A CAMs."""
+        deep = self._split_feats(feats)[2]
+        cams, _ = self._spg_a(deep)
+        return cams.mean(dim=(2, 3))
+
+    def _upsample(self, x: Tensor, size: Sequence[int]) -> Tensor:
+        if tuple(x.shape[-2:]) == tuple(size):
+            return x
+        return F.interpolate(
+            x, size=tuple(size), mode='bilinear', align_corners=False)
+
+    @staticmethod
+    def _select(cams: Tensor, labels: Tensor) -> Tensor:
+        """Maps of ``labels`` (N, K) or (N,) from ``cams`` (N, C, h, w)."""
+        if labels.dim() == 1:
+            labels = labels[:, None]
+        idx = labels[:, :, None, None].expand(-1, -1, *cams.shape[-2:])
+        return cams.gather(1, idx)
+
+    def forward_guidance(self,
+                         feats: Tuple[Tensor, ...],
+                         labels: Optional[Tensor] = None) -> Dict:
+        """Run every branch and build the self-produced guidance.
+
+        Args:
+            feats (tuple[Tensor]): Backbone maps; the last three are used.
+            labels (Tensor, optional): (N,) class indices whose CAM gives
+                the attention; the top-1 prediction when None.
+
+        Returns:
+            dict: ``cls_score`` (N, C) logits; ``cams`` (N, C, h, w) raw
+            CAMs; ``attention`` (N, 1, S, S) in [0, 1] (no grad); ``b1``,
+            ``b2``, ``c`` (N, 1, S, S) logits or None; ``seed_b2``,
+            ``seed_b1``, ``seed_c`` (N, 1, S, S) float in {0, 1, 255} or
+            None. S = ``mask_size``.
+        """
+        shallow, middle, deep = self._split_feats(feats)
+        cams, last_feat = self._spg_a(deep)
+        cls_score = cams.mean(dim=(2, 3))
+        if labels is None:
+            labels = cls_score.detach().argmax(dim=1)
+        labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
+        if labels.numel() != cams.size(0):
+            raise ValueError(f'SPGHead: got {labels.numel()} labels for a '
+                             f'batch of {cams.size(0)}')
+        # Official order: upsample, then normalise; the attention is only
+        # turned into labels, so it is detached.
+        attention = minmax_normalize(
+            self._upsample(self._select(cams.detach(), labels),
+                           self.mask_size))
+        out = dict(
+            cls_score=cls_score,
+            cams=cams,
+            attention=attention,
+            b1=None,
+            b2=None,
+            c=None,
+            seed_b2=None,
+            seed_b1=None,
+            seed_c=None)
+        if self.with_spg_b:
+            b2 = self._upsample(
+                self.spg_b_shared(self.spg_b2_conv(middle)), self.mask_size)
+            b1 = self._upsample(
+                self.spg_b_shared(self.spg_b1_conv(shallow)), self.mask_size)
+            prob_b2 = torch.sigmoid(b2.detach())
+            prob_b1 = torch.sigmoid(b1.detach())
+            out.update(
+                b1=b1,
+                b2=b2,
+                seed_b2=self.seed_b2(attention),
+                seed_b1=self.seed_b1(prob_b2))
+            fused = (prob_b1 + prob_b2) / 2.0
+        else:
+            fused = attention
+        if self.with_spg_c:
+            out['c'] = self._upsample(self.spg_c(last_feat), self.mask_size)
+            out['seed_c'] = self.seed_c(fused)
+        return out
+
+    # ------------------------------------------------------------------
+    # Loss / predict
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _gt_labels(data_samples: List[DataSample]) -> Tensor:
+        if any('gt_label' not in ds for ds in data_samples):
+            raise ValueError('SPGHead.loss: every data sample needs '
+                             '`gt_label`')
+        return torch.cat([ds.gt_label.view(-1)[:1] for ds in data_samples])
+
+    def loss(self, feats: Tuple[Tensor, ...], data_samples: List[DataSample],
+             **kwargs) -> Dict[str, Tensor]:
+        """Compute the SPG losses.
+
+        Returns:
+            dict[str, Tensor]: ``loss_cls``, plus ``loss_b2``, ``loss_b1``
+            (SPG-B on) and ``loss_c`` (SPG-C on).
+        """
+        labels = self._gt_labels(data_samples)
+        out = self.forward_guidance(feats, labels)
+        cls_score = out['cls_score']
+        labels = labels.to(cls_score.device)
+        losses = dict(
+            loss_cls=self.loss_module(
+                cls_score, labels, avg_factor=cls_score.size(0), **kwargs))
+        if self.with_spg_b:
+            losses['loss_b2'] = self.loss_guidance(out['b2'], out['seed_b2'])
+            losses['loss_b1'] = self.loss_guidance(out['b1'], out['seed_b1'])
+        if self.with_spg_c:
+            losses['loss_c'] = self.loss_guidance(out['c'], out['seed_c'])
+        return losses
+
+    def predict(self,
+                feats: Tuple[Tensor, ...],
+                data_samples: Optional[List[Optional[DataSample]]] = None,
+                input_size: Optional[Sequence[int]] = None
+                ) -> List[DataSample]:
+        """Classify and localise.
+
+        Args:
+            feats (tuple[Tensor]): Backbone maps.
+            data_samples (list[DataSample | None], optional): Samples to fill.
+            input_size (Sequence[int], optional): (H, W) of the network
+                input; maps are upsampled to it. If None, ``img_shape`` of
+                the first data sample, else the CAM size.
+
+        Returns:
+            list[DataSample]: With ``pred_score`` (C,), ``pred_label`` (1,),
+            ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
+            and, where ``gt_label`` is known, ``gt_loc_map`` (H, W).
+        """
+        deep = self._split_feats(feats)[2]
+        cams, _ = self._spg_a(deep)
+        cams = cams.float()
+        num = cams.size(0)
+        scores = F.softmax(cams.mean(dim=(2, 3)), dim=1)
+        k = min(self.topk, self.num_classes)
+        loc_labels = scores.topk(k, dim=1).indices  # (N, K)
+        pred_labels = loc_labels[:, :1]
+
+        if data_samples is None:
+            data_samples = [None] * num
+        data_samples = [ds if ds is not None else DataSample()
+                        for ds in data_samples]
+        if input_size is None and 'img_shape' in data_samples[0]:
+            input_size = data_samples[0].img_shape
+        size = tuple(input_size)[-2:] if input_size is not None else \
+            tuple(cams.shape[-2:])
+
+        has_gt = [('gt_label' in ds) for ds in data_samples]
+        labels = loc_labels
+        if any(has_gt):
+            gt = torch.stack([
+                ds.gt_label.view(-1)[0].to(cams.device) if g else
+                pred_labels.new_zeros(()) for ds, g in zip(data_samples,
+                                                           has_gt)
+            ])
+            # One gather/upsample pass for top-K and ground-truth maps.
+            labels = torch.cat([loc_labels, gt[:, None]], dim=1)
+        maps = minmax_normalize(self._upsample(self._select(cams, labels),
+                                               size))
+        for i, ds in enumerate(data_samples):
+            ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
+            ds.set_field(loc_labels[i], 'loc_labels')
+            ds.set_field(maps[i, :k], 'loc_maps')
+            if has_gt[i]:
+                ds.set_field(maps[i, k], 'gt_loc_map')
+        return data_samples
