@@ -1,1 +1,4 @@
-# Re-exports only; filled by the owner of this folder.
+from .inference import inference_localizer, init_localizer
+from .wsol_inferencer import WSOLInferencer
+
+__all__ = ['WSOLInferencer', 'inference_localizer', 'init_localizer']
