@@ -1,1 +1,22 @@
-# Re-exports only; filled by the owner of this folder.
+from .scoremap import normalize_scoremap, resize_scoremap
+from .wsol_box import (BENCHMARK_SIZE, box_accuracy_summary,
+                       boxes_from_binary, cam_threshold_grid, check_boxes,
+                       check_scoremap, hits_from_ious, multiple_iou,
+                       quantize_scoremap, rescale_boxes, scoremap_max_ious,
+                       scoremap_max_ious_slow)
+from .wsol_layout import evaluate_scoremap_folder
+from .wsol_mask import load_benchmark_mask, pxap_histograms, pxap_summary
+from .wsol_metadata import (read_boxes, read_class_labels, read_image_ids,
+                            read_image_sizes, read_mask_paths, scoremap_path,
+                            write_metadata)
+
+__all__ = [
+    'normalize_scoremap', 'resize_scoremap', 'BENCHMARK_SIZE',
+    'box_accuracy_summary', 'boxes_from_binary', 'cam_threshold_grid',
+    'check_boxes', 'check_scoremap', 'hits_from_ious', 'multiple_iou',
+    'quantize_scoremap', 'rescale_boxes', 'scoremap_max_ious',
+    'scoremap_max_ious_slow', 'evaluate_scoremap_folder',
+    'load_benchmark_mask', 'pxap_histograms',
+    'pxap_summary', 'read_boxes', 'read_class_labels', 'read_image_ids',
+    'read_image_sizes', 'read_mask_paths', 'scoremap_path', 'write_metadata'
+]

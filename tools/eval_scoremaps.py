@@ -1,0 +1,130 @@
+"""Evaluate WSOL score maps saved in the benchmark's on-disk layout.
+
+Exact MaxBoxAcc / MaxBoxAccV2 (or PxAP with ``--mask-root``) of the WSOL
+benchmark (Choe et al., CVPR 2020), computed by the same core as
+``WSOLEvaluator`` (``mmspg.evaluation.functional``).
+
+Example::
+
+    python tools/eval_scoremaps.py --metadata-root metadata/CUB/test \\
+        --scoremap-root work_dirs/x/scoremaps --out result.json \\
+        --plot curves.png
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+from mmspg.evaluation.functional.wsol_layout import evaluate_scoremap_folder
+from mmspg.evaluation.functional.wsol_metadata import read_image_ids
+
+
+class _Progress:
+    """A one-line progress bar on stderr (stdout stays clean for logs)."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.step = max(1, total // 100)
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.done % self.step == 0 or self.done == self.total:
+            width = 40
+            fill = width * self.done // self.total
+            self.stream.write(f'\r[{"#" * fill}{"." * (width - fill)}] '
+                              f'{self.done}/{self.total}')
+            if self.done == self.total:
+                self.stream.write('\n')
+            self.stream.flush()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Evaluate WSOL score maps (MaxBoxAcc, MaxBoxAccV2, PxAP)')
+    parser.add_argument(
+        '--metadata-root', required=True,
+        help='folder with image_ids.txt, class_labels.txt, image_sizes.txt, '
+        'localization.txt')
+    parser.add_argument(
+        '--scoremap-root', required=True,
+        help='folder with <image_id>.npy 2-D float maps in [0, 1]')
+    parser.add_argument(
+        '--mask-root', default=None,
+        help='folder of OpenImages-style masks: compute PxAP instead of '
+        'box accuracies (localization.txt then lists id,mask,ignore)')
+    parser.add_argument('--cam-curve-interval', type=float, default=0.001)
+    parser.add_argument('--iou-thresholds', type=int, nargs='+',
+                        default=[30, 50, 70])
+    parser.add_argument('--workers', type=int,
+                        default=min(2, os.cpu_count() or 1),
+                        help='processes (images are independent)')
+    parser.add_argument('--out', default=None, help='result JSON file')
+    parser.add_argument('--plot', default=None,
+                        help='PNG of the accuracy-vs-threshold curves')
+    return parser.parse_args(argv)
+
+
+def plot_curves(result: dict, path: str) -> None:
+    """Draw the curves of ``result`` into ``path`` (matplotlib, Agg)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    curves = result['curves']
+    fig, ax = plt.subplots(figsize=(6, 4))
+    if 'pxap' in result:
+        ax.plot(curves['recall'], curves['precision'])
+        ax.set_xlabel('recall')
+        ax.set_ylabel('precision')
+        ax.set_title(f'PxAP {result["pxap"]:.2f}')
+    else:
+        t = curves['cam_threshold']
+        ax.plot(t, curves['maxboxacc'],
+                label=f'MaxBoxAcc (IoU 50) {result["maxboxacc"]:.2f}')
+        for k in result['iou_thresholds']:
+            key = f'maxboxacc_v2_iou{k}'
+            ax.plot(t, curves[key], '--',
+                    label=f'V2 IoU {k}: {result[key]:.2f}')
+        ax.set_xlabel('score-map threshold')
+        ax.set_ylabel('box accuracy (%)')
+        ax.set_title(f'MaxBoxAccV2 {result["maxboxacc_v2"]:.2f}')
+        ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    total = len(read_image_ids(args.metadata_root))
+    result = evaluate_scoremap_folder(
+        args.metadata_root,
+        args.scoremap_root,
+        cam_curve_interval=args.cam_curve_interval,
+        iou_thresholds=args.iou_thresholds,
+        mask_root=args.mask_root,
+        workers=args.workers,
+        progress=_Progress(total))
+    if 'pxap' in result:
+        print(f'PxAP: {result["pxap"]:.4f}')
+    else:
+        print(f'MaxBoxAcc: {result["maxboxacc"]:.4f} (threshold '
+              f'{result["maxboxacc_best_threshold"]:.3f})')
+        print(f'MaxBoxAccV2: {result["maxboxacc_v2"]:.4f}')
+        for k in result['iou_thresholds']:
+            key = f'maxboxacc_v2_iou{k}'
+            print(f'  IoU {k}: {result[key]:.4f} (threshold '
+                  f'{result[key + "_best_threshold"]:.3f})')
+    if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            json.dump(result, f)
+    if args.plot:
+        plot_curves(result, args.plot)
+    return result
+
+
+if __name__ == '__main__':
+    main()
