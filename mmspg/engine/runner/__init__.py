@@ -1,13 +1,23 @@
+from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
+                             find_state_dict_mismatch)
 from .checkpoint_safety import (SAFE_GLOBAL_REASONS, UnsafeCheckpointError,
                                 load_from_local_checked,
                                 register_checkpoint_safe_globals,
                                 safe_global_names)
+from .cpu_distributed import accelerator_available, setup_cpu_distributed
+from .epoch_seeded_loop import (EpochSeededTrainLoop, epoch_seed,
+                                seed_everything)
+from .wsol_runner import WSOLRunner
 
 # Importing mmspg (which imports this package) makes mmengine checkpoints
 # loadable under torch.load(weights_only=True).
 register_checkpoint_safe_globals()
 
 __all__ = [
-    'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError', 'load_from_local_checked',
-    'register_checkpoint_safe_globals', 'safe_global_names'
+    'CheckpointMismatchError', 'check_checkpoint_fits',
+    'find_state_dict_mismatch', 'SAFE_GLOBAL_REASONS',
+    'UnsafeCheckpointError', 'load_from_local_checked',
+    'register_checkpoint_safe_globals', 'safe_global_names',
+    'accelerator_available', 'setup_cpu_distributed', 'EpochSeededTrainLoop',
+    'epoch_seed', 'seed_everything', 'WSOLRunner'
 ]

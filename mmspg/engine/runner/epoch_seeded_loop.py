@@ -1,0 +1,69 @@
+"""An epoch-based training loop whose randomness is a function of the epoch.
+
+Why: mmengine restores weights, optimizer, schedulers and message hub on
+resume and its ``DefaultSampler`` shuffles with ``seed + epoch``, but the
+global RNGs (``random``, ``numpy``, ``torch``) are simply re-seeded with the
+run's seed. Everything drawn from them in the main process -- dropout,
+drop-path, SPG's random erasing, pipeline transforms when ``num_workers=0``,
+the base seed torch gives dataloader workers -- then differs from the
+uninterrupted run after epoch ``k``. Measured on the toy config of
+``tests/data/toy_configs``: resumed weights differ from uninterrupted ones with
+mmengine's ``EpochBasedTrainLoop`` (with 0 and with 2 dataloader workers).
+
+Re-seeding the global RNGs at the start of every epoch from ``(seed, epoch)``
+makes each epoch's random stream independent of what came before it
+(validation, a restart), so a run resumed at an epoch boundary is
+bit-identical to an uninterrupted one.
+"""
+import random
+
+import numpy as np
+import torch
+from mmengine.dist import get_rank
+from mmengine.runner import EpochBasedTrainLoop
+
+from mmspg.registry import LOOPS
+
+__all__ = ['EpochSeededTrainLoop', 'epoch_seed', 'seed_everything']
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """A 32-bit seed for ``epoch`` of a run seeded with ``seed``.
+
+    ``SeedSequence`` mixes the pair, so epoch seeds of one run do not repeat
+    the streams of a run whose seed is ``seed + 1``.
+    """
+    return int(np.random.SeedSequence([seed % 2**32, epoch]).generate_state(1)[0])
+
+
+def seed_everything(seed: int) -> None:
+    """Seed ``random``, ``numpy`` and ``torch`` (all devices).
+
+    Unlike mmengine's ``set_random_seed`` this leaves the cuDNN determinism
+    flags alone: those were set once from ``randomness`` by the runner.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+@LOOPS.register_module()
+class EpochSeededTrainLoop(EpochBasedTrainLoop):
+    """``EpochBasedTrainLoop`` that re-seeds the global RNGs every epoch.
+
+    The seed of epoch ``e`` is :func:`epoch_seed` of the runner's seed (the
+    one stored in and restored from checkpoints) and ``e``, plus the rank when
+    ``randomness.diff_rank_seed`` is set. Takes the same arguments as
+    ``EpochBasedTrainLoop``; ``WSOLRunner`` uses it for
+    ``train_cfg=dict(by_epoch=True, ...)``, other runners can name it:
+    ``train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=...)``.
+    """
+
+    def run_epoch(self) -> None:
+        """Seed from ``(seed, epoch)``, then iterate one epoch."""
+        seed = epoch_seed(self.runner.seed, self._epoch)
+        if getattr(self.runner, '_randomness_cfg', {}).get(
+                'diff_rank_seed', False):
+            seed = (seed + get_rank()) % 2**32
+        seed_everything(seed)
+        super().run_epoch()
