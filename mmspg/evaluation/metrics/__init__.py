@@ -1,1 +1,3 @@
-# Re-exports only; filled by the owner of this folder.
+from .wsol_evaluator import WSOLEvaluator
+
+__all__ = ['WSOLEvaluator']

@@ -1,0 +1,307 @@
+"""WSOL metric: classification, SPG-style localization and exact MaxBoxAcc."""
+import os
+import os.path as osp
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+
+from mmspg.registry import METRICS
+from ..functional import (BENCHMARK_SIZE, box_accuracy_summary,
+                          cam_threshold_grid, check_boxes, hits_from_ious,
+                          rescale_boxes, resize_scoremap, scoremap_max_ious,
+                          scoremap_path, write_metadata)
+
+BOX_FRAMES = ('benchmark', 'original', 'input')
+
+
+def _to_numpy(value: Any) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def _get(sample: Any, key: str, image_id: str) -> Any:
+    value = sample.get(key, None) if isinstance(sample, dict) else getattr(
+        sample, key, None)
+    if value is None:
+        raise KeyError(f'WSOLEvaluator: data sample of image {image_id!r} '
+                       f'has no {key!r} (see docs/interfaces.md)')
+    return value
+
+
+def _int_boxes(boxes: Any, width: int, height: int) -> np.ndarray:
+    """Truncate boxes to int pixels and clip them into a frame."""
+    boxes = np.trunc(_to_numpy(boxes).astype(np.float64).reshape(-1, 4))
+    boxes[:, 0::2] = np.clip(boxes[:, 0::2], 0, width - 1)
+    boxes[:, 1::2] = np.clip(boxes[:, 1::2], 0, height - 1)
+    return boxes.astype(np.int64)
+
+
+@METRICS.register_module()
+class WSOLEvaluator(BaseMetric):
+    """Weakly supervised object localization metrics.
+
+    Per image, :meth:`process` reduces the ground-truth class map to a small
+    record (packed per-threshold hit bits and three flags, about 500 bytes
+    for the default grid), so mmengine's cross-rank gather stays cheap; the
+    map itself is never kept. :meth:`compute_metrics` sums the records.
+
+    Metrics (percent, except ``best_threshold``):
+
+    - ``top1_cls`` / ``top5_cls``: classification accuracy.
+    - ``gt_known_loc``: the box of the largest contour of the GT-class map
+      at ``cam_threshold`` hits a GT box (IoU >= 0.5); ``top1_loc``: and the
+      top-1 class is right; ``top5_loc``: and the GT class is in the top 5
+      (SPG's protocol).
+    - ``maxboxacc``: exact MaxBoxAcc (benchmark protocol: largest contour,
+      IoU 0.5, best threshold of ``np.arange(0, 1, cam_curve_interval)``),
+      ``best_threshold`` its threshold, ``gt_known_loc_best`` /
+      ``top1_loc_best`` / ``top5_loc_best`` the localization accuracies at
+      that threshold.
+    - ``maxboxacc_v2``: exact MaxBoxAccV2 (all contours, mean over
+      ``iou_thresholds``), and ``maxboxacc_v2_iou{k}`` per IoU threshold.
+
+    The per-image core is :func:`mmspg.evaluation.functional.
+    scoremap_max_ious`, the one behind ``tools/eval_scoremaps.py``.
+
+    Args:
+        cam_threshold (float): Score-map threshold of the fixed-threshold
+            metrics, relative to the map's maximum, in (0, 1).
+        cam_curve_interval (float): Step of the MaxBoxAcc threshold grid.
+        iou_thresholds (Sequence[int]): IoU thresholds of MaxBoxAccV2 in
+            percent.
+        box_frame (str): Frame the boxes are computed in.
+            ``'benchmark'``: the map is resized to 224 x 224 (bicubic, then
+            min-max normalised, as the benchmark resizes CAMs) and
+            ``ori_gt_bboxes`` are rescaled from ``ori_shape`` to 224 with
+            int truncation -- the benchmark's frame; valid for test
+            pipelines without a crop. ``'original'``: the map is resized to
+            ``ori_shape``, boxes ``ori_gt_bboxes``. ``'input'``: the map at
+            the network input size with ``gt_bboxes`` (already in the input
+            frame, clipped to it); use for resize + centre-crop pipelines.
+        scoremap_dump_dir (str, optional): If set, each rank writes
+            ``<dir>/scoremaps/<image_id>.npy`` (224 x 224 float32 GT-class
+            map in [0, 1], benchmark frame) and rank 0 writes the metadata
+            files in ``<dir>/metadata/``, so that ``tools/eval_scoremaps.py``
+            can re-evaluate them (same numbers as ``maxboxacc*`` with
+            ``box_frame='benchmark'``).
+        collect_device (str): Device to gather results across ranks.
+        prefix (str, optional): Metric name prefix, ``'wsol'`` by default.
+        collect_dir (str, optional): Folder for CPU collection.
+
+    Example:
+        >>> val_evaluator = dict(type='WSOLEvaluator', cam_threshold=0.2,
+        ...                      box_frame='benchmark')
+    """
+    default_prefix: Optional[str] = 'wsol'
+
+    def __init__(self,
+                 cam_threshold: float = 0.2,
+                 cam_curve_interval: float = 0.001,
+                 iou_thresholds: Sequence[int] = (30, 50, 70),
+                 box_frame: str = 'benchmark',
+                 scoremap_dump_dir: Optional[str] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None,
+                 collect_dir: Optional[str] = None) -> None:
+        super().__init__(
+            collect_device=collect_device,
+            prefix=prefix,
+            collect_dir=collect_dir)
+        if not 0 < float(cam_threshold) < 1:
+            raise ValueError('WSOLEvaluator: cam_threshold must be in (0, 1), '
+                             f'got {cam_threshold!r}')
+        if box_frame not in BOX_FRAMES:
+            raise ValueError(f'WSOLEvaluator: box_frame must be one of '
+                             f'{BOX_FRAMES}, got {box_frame!r}')
+        if not iou_thresholds or any(not 0 < int(k) <= 100
+                                     for k in iou_thresholds):
+            raise ValueError('WSOLEvaluator: iou_thresholds must be '
+                             f'percentages in (0, 100], got {iou_thresholds}')
+        self.cam_threshold = float(cam_threshold)
+        self.cam_curve_interval = float(cam_curve_interval)
+        self.cam_thresholds = cam_threshold_grid(cam_curve_interval)
+        self.iou_thresholds = [int(k) for k in iou_thresholds]
+        self.box_frame = box_frame
+        self.scoremap_dump_dir = scoremap_dump_dir
+        # The fixed threshold rides along with the grid: one call, and the
+        # core shares its contours with the grid point of equal int value.
+        self._thresholds = np.append(self.cam_thresholds, self.cam_threshold)
+
+    def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
+        """The map and int GT boxes in the configured frame."""
+        if self.box_frame == 'input':
+            h, w = loc_map.shape
+            scoremap = resize_scoremap(loc_map, (h, w))
+            gt = _int_boxes(_get(sample, 'gt_bboxes', image_id), w, h)
+            return scoremap, gt
+        ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
+        # The benchmark's boxes are ints in the original frame; truncating
+        # first keeps this metric equal to eval_scoremaps on its own dump.
+        ori_gt = check_boxes(
+            np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
+            f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
+        if self.box_frame == 'original':
+            return resize_scoremap(loc_map, (ori_h, ori_w)), ori_gt
+        return self._benchmark_map(loc_map), rescale_boxes(
+            ori_gt, (ori_w, ori_h))
+
+    @staticmethod
+    def _benchmark_map(loc_map: np.ndarray) -> np.ndarray:
+        # Evaluated as the float32 map a dump writes, so re-evaluating the
+        # dump gives the same numbers.
+        return resize_scoremap(loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)
+                               ).astype(np.float32)
+
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
+        """Reduce each sample to a small record in ``self.results``.
+
+        Args:
+            data_batch: Unused.
+            data_samples (Sequence[dict]): Outputs of ``WSOLClassifier``
+                (``pred_score`` (C,), ``gt_label``, ``gt_loc_map`` (H, W) in
+                [0, 1] at the input size, ``gt_bboxes``, ``ori_gt_bboxes``
+                (K, 4), ``ori_shape`` (h, w), ``image_id``).
+        """
+        num_t = len(self.cam_thresholds)
+        for sample in data_samples:
+            image_id = (sample.get('image_id') if isinstance(sample, dict)
+                        else getattr(sample, 'image_id', None))
+            image_id = str(image_id) if image_id is not None else '<unknown>'
+            score = _to_numpy(_get(sample, 'pred_score', image_id)).reshape(-1)
+            label = int(_to_numpy(_get(sample, 'gt_label',
+                                       image_id)).reshape(-1)[0])
+            # Stable sort: ties go to the lower class index, as argmax does.
+            order = np.argsort(-score, kind='stable')
+            loc_map = _to_numpy(_get(sample, 'gt_loc_map', image_id))
+            loc_map = loc_map.astype(np.float64).squeeze()
+            if loc_map.ndim != 2:
+                raise ValueError(f'WSOLEvaluator: gt_loc_map of image '
+                                 f'{image_id!r} must be (H, W), got '
+                                 f'{loc_map.shape}')
+            scoremap, gt = self._frame(sample, image_id, loc_map)
+            if len(gt) == 0:
+                raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
+                                 'ground-truth box')
+            v1_iou, v2_iou = scoremap_max_ious(scoremap, gt,
+                                               self._thresholds)
+            v1, v2 = hits_from_ious(v1_iou, v2_iou, self.iou_thresholds)
+            record = dict(
+                v1=np.packbits(v1[:num_t]),
+                v2=np.packbits(v2[:, :num_t], axis=1),
+                hit=bool(v1[num_t]),
+                top1=bool(order[0] == label),
+                top5=bool(label in order[:5]))
+            if self.scoremap_dump_dir is not None:
+                self._dump(sample, image_id, label, loc_map, scoremap, record)
+            self.results.append(record)
+
+    def _dump(self, sample, image_id, label, loc_map, scoremap,
+              record) -> None:
+        if self.box_frame != 'benchmark':
+            scoremap = self._benchmark_map(loc_map)
+        path = scoremap_path(osp.join(self.scoremap_dump_dir, 'scoremaps'),
+                             image_id)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        np.save(path, scoremap.astype(np.float32))
+        ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
+        # Only when dumping: the metadata is written on rank 0 from the
+        # gathered records.
+        record.update(
+            image_id=image_id,
+            label=label,
+            size=(ori_w, ori_h),
+            boxes=np.trunc(
+                _to_numpy(_get(sample, 'ori_gt_bboxes',
+                               image_id))).astype(np.int64).reshape(-1, 4))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        """Sum the records of all images.
+
+        Args:
+            results (list[dict]): Records of every image (mmengine has
+                already gathered them from all ranks and dropped the
+                sampler's padding).
+
+        Returns:
+            dict[str, float]: The metrics listed in the class docstring.
+        """
+        n = len(results)
+        if n == 0:
+            raise ValueError('WSOLEvaluator: no result to evaluate')
+        num_t = len(self.cam_thresholds)
+        v1_packed = np.stack([r['v1'] for r in results])  # (n, ceil(T/8))
+        v2_packed = np.stack([r['v2'] for r in results])  # (n, I, ...)
+        v1 = np.unpackbits(v1_packed, axis=1, count=num_t).sum(
+            axis=0, dtype=np.int64)
+        v2 = np.unpackbits(v2_packed, axis=2, count=num_t).sum(
+            axis=0, dtype=np.int64)
+        summary = box_accuracy_summary(v1, v2, n, self.cam_thresholds,
+                                       self.iou_thresholds,
+                                       with_curves=False)
+        best = int(np.argmax(v1))
+        hit_best = ((v1_packed[:, best // 8] >> (7 - best % 8)) & 1) == 1
+        hit = np.array([r['hit'] for r in results])
+        top1 = np.array([r['top1'] for r in results])
+        top5 = np.array([r['top5'] for r in results])
+
+        def pct(x):
+            return float(np.count_nonzero(x) * 100. / n)
+
+        metrics = dict(
+            top1_cls=pct(top1),
+            top5_cls=pct(top5),
+            top1_loc=pct(top1 & hit),
+            top5_loc=pct(top5 & hit),
+            gt_known_loc=pct(hit),
+            maxboxacc=summary['maxboxacc'],
+            best_threshold=summary['maxboxacc_best_threshold'],
+            top1_loc_best=pct(top1 & hit_best),
+            top5_loc_best=pct(top5 & hit_best),
+            gt_known_loc_best=pct(hit_best),
+            maxboxacc_v2=summary['maxboxacc_v2'])
+        for k in self.iou_thresholds:
+            metrics[f'maxboxacc_v2_iou{k}'] = summary[f'maxboxacc_v2_iou{k}']
+        self._log_table(metrics, n)
+        if self.scoremap_dump_dir is not None:
+            self._write_metadata(results)
+        return metrics
+
+    def _log_table(self, metrics: Dict[str, float], n: int) -> None:
+        """Log accuracies with the paper's localization error (100 - acc)."""
+        rows = [
+            ('Top-1 Loc', 'top1_loc', f'@{self.cam_threshold:g}'),
+            ('Top-5 Loc', 'top5_loc', f'@{self.cam_threshold:g}'),
+            ('GT-known Loc', 'gt_known_loc', f'@{self.cam_threshold:g}'),
+            ('Top-1 Loc', 'top1_loc_best',
+             f'@{metrics["best_threshold"]:g} (best)'),
+            ('GT-known Loc', 'gt_known_loc_best',
+             f'@{metrics["best_threshold"]:g} (best)'),
+            ('MaxBoxAcc', 'maxboxacc', 'IoU 50'),
+            ('MaxBoxAccV2', 'maxboxacc_v2',
+             'IoU ' + '/'.join(map(str, self.iou_thresholds))),
+            ('Top-1 Cls', 'top1_cls', ''),
+            ('Top-5 Cls', 'top5_cls', ''),
+        ]
+        lines = [f'WSOL results on {n} images (box frame '
+                 f"'{self.box_frame}'):",
+                 f'| {"metric":<13}| {"setting":<16}| {"acc %":>7} '
+                 f'| {"error %":>7} |',
+                 f'|{"-" * 14}|{"-" * 17}|{"-" * 9}|{"-" * 9}|']
+        for name, key, setting in rows:
+            acc = metrics[key]
+            lines.append(f'| {name:<13}| {setting:<16}| {acc:7.2f} '
+                         f'| {100 - acc:7.2f} |')
+        print_log('\n'.join(lines), logger='current')
+
+    def _write_metadata(self, results: List[dict]) -> None:
+        if 'image_id' not in results[0]:
+            raise KeyError('WSOLEvaluator: records lack the dump fields; '
+                           'was scoremap_dump_dir set on every rank?')
+        write_metadata(
+            osp.join(self.scoremap_dump_dir, 'metadata'),
+            [r['image_id'] for r in results], [r['label'] for r in results],
+            [r['size'] for r in results], [r['boxes'] for r in results])
