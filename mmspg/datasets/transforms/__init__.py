@@ -1,1 +1,9 @@
-# Re-exports only; filled by the owner of this folder.
+"""Data transforms of mmspg (registered in mmpretrain's TRANSFORMS)."""
+from .loading import LoadImageFromFileWSOL
+from .processing import (BoxAwareRandomCrop, BoxAwareRandomResizedCrop,
+                         BoxAwareResizeEdge, crop_and_scale_boxes)
+
+__all__ = [
+    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop',
+    'BoxAwareRandomResizedCrop', 'BoxAwareResizeEdge', 'crop_and_scale_boxes'
+]

@@ -1,0 +1,151 @@
+"""Image loading that names the file at fault and can skip broken images."""
+import io
+from typing import Optional
+
+import mmcv
+import numpy as np
+from mmcv.transforms import LoadImageFromFile
+from mmengine import fileio
+from mmengine.logging import print_log
+from PIL import Image
+
+from mmspg.registry import TRANSFORMS
+
+
+def _jpeg_truncated(data: bytes) -> bool:
+    """True for JPEG bytes that a full decode reports as truncated.
+
+    OpenCV 5 returns None for a truncated JPEG, but OpenCV 4 builds decode
+    it with a grey bottom and only print a warning. A JPEG that ends with
+    its EOI marker (FF D9) is complete; for the rest (truncated, or with
+    trailing bytes after EOI, which is legal) PIL's decoder, which raises on
+    truncation, decides. So the common case costs a 2-byte comparison.
+    """
+    if data[:2] != b'\xff\xd8' or data.rstrip(b'\x00\r\n ')[-2:] == \
+            b'\xff\xd9':
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+    except OSError:
+        return True
+    return False
+
+
+@TRANSFORMS.register_module()
+class LoadImageFromFileWSOL(LoadImageFromFile):
+    """Load an image; fail clearly or skip when it is unreadable.
+
+    Same as mmcv's ``LoadImageFromFile`` (``img``, ``img_shape``,
+    ``ori_shape``), plus:
+
+    - a missing, empty, undecodable or truncated file raises an ``OSError``
+      naming the file (``on_error='raise'``), or is logged with its path and
+      a running count and makes the transform return ``None``
+      (``on_error='skip'``), so that mmengine's ``BaseDataset`` fetches
+      another random index (training only: with ``test_mode=True`` mmengine
+      refuses ``None``, after our log line has named the file);
+    - when the data info has ``img_size`` (w, h) from the annotation and the
+      decoded image has another size, the boxes would be in the wrong frame:
+      treated as an unreadable image (``check_img_size=True``);
+    - ``ori_gt_bboxes`` is added as a copy of ``gt_bboxes`` when the dataset
+      did not set it.
+
+    Args:
+        on_error (str): ``'raise'`` or ``'skip'``. Defaults to ``'raise'``.
+        check_img_size (bool): Compare with ``img_size``. Defaults to True.
+        **kwargs: Arguments of mmcv's ``LoadImageFromFile`` (``to_float32``,
+            ``color_type``, ``imdecode_backend``, ``backend_args``...).
+            ``ignore_empty`` is replaced by ``on_error``.
+    """
+
+    def __init__(self,
+                 on_error: str = 'raise',
+                 check_img_size: bool = True,
+                 **kwargs) -> None:
+        if on_error not in ('raise', 'skip'):
+            raise ValueError(f"on_error must be 'raise' or 'skip', got "
+                             f'{on_error!r}.')
+        if kwargs.pop('ignore_empty', False):
+            raise ValueError("Use on_error='skip' instead of ignore_empty.")
+        super().__init__(**kwargs)
+        self.on_error = on_error
+        self.check_img_size = check_img_size
+        # Per process: each dataloader worker counts its own skips.
+        self.num_skipped = 0
+
+    def _fail(self, filename: str, reason: str) -> None:
+        msg = f'Cannot use image "{filename}": {reason}'
+        if self.on_error == 'raise':
+            raise OSError(msg)
+        self.num_skipped += 1
+        print_log(
+            f'{msg}. Skipped it ({self.num_skipped} image(s) skipped so far '
+            f'in this process); another sample is fetched instead.',
+            logger='current',
+            level='WARNING')
+
+    def transform(self, results: dict) -> Optional[dict]:
+        """Load the image of ``results['img_path']``.
+
+        Args:
+            results (dict): A data info; ``img_path`` is required.
+
+        Returns:
+            dict | None: ``results`` with ``img`` (H, W, 3) uint8 BGR (or
+            float32 if ``to_float32``), ``img_shape`` = ``ori_shape`` =
+            (H, W); None if the image was skipped.
+        """
+        filename = results['img_path']
+        try:
+            img_bytes = self._get_bytes(filename)
+        except Exception as e:  # any backend error: missing, permission...
+            return self._fail(filename, f'{type(e).__name__}: {e}')
+        if not img_bytes:
+            return self._fail(filename, 'the file is empty')
+        try:
+            img = self._decode(img_bytes)
+        except Exception as e:
+            return self._fail(filename, f'decoding failed ({e})')
+        if _jpeg_truncated(img_bytes):
+            return self._fail(filename, 'the JPEG data is truncated')
+        if img is None:
+            return self._fail(filename, 'not a decodable image')
+        h, w = img.shape[:2]
+        if self.check_img_size and results.get('img_size') is not None:
+            aw, ah = results['img_size']
+            if (aw, ah) != (w, h):
+                return self._fail(
+                    filename, f'it is {w}x{h} (w x h) but the annotation '
+                    f'says {aw}x{ah}, so its boxes would be misplaced')
+        if self.to_float32:
+            img = img.astype(np.float32)
+        results['img'] = img
+        results['img_shape'] = (h, w)
+        results['ori_shape'] = (h, w)
+        if 'gt_bboxes' in results and 'ori_gt_bboxes' not in results:
+            results['ori_gt_bboxes'] = np.array(results['gt_bboxes'],
+                                                dtype=np.float32, copy=True)
+        return results
+
+    def _get_bytes(self, filename: str) -> bytes:
+        # Same backend resolution as mmcv's LoadImageFromFile.transform,
+        # which cannot be reused as is: it raises bare errors without the
+        # file name and turns a failed decode into an assert.
+        if self.file_client_args is not None:
+            client = fileio.FileClient.infer_client(self.file_client_args,
+                                                    filename)
+            return client.get(filename)
+        return fileio.get(filename, backend_args=self.backend_args)
+
+    def _decode(self, img_bytes: bytes) -> Optional[np.ndarray]:
+        return mmcv.imfrombytes(
+            img_bytes, flag=self.color_type, backend=self.imdecode_backend)
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(on_error={self.on_error!r}, '
+                f'check_img_size={self.check_img_size}, '
+                f'to_float32={self.to_float32}, '
+                f"color_type='{self.color_type}', "
+                f"imdecode_backend='{self.imdecode_backend}', "
+                f'backend_args={self.backend_args})')
