@@ -87,9 +87,11 @@ class SPGInceptionV3(BaseBackbone):
     are ignored; a missing, unexpected or mis-shaped key of the kept layers
     raises ``KeyError`` / ``ValueError`` listing the keys.
 
-    Note: torchvision's Google weights expect inputs normalised to [-1, 1]
-    (their ``transform_input=True``), i.e. a data preprocessor with
-    ``mean=[127.5] * 3, std=[127.5] * 3``.
+    Note: torchvision's Google weights expect inputs normalised to [-1, 1].
+    With images normalised by the ImageNet mean/std, set
+    ``transform_input=True`` (as torchvision and the official SPG code do
+    for these weights); or normalise with ``mean=[127.5] * 3,
+    std=[127.5] * 3`` in the data preprocessor and leave it False.
 
     Args:
         out_indices (Sequence[str | int]): Stages to return, by name (see
@@ -98,6 +100,8 @@ class SPGInceptionV3(BaseBackbone):
         frozen_stages (int): Freeze (eval mode, no grad) the first
             ``frozen_stages`` entries of :attr:`STAGES`; -1 freezes none.
         norm_eval (bool): Keep BatchNorm layers in eval mode while training.
+        transform_input (bool): Map ImageNet-mean/std normalised inputs to
+            the [-1, 1] range of the Google weights. Defaults to False.
         init_cfg (dict | list[dict], optional): Initialisation config.
 
     Example:
@@ -128,6 +132,7 @@ class SPGInceptionV3(BaseBackbone):
                                                            'Mixed_6e'),
                  frozen_stages: int = -1,
                  norm_eval: bool = False,
+                 transform_input: bool = False,
                  init_cfg: Optional[Union[dict, List[dict]]] = [
                      dict(type='TruncNormal', layer='Conv2d', std=0.1),
                      dict(type='Constant', layer='BatchNorm2d', val=1)
@@ -142,6 +147,7 @@ class SPGInceptionV3(BaseBackbone):
                 f'[-1, {len(self.STAGES)}], got frozen_stages={frozen_stages!r}')
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
+        self.transform_input = transform_input
 
         self.Conv2d_1a_3x3 = BasicConv2d(
             3, 32, kernel_size=3, stride=2, padding=1)
@@ -203,6 +209,8 @@ class SPGInceptionV3(BaseBackbone):
             tuple[Tensor]: Maps of the ``out_indices`` stages, in order;
             (N, 288|768, H/8, W/8) for the default stages.
         """
+        if self.transform_input:
+            x = self._transform_input(x)
         feats = {}
         # All stages run, even past the last requested one, so that no
         # parameter is left without gradient (DDP would complain).
@@ -210,6 +218,14 @@ class SPGInceptionV3(BaseBackbone):
             x = getattr(self, name)(x)
             feats[i] = x
         return tuple(feats[i] for i in self.out_indices)
+
+    @staticmethod
+    def _transform_input(x: Tensor) -> Tensor:
+        # Same affine map as torchvision's Inception3(transform_input=True):
+        # (x * std + mean - 0.5) / 0.5 per channel.
+        std = x.new_tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+        mean = x.new_tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+        return x * (std / 0.5) + (mean - 0.5) / 0.5
 
     def _freeze_stages(self) -> None:
         for name in self.STAGES[:max(self.frozen_stages, 0)]:

@@ -167,7 +167,8 @@ class SPGHead(ClsHead):
             raise ValueError(
                 'SPGHead: needs a tuple of at least 3 backbone maps '
                 f'(shallow, middle, deep), got {n}; set the backbone '
-                "'out_indices' to return three stages")
+                "'out_indices' to return three stages (mmpretrain's ResNet "
+                'returns a repeated index only once)')
         feats = tuple(feats[-3:])
         for i, (f, c) in enumerate(zip(feats, self.in_channels)):
             if f.dim() != 4 or f.size(1) != c:
@@ -189,6 +190,9 @@ class SPGHead(ClsHead):
         return cams.mean(dim=(2, 3))
 
     def _upsample(self, x: Tensor, size: Sequence[int]) -> Tensor:
+        # align_corners=False: the default of current torch; the official
+        # code's nn.Upsample dates from torch 0.3 (align_corners=True
+        # behaviour), a sub-pixel difference.
         if tuple(x.shape[-2:]) == tuple(size):
             return x
         return F.interpolate(

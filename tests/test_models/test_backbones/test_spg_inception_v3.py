@@ -58,10 +58,20 @@ def test_load_torchvision_state_dict(tmp_path):
              if not k.endswith('num_batches_tracked')}
     path = tmp_path / 'inception_v3_google.pth'
     torch.save(state, path)
-    model = SPGInceptionV3(
-        init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    # Nested in a classifier, as a config builds it.
+    model = MODELS.build(
+        dict(
+            type='WSOLClassifier',
+            backbone=dict(
+                type='SPGInceptionV3',
+                init_cfg=dict(type='Pretrained', checkpoint=str(path))),
+            head=dict(
+                type='SPGHead',
+                num_classes=3,
+                mid_channels=8,
+                guidance_channels=8)))
     model.init_weights()
-    _assert_loaded(model, state)
+    _assert_loaded(model.backbone, state)
 
 
 def test_load_mmpretrain_checkpoint(tmp_path):
@@ -97,3 +107,13 @@ def test_missing_or_misshaped_key_raises(tmp_path):
     bad['Mixed_5b.branch1x1.bn.weight'] = torch.ones(3)
     with pytest.raises(ValueError, match='Mixed_5b.branch1x1.bn.weight'):
         SPGInceptionV3().convert_state_dict(bad)
+
+
+def test_transform_input_matches_torchvision():
+    x = torch.randn(1, 3, 8, 8)
+    tv = torchvision.models.inception_v3(
+        weights=None, aux_logits=False, init_weights=False,
+        transform_input=True)
+    assert torch.allclose(
+        SPGInceptionV3._transform_input(x), tv._transform_input(x),
+        atol=1e-6)
