@@ -279,10 +279,13 @@ class WSOLVisualizer(UniversalVisualizer):
         if title_prefix:
             titles[0] = f'{title_prefix}: {titles[0]}'
 
-        gap = max(2, size // 40)
+        gap = max(4, size // 30)
         title_h = max(16, size // 6)
         width = len(panels) * (size + gap) - gap
         canvas = np.full((title_h + size, width, 3), 255, np.uint8)
+        # Grey separators, so that all-white or all-black panels stay
+        # distinguishable.
+        canvas[title_h:] = 160
         for i, panel in enumerate(panels):
             x = i * (size + gap)
             canvas[title_h:, x:x + size] = panel

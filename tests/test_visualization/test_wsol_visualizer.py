@@ -101,8 +101,12 @@ def test_seed_panels_layout_and_values():
     image = np.zeros((50, 70, 3), np.uint8)
     canvas = vis.draw_seed_panels(_guidance(), image, panel_size=100)
     # 8 panels: image, attention, seeds B2/B1/C, outputs B2/B1/C.
-    gap, title = 2, 16
-    assert canvas.shape == (title + 100, 8 * 100 + 7 * gap, 3)
+    title = 16
+    assert canvas.shape[0] == title + 100
+    gap = (canvas.shape[1] - 8 * 100) // 7
+    assert gap > 0 and canvas.shape[1] == 8 * 100 + 7 * gap
+    # Panels are separated by grey, not white.
+    assert (canvas[title + 50, 100:100 + gap] == 160).all()
     step = 100 + gap
     seed_b2 = canvas[title:, 2 * step:2 * step + 100]
     assert (seed_b2[50, 10] == 0).all()  # background: black

@@ -144,7 +144,7 @@ class WSOLVisualizationHook(Hook):
             image = data_batch['inputs'][i].permute(1, 2, 0).cpu().numpy()
             image = np.ascontiguousarray(image[..., ::-1].astype(np.uint8))
             sample = data_samples[i]
-            name = (osp.basename(sample.get('img_path'))
+            name = (osp.splitext(osp.basename(sample.get('img_path')))[0]
                     if 'img_path' in sample else str(sample_id))
             drawings = [(f'{name}_loc', drawer.draw_prediction(
                 image, sample, thr=self.thr, box_mode=self.box_mode,

@@ -106,7 +106,7 @@ def test_hook_direct_with_plain_visualizer_and_out_dir(tmp_path):
     saved = glob.glob(str(tmp_path / 'backend' / 'vis_data' / 'vis_image' /
                           '*.png'))
     assert sorted(osp.basename(f) for f in saved) == [
-        'im0.jpg_loc_7.png', 'im1.jpg_loc_7.png', 'im2.jpg_loc_7.png']
+        'im0_loc_7.png', 'im1_loc_7.png', 'im2_loc_7.png']
     # The hook's private drawer never becomes mmengine's current visualizer.
     assert Visualizer.get_current_instance() is visualizer
 
@@ -114,8 +114,8 @@ def test_hook_direct_with_plain_visualizer_and_out_dir(tmp_path):
     hook = WSOLVisualizationHook(enable=True, interval=2, out_dir=str(out_dir))
     hook.after_test_iter(runner, 1, data_batch, outputs)  # samples 3, 4, 5
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        'im1.jpg_loc_0.png', 'im1.jpg_seeds_0.png']
-    drawn = cv2.imread(str(out_dir / 'im1.jpg_loc_0.png'))[..., ::-1]
+        'im1_loc_0.png', 'im1_seeds_0.png']
+    drawn = cv2.imread(str(out_dir / 'im1_loc_0.png'))[..., ::-1]
     assert drawn.shape == (48, 48, 3)
     r, g, b = drawn[20, 2].astype(int)  # left edge of the GT box: red
     assert r > 150 and g < 100 and b < 100
