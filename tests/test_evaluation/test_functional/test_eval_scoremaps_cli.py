@@ -1,0 +1,120 @@
+"""tools/eval_scoremaps.py end to end on a tiny generated layout."""
+import importlib.util
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+
+from mmspg.evaluation.functional import (read_boxes, read_image_sizes,
+                                         write_metadata)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location(
+        'eval_scoremaps', osp.join(ROOT, 'tools', 'eval_scoremaps.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def layout(tmp_path):
+    """Three images whose hits per threshold are known exactly.
+
+    a: block matching its GT at every threshold; b: empty map, far GT,
+    never hit; c: a 0.5 plateau around a 1.0 block matching the GT: the
+    plateau (uint8 127) is foreground while int(t * 255) < 127, i.e. for
+    t <= 0.498, so c hits from t = 0.499 on.
+    """
+    ids = ['001.a/x.jpg', '002.b/y.jpg', 'c.png']
+    maps = [np.zeros((224, 224), np.float32) for _ in ids]
+    maps[0][40:80, 60:100] = 1
+    maps[2][20:200, 20:200] = 0.5
+    maps[2][100:120, 100:140] = 1
+    # GT in a 448 x 448 original frame: x2 of the 224 boxes.
+    boxes = [np.array([[120, 80, 200, 160]]),
+             np.array([[300, 300, 400, 400], [350, 10, 440, 90]]),
+             np.array([[200, 200, 280, 240]])]
+    for image_id, m in zip(ids, maps):
+        path = tmp_path / 'scoremaps' / (image_id + '.npy')
+        os.makedirs(path.parent, exist_ok=True)
+        np.save(path, m)
+    write_metadata(str(tmp_path / 'metadata'), ids, [0, 1, 2],
+                   [(448, 448)] * 3, boxes)
+    return tmp_path
+
+
+def test_metadata_roundtrip(layout):
+    meta = str(layout / 'metadata')
+    assert read_image_sizes(meta)['c.png'] == (448, 448)
+    assert read_boxes(meta)['002.b/y.jpg'].tolist() == [[300, 300, 400, 400],
+                                                        [350, 10, 440, 90]]
+    with open(layout / 'metadata' / 'localization.txt', 'a') as f:
+        f.write('c.png,1,2,3\n')
+    with pytest.raises(ValueError, match='localization.txt:5'):
+        read_boxes(meta)
+
+
+@pytest.mark.parametrize('workers', [1, 2])
+def test_cli_end_to_end(layout, workers, capsys):
+    out, png = layout / 'res.json', layout / 'plots' / 'curves.png'
+    result = _tool().main([
+        '--metadata-root', str(layout / 'metadata'), '--scoremap-root',
+        str(layout / 'scoremaps'), '--out', str(out), '--plot', str(png),
+        '--workers', str(workers)
+    ])
+    with open(out) as f:
+        saved = json.load(f)
+    assert saved == json.loads(json.dumps(result))
+    for key in ('maxboxacc', 'maxboxacc_v2', 'maxboxacc_v2_iou30',
+                'maxboxacc_v2_iou50', 'maxboxacc_v2_iou70',
+                'maxboxacc_best_threshold', 'curves'):
+        assert key in saved
+    assert saved['maxboxacc'] == 200 / 3
+    assert saved['maxboxacc_best_threshold'] == pytest.approx(0.499)
+    for k in (30, 50, 70):
+        assert saved[f'maxboxacc_v2_iou{k}'] == 200 / 3
+        assert saved[f'maxboxacc_v2_iou{k}_best_threshold'] == \
+            pytest.approx(0.499)
+    assert saved['maxboxacc_v2'] == pytest.approx(200 / 3)
+    curve = np.array(saved['curves']['maxboxacc'])
+    assert len(curve) == 1000 == len(saved['curves']['cam_threshold'])
+    assert (curve[:499] == 100 / 3).all() and (curve[499:] == 200 / 3).all()
+    assert saved['num_images'] == 3
+    assert png.stat().st_size > 0
+    assert '[' in capsys.readouterr().err  # progress bar on stderr
+
+
+def test_cli_missing_map_names_the_file(layout):
+    os.remove(layout / 'scoremaps' / 'c.png.npy')
+    with pytest.raises(FileNotFoundError, match='c.png.npy'):
+        _tool().main(['--metadata-root', str(layout / 'metadata'),
+                      '--scoremap-root', str(layout / 'scoremaps'),
+                      '--workers', '1'])
+
+
+def test_cli_pxap(tmp_path):
+    import cv2
+    mask = np.zeros((224, 224), np.uint8)
+    mask[50:150, 50:150] = 255
+    cv2.imwrite(str(tmp_path / 'm.png'), mask)
+    os.makedirs(tmp_path / 'meta')
+    with open(tmp_path / 'meta' / 'image_ids.txt', 'w') as f:
+        f.write('img.jpg\n')
+    with open(tmp_path / 'meta' / 'localization.txt', 'w') as f:
+        f.write('img.jpg,m.png,\n')
+    scoremap = np.where(mask > 0, 0.8, 0.2).astype(np.float32)
+    os.makedirs(tmp_path / 'maps')
+    np.save(tmp_path / 'maps' / 'img.jpg.npy', scoremap)
+    result = _tool().main([
+        '--metadata-root', str(tmp_path / 'meta'), '--scoremap-root',
+        str(tmp_path / 'maps'), '--mask-root', str(tmp_path), '--workers',
+        '1', '--plot', str(tmp_path / 'pr.png')
+    ])
+    assert result['pxap'] == pytest.approx(100.0)
+    assert (tmp_path / 'pr.png').exists()
