@@ -55,16 +55,21 @@ BACKBONES = dict(inception=INCEPTION, **{'resnet18-tiny': RESNET18_TINY})
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--backbone', choices=sorted(BACKBONES),
-                        default='inception')
+    parser.add_argument(
+        '--backbone', choices=sorted(BACKBONES), default='inception')
     parser.add_argument('--batch-size', type=int, default=2)
     parser.add_argument('--input-size', type=int, default=224)
-    parser.add_argument('--iters', type=int, default=3,
-                        help='timed iterations (after warm-up)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed iterations first')
     parser.add_argument(
-        '--device', choices=['all', 'cpu', 'cuda'], default='all',
+        '--iters',
+        type=int,
+        default=3,
+        help='timed iterations (after warm-up)')
+    parser.add_argument(
+        '--warmup', type=int, default=1, help='untimed iterations first')
+    parser.add_argument(
+        '--device',
+        choices=['all', 'cpu', 'cuda'],
+        default='all',
         help="'all': CPU, and CUDA when available")
     args = parser.parse_args()
     for name in ('batch_size', 'input_size', 'iters'):
@@ -92,8 +97,7 @@ def time_train_step(model, device, batch_size, input_size, iters, warmup):
     model = model.to(device).train()
     optimizer = torch.optim.SGD(
         model.parameters(), lr=1e-3, momentum=0.9, weight_decay=1e-4)
-    inputs = torch.randn(batch_size, 3, input_size, input_size,
-                         device=device)
+    inputs = torch.randn(batch_size, 3, input_size, input_size, device=device)
     samples = [
         DataSample().set_gt_label(i % NUM_CLASSES) for i in range(batch_size)
     ]
@@ -124,9 +128,9 @@ def main():
         if args.device == 'cuda':
             raise SystemExit('--device cuda: CUDA is not available')
         devices.remove('cuda')
-    print(f'torch {torch.__version__}, CPU threads {torch.get_num_threads()}'
-          + (f', GPU {torch.cuda.get_device_name()}'
-             if 'cuda' in devices else ''))
+    print(
+        f'torch {torch.__version__}, CPU threads {torch.get_num_threads()}' +
+        (f', GPU {torch.cuda.get_device_name()}' if 'cuda' in devices else ''))
     print(f'backbone={args.backbone} batch={args.batch_size} '
           f'input={args.input_size} iters={args.iters} '
           f'warmup={args.warmup}')

@@ -119,32 +119,44 @@ class SPGInceptionV3(BaseBackbone):
                                'Mixed_5c', 'Mixed_5d', 'Mixed_6a', 'Mixed_6b',
                                'Mixed_6c', 'Mixed_6d', 'Mixed_6e')
     STAGE_CHANNELS: Dict[str, int] = dict(
-        Conv2d_1a_3x3=32, Conv2d_2a_3x3=32, Conv2d_2b_3x3=64, maxpool1=64,
-        Conv2d_3b_1x1=80, Conv2d_4a_3x3=192, maxpool2=192, Mixed_5b=256,
-        Mixed_5c=288, Mixed_5d=288, Mixed_6a=768, Mixed_6b=768,
-        Mixed_6c=768, Mixed_6d=768, Mixed_6e=768)
+        Conv2d_1a_3x3=32,
+        Conv2d_2a_3x3=32,
+        Conv2d_2b_3x3=64,
+        maxpool1=64,
+        Conv2d_3b_1x1=80,
+        Conv2d_4a_3x3=192,
+        maxpool2=192,
+        Mixed_5b=256,
+        Mixed_5c=288,
+        Mixed_5d=288,
+        Mixed_6a=768,
+        Mixed_6b=768,
+        Mixed_6c=768,
+        Mixed_6d=768,
+        Mixed_6e=768)
     #: Checkpoint keys (after prefix removal) that have no place here.
     IGNORED_KEYS = re.compile(r'^(Mixed_7[abc]|AuxLogits|fc)\.')
 
-    def __init__(self,
-                 out_indices: Sequence[Union[str, int]] = ('Mixed_5d',
-                                                           'Mixed_6d',
-                                                           'Mixed_6e'),
-                 frozen_stages: int = -1,
-                 norm_eval: bool = False,
-                 transform_input: bool = False,
-                 init_cfg: Optional[Union[dict, List[dict]]] = [
-                     dict(type='TruncNormal', layer='Conv2d', std=0.1),
-                     dict(type='Constant', layer='BatchNorm2d', val=1)
-                 ]) -> None:
+    def __init__(
+        self,
+        out_indices: Sequence[Union[str, int]] = ('Mixed_5d', 'Mixed_6d',
+                                                  'Mixed_6e'),
+        frozen_stages: int = -1,
+        norm_eval: bool = False,
+        transform_input: bool = False,
+        init_cfg: Optional[Union[dict, List[dict]]] = [
+            dict(type='TruncNormal', layer='Conv2d', std=0.1),
+            dict(type='Constant', layer='BatchNorm2d', val=1)
+        ]
+    ) -> None:
         super().__init__(init_cfg=init_cfg)
         self.out_indices = self._parse_out_indices(out_indices)
         if (isinstance(frozen_stages, bool)
                 or not isinstance(frozen_stages, int)
                 or not -1 <= frozen_stages <= len(self.STAGES)):
-            raise ValueError(
-                'SPGInceptionV3: frozen_stages must be an int in '
-                f'[-1, {len(self.STAGES)}], got frozen_stages={frozen_stages!r}')
+            raise ValueError('SPGInceptionV3: frozen_stages must be an int '
+                             f'in [-1, {len(self.STAGES)}], got '
+                             f'frozen_stages={frozen_stages!r}')
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
         self.transform_input = transform_input
@@ -323,11 +335,11 @@ class SPGInceptionV3(BaseBackbone):
                 return ckpt[key]
         return ckpt
 
-    def convert_state_dict(self,
-                           state_dict: Dict[str, Tensor],
-                           prefix: Optional[str] = None,
-                           checkpoint: str = '<state_dict>'
-                           ) -> Dict[str, Tensor]:
+    def convert_state_dict(
+            self,
+            state_dict: Dict[str, Tensor],
+            prefix: Optional[str] = None,
+            checkpoint: str = '<state_dict>') -> Dict[str, Tensor]:
         """Select, rename and check checkpoint keys against this model.
 
         Args:

@@ -37,8 +37,7 @@ class WSOLClassifier(ImageClassifier):
         """
         feats = self.extract_feat(inputs)
         return self.head.predict(
-            feats, data_samples, input_size=tuple(inputs.shape[-2:]),
-            **kwargs)
+            feats, data_samples, input_size=tuple(inputs.shape[-2:]), **kwargs)
 
     @torch.no_grad()
     def guidance(self,

@@ -98,8 +98,8 @@ class SPGHead(ClsHead):
         self._check_int('mid_channels', mid_channels, 1)
         self._check_int('guidance_channels', guidance_channels, 1)
         self._check_int('topk', topk, 1)
-        if not (isinstance(dropout_ratio, (int, float))
-                and 0.0 <= dropout_ratio < 1.0):
+        if not (isinstance(dropout_ratio,
+                           (int, float)) and 0.0 <= dropout_ratio < 1.0):
             raise ValueError('SPGHead: dropout_ratio must be in [0, 1), got '
                              f'dropout_ratio={dropout_ratio!r}')
         if isinstance(mask_size, int) and not isinstance(mask_size, bool):
@@ -159,8 +159,8 @@ class SPGHead(ClsHead):
     # ------------------------------------------------------------------
     # Forward pieces
     # ------------------------------------------------------------------
-    def _split_feats(self, feats: Sequence[Tensor]
-                     ) -> Tuple[Tensor, Tensor, Tensor]:
+    def _split_feats(self,
+                     feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
         if not isinstance(feats, (list, tuple)) or len(feats) < 3:
             n = len(feats) if isinstance(feats, (list, tuple)) else 'a ' + \
                 type(feats).__name__
@@ -235,8 +235,8 @@ class SPGHead(ClsHead):
         # Official order: upsample, then normalise; the attention is only
         # turned into labels, so it is detached.
         attention = minmax_normalize(
-            self._upsample(self._select(cams.detach(), labels),
-                           self.mask_size))
+            self._upsample(
+                self._select(cams.detach(), labels), self.mask_size))
         out = dict(
             cls_score=cls_score,
             cams=cams,
@@ -299,11 +299,11 @@ class SPGHead(ClsHead):
             losses['loss_c'] = self.loss_guidance(out['c'], out['seed_c'])
         return losses
 
-    def predict(self,
-                feats: Tuple[Tensor, ...],
-                data_samples: Optional[List[Optional[DataSample]]] = None,
-                input_size: Optional[Sequence[int]] = None
-                ) -> List[DataSample]:
+    def predict(
+            self,
+            feats: Tuple[Tensor, ...],
+            data_samples: Optional[List[Optional[DataSample]]] = None,
+            input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
         """Classify and localise.
 
         Args:
@@ -329,8 +329,9 @@ class SPGHead(ClsHead):
 
         if data_samples is None:
             data_samples = [None] * num
-        data_samples = [ds if ds is not None else DataSample()
-                        for ds in data_samples]
+        data_samples = [
+            ds if ds is not None else DataSample() for ds in data_samples
+        ]
         if input_size is None and 'img_shape' in data_samples[0]:
             input_size = data_samples[0].img_shape
         size = tuple(input_size)[-2:] if input_size is not None else \
@@ -340,14 +341,14 @@ class SPGHead(ClsHead):
         labels = loc_labels
         if any(has_gt):
             gt = torch.stack([
-                ds.gt_label.view(-1)[0].to(cams.device) if g else
-                pred_labels.new_zeros(()) for ds, g in zip(data_samples,
-                                                           has_gt)
+                ds.gt_label.view(-1)[0].to(cams.device)
+                if g else pred_labels.new_zeros(())
+                for ds, g in zip(data_samples, has_gt)
             ])
             # One gather/upsample pass for top-K and ground-truth maps.
             labels = torch.cat([loc_labels, gt[:, None]], dim=1)
-        maps = minmax_normalize(self._upsample(self._select(cams, labels),
-                                               size))
+        maps = minmax_normalize(
+            self._upsample(self._select(cams, labels), size))
         for i, ds in enumerate(data_samples):
             ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
             ds.set_field(loc_labels[i], 'loc_labels')

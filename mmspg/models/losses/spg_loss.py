@@ -44,8 +44,7 @@ def spg_loss(logits: Tensor,
     kept = seed_mask != ignore_index
     target = torch.where(kept, seed_mask, torch.zeros_like(seed_mask))
     target = target.to(logits.dtype)
-    loss = F.binary_cross_entropy_with_logits(
-        logits, target, reduction='none')
+    loss = F.binary_cross_entropy_with_logits(logits, target, reduction='none')
     # Multiplying by the 0/1 mask (rather than indexing) keeps the shape
     # static, avoids a host sync, and makes the ignored gradient exactly 0.
     loss = loss * kept.to(loss.dtype)

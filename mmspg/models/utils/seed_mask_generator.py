@@ -111,8 +111,8 @@ class SeedMaskGenerator:
                 f'fallback_ratio={self.fallback_ratio})')
 
 
-def build_seed_generator(
-        cfg: Union[dict, SeedMaskGenerator], key: str) -> SeedMaskGenerator:
+def build_seed_generator(cfg: Union[dict, SeedMaskGenerator],
+                         key: str) -> SeedMaskGenerator:
     """Build a :class:`SeedMaskGenerator` from a config, naming ``key``.
 
     Args:

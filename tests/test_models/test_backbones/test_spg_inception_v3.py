@@ -51,11 +51,15 @@ def test_load_torchvision_state_dict(tmp_path):
     torch.manual_seed(0)
     tv = torchvision.models.inception_v3(
         weights=None, aux_logits=True, init_weights=False)
-    state = {k: torch.randn_like(v) if v.is_floating_point() else v
-             for k, v in tv.state_dict().items()}
+    state = {
+        k: torch.randn_like(v) if v.is_floating_point() else v
+        for k, v in tv.state_dict().items()
+    }
     # Old torchvision files predate num_batches_tracked.
-    state = {k: v for k, v in state.items()
-             if not k.endswith('num_batches_tracked')}
+    state = {
+        k: v
+        for k, v in state.items() if not k.endswith('num_batches_tracked')
+    }
     path = tmp_path / 'inception_v3_google.pth'
     torch.save(state, path)
     # Nested in a classifier, as a config builds it.
@@ -77,9 +81,10 @@ def test_load_torchvision_state_dict(tmp_path):
 def test_load_mmpretrain_checkpoint(tmp_path):
     torch.manual_seed(1)
     mm = InceptionV3(num_classes=10, aux_logits=True)
-    state = {'backbone.' + k: torch.randn_like(v)
-             if v.is_floating_point() else v
-             for k, v in mm.state_dict().items()}
+    state = {
+        'backbone.' + k: torch.randn_like(v) if v.is_floating_point() else v
+        for k, v in mm.state_dict().items()
+    }
     state['head.fc.weight'] = torch.randn(10, 2048)
     path = tmp_path / 'mmpretrain_inception.pth'
     torch.save({'state_dict': state, 'meta': {'epoch': 1}}, path)
@@ -112,8 +117,9 @@ def test_missing_or_misshaped_key_raises(tmp_path):
 def test_transform_input_matches_torchvision():
     x = torch.randn(1, 3, 8, 8)
     tv = torchvision.models.inception_v3(
-        weights=None, aux_logits=False, init_weights=False,
+        weights=None,
+        aux_logits=False,
+        init_weights=False,
         transform_input=True)
     assert torch.allclose(
-        SPGInceptionV3._transform_input(x), tv._transform_input(x),
-        atol=1e-6)
+        SPGInceptionV3._transform_input(x), tv._transform_input(x), atol=1e-6)

@@ -65,8 +65,10 @@ def test_train_step_and_guidance():
     from mmengine.optim import OptimWrapper
     wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
     data = dict(
-        inputs=[torch.randint(0, 255, (3, 64, 64), dtype=torch.uint8)
-                for _ in range(2)],
+        inputs=[
+            torch.randint(0, 255, (3, 64, 64), dtype=torch.uint8)
+            for _ in range(2)
+        ],
         data_samples=_samples())
     log_vars = model.train_step(data, wrapper)
     assert {'loss', 'loss_cls', 'loss_c'} <= set(log_vars)

@@ -22,6 +22,7 @@ SMALL = dict(
 def _build(**kwargs):
     cfg = dict(SMALL, **kwargs)
     head = MODELS.build(cfg)
+    assert isinstance(head, SPGHead)
     head.init_weights()
     return head
 
@@ -82,8 +83,8 @@ def test_guidance_chain_matches_official_order():
     cams = out['cams']
     assert cams.shape == (2, NUM_CLASSES, 8, 8)
     # Attention: CAM of the label, upsampled to mask_size, then normalised.
-    up = F.interpolate(cams, size=(32, 32), mode='bilinear',
-                       align_corners=False)
+    up = F.interpolate(
+        cams, size=(32, 32), mode='bilinear', align_corners=False)
     att = minmax_normalize(up[torch.arange(2), labels][:, None])
     assert torch.allclose(out['attention'], att, atol=1e-5)
     assert not out['attention'].requires_grad
@@ -100,10 +101,9 @@ def test_guidance_chain_matches_official_order():
     assert torch.equal(out['seed_c'], SeedMaskGenerator(0.7, 0.1)(fused))
     # The losses use exactly these seeds.
     losses = head.loss(feats, _samples(labels))
-    assert torch.allclose(losses['loss_b2'],
-                          spg_loss(out['b2'], out['seed_b2']))
-    assert torch.allclose(losses['loss_c'], spg_loss(out['c'],
-                                                     out['seed_c']))
+    assert torch.allclose(losses['loss_b2'], spg_loss(out['b2'],
+                                                      out['seed_b2']))
+    assert torch.allclose(losses['loss_c'], spg_loss(out['c'], out['seed_c']))
     # Without labels, the top-1 class gives the attention.
     top1 = out['cls_score'].argmax(1)
     assert torch.allclose(
@@ -112,8 +112,8 @@ def test_guidance_chain_matches_official_order():
 
 
 def test_seed_c_from_attention_when_b_is_off():
-    head = _build(with_spg_b=False, seed_c=dict(high_thr=0.6,
-                                                low_thr=0.2)).eval()
+    head = _build(
+        with_spg_b=False, seed_c=dict(high_thr=0.6, low_thr=0.2)).eval()
     out = head.forward_guidance(_feats(), torch.tensor([0, 1]))
     assert torch.equal(out['seed_c'],
                        SeedMaskGenerator(0.6, 0.2)(out['attention']))
@@ -145,8 +145,8 @@ def test_predict_fields():
     assert torch.allclose(again.gt_loc_map, again.loc_maps[j])
     # Without input_size, img_shape of the data sample is used.
     with torch.no_grad():
-        sized = head.predict(_feats(1),
-                             [DataSample(metainfo=dict(img_shape=(24, 20)))])
+        sized = head.predict(
+            _feats(1), [DataSample(metainfo=dict(img_shape=(24, 20)))])
     assert sized[0].loc_maps.shape == (3, 24, 20)
 
 
@@ -193,5 +193,6 @@ def test_bad_feats():
     with pytest.raises(ValueError, match='3 backbone maps'):
         head.loss(_feats()[:2], _samples([0, 1]))
     with pytest.raises(ValueError, match='in_channels'):
-        head.predict((torch.rand(1, 8, 4, 4), torch.rand(1, 12, 4, 4),
-                      torch.rand(1, 7, 4, 4)))
+        head.predict((torch.rand(1, 8, 4,
+                                 4), torch.rand(1, 12, 4,
+                                                4), torch.rand(1, 7, 4, 4)))

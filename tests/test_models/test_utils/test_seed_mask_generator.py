@@ -5,7 +5,10 @@ from mmspg.models import SeedMaskGenerator
 from mmspg.registry import MODELS
 
 
-def reference_seeds(att, high_thr, low_thr, min_fg_pixels=30,
+def reference_seeds(att,
+                    high_thr,
+                    low_thr,
+                    min_fg_pixels=30,
                     fallback_ratio=0.7):
     """Per-image loop as the official mark_obj/mark_bg (without its
     threshold-leak between images)."""
@@ -21,8 +24,8 @@ def reference_seeds(att, high_thr, low_thr, min_fg_pixels=30,
 
 
 def test_registered_and_values():
-    gen = MODELS.build(dict(type='SeedMaskGenerator', high_thr=0.7,
-                            low_thr=0.05))
+    gen = MODELS.build(
+        dict(type='SeedMaskGenerator', high_thr=0.7, low_thr=0.05))
     assert isinstance(gen, SeedMaskGenerator)
     att = torch.rand(3, 1, 20, 20)
     mask = gen(att)
