@@ -16,6 +16,7 @@ from mmpretrain.apis.base import BaseInferencer, InputType, ModelType
 from mmpretrain.structures import DataSample
 from mmpretrain.utils import track
 
+from mmspg.evaluation.functional import normalize_scoremap, resize_scoremap
 from mmspg.registry import TRANSFORMS
 from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
 
@@ -26,15 +27,6 @@ IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif',
 #: pipeline's geometry (see :meth:`WSOLInferencer._frame_transform`). It is
 #: central so that centre crops keep it whole.
 _PROBE = (0.4, 0.6)
-
-
-def _minmax(x: np.ndarray) -> np.ndarray:
-    """Min-max normalise one map to [0, 1]; a constant map gives zeros (the
-    rule of ``mmspg.models.utils.minmax_normalize``, in numpy)."""
-    lo, hi = float(x.min()), float(x.max())
-    if hi <= lo:
-        return np.zeros_like(x, dtype=np.float32)
-    return np.clip((x - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
 
 
 class WSOLInferencer(BaseInferencer):
@@ -287,9 +279,12 @@ class WSOLInferencer(BaseInferencer):
             ori_shape (tuple[int, int]): (H, W) of the original image.
 
         Returns:
-            np.ndarray: (K, H, W) float32 in [0, 1], each map min-max
-            normalised again (as the evaluation does after resizing);
-            pixels the pipeline cropped away are 0 before normalisation.
+            np.ndarray: (K, H, W) float32 in [0, 1]. A plain resize is the
+            evaluation's own (``resize_scoremap``: bicubic, then min-max
+            normalised, as ``WSOLEvaluator(box_frame='original')`` does);
+            after a crop the map is warped back bilinearly (no overshoot, so
+            the pixels the crop removed stay exactly 0) and min-max
+            normalised the same way.
         """
         H, W = ori_shape
         k, h, w = maps.shape
@@ -299,17 +294,17 @@ class WSOLInferencer(BaseInferencer):
         out = np.empty((k, H, W), np.float32)
         for i in range(k):
             if plain:
-                m = cv2.resize(maps[i], (W, H), interpolation=cv2.INTER_LINEAR)
-            else:
-                # dst(x, y) = src(sx * x + ox, sy * y + oy) in pixel indices;
-                # the offsets convert between pixel-centre conventions.
-                M = np.array([[sx, 0, tx + 0.5 * sx - 0.5],
-                              [0, sy, ty + 0.5 * sy - 0.5]], np.float64)
-                m = cv2.warpAffine(
-                    maps[i], M, (W, H),
-                    flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                    borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
-            out[i] = _minmax(m)
+                out[i] = resize_scoremap(maps[i], (H, W))
+                continue
+            # dst(x, y) = src(sx * x + ox, sy * y + oy) in pixel indices;
+            # the offsets convert between pixel-centre conventions.
+            M = np.array([[sx, 0, tx + 0.5 * sx - 0.5],
+                          [0, sy, ty + 0.5 * sy - 0.5]], np.float64)
+            warped = cv2.warpAffine(
+                maps[i].astype(np.float64), M, (W, H),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+            out[i] = normalize_scoremap(warped)
         return out
 
     # ------------------------------------------------------------------

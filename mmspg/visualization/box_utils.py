@@ -12,8 +12,7 @@ import cv2
 import numpy as np
 import torch
 
-from mmspg.evaluation.functional.wsol_box import (boxes_from_binary,
-                                                  quantize_scoremap)
+from mmspg.evaluation.functional import boxes_from_binary, quantize_scoremap
 
 BOX_MODES = ('largest', 'all')
 

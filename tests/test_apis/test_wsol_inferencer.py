@@ -169,7 +169,9 @@ def test_maps_return_to_the_original_frame(pipeline, tol):
     # Evaluation convention: x2 = last pixel + 1.
     np.testing.assert_allclose(box, [100, 60, 260, 200], atol=tol + 1)
     maps = result['loc_maps'][0]
-    assert maps[130, 180] > 0.9 and maps[10, 10] < 0.1
+    # Bicubic overshoot at the step edges (as in the evaluation) lowers the
+    # plateau after normalisation.
+    assert maps[130, 180] > 0.7 and maps[10, 10] < 0.15
 
 
 def test_cropped_out_pixels_are_zero():
@@ -184,3 +186,17 @@ def test_cropped_out_pixels_are_zero():
     assert (maps[:, :95] == 0).all() and (maps[:, 305:] == 0).all()
     assert (maps[:70] == 0).all() and (maps[230:] == 0).all()
     assert maps[80:95, 110:290].min() > 0.9  # white inside the crop
+
+
+def test_original_map_is_the_evaluators_resize(tiny_model):
+    """A plain-resize pipeline gives exactly the map that
+    WSOLEvaluator(box_frame='original') scores."""
+    from mmspg.evaluation.functional import resize_scoremap
+    inferencer = WSOLInferencer(tiny_model, pretrained=False)
+    image = _image(53, 91, seed=5)
+    sample = inferencer(image, return_datasamples=True)[0]
+    result = inferencer(image, topk=2)[0]
+    for k in range(2):
+        expected = resize_scoremap(sample.loc_maps[k].numpy(), (53, 91))
+        np.testing.assert_allclose(result['loc_maps'][k], expected,
+                                   atol=1e-6)
