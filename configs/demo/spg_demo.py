@@ -1,6 +1,6 @@
 # SPG demo: trains on the CPU in minutes on data that mmspg generates on first
 # use (data/spg_demo, CUB layout, see mmspg/datasets/synthetic_cub_generator.py).
-# A tiny ResNet-18 (16 base channels, 3 stages, stride 8) at 112 px replaces
+# A tiny ResNet-18 (16 base channels, dilated to stride 8) at 112 px replaces
 # the Inception-v3 of the paper so that 2 CPU cores suffice; the SPG head,
 # seeds, losses and evaluation are those of configs/spg/spg_inception_cub.py.
 # Run: python tools/train.py configs/demo/spg_demo.py
@@ -20,15 +20,17 @@ model = dict(
         depth=18,
         stem_channels=16,
         base_channels=16,
-        num_stages=3,
-        strides=(1, 2, 1),
-        dilations=(1, 1, 2),
-        # stage 1 (32 ch) -> B1, stage 2 (64 ch) -> B2 and SPG-A.
-        out_indices=(1, 2, 2)),
+        num_stages=4,
+        strides=(1, 2, 1, 1),
+        dilations=(1, 1, 2, 4),
+        # stage 1 (32 ch) -> B1, stage 2 (64 ch) -> B2, stage 3 (128 ch) ->
+        # SPG-A; all at stride 8 (14x14 maps at 112 px) as the WSOL
+        # Inception-v3 keeps its maps at stride 8.
+        out_indices=(1, 2, 3)),
     head=dict(
         type='SPGHead',
         num_classes=8,
-        in_channels=(32, 64, 64),
+        in_channels=(32, 64, 128),
         mid_channels=128,
         guidance_channels=64,
         dropout_ratio=0.5,

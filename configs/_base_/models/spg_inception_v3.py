@@ -6,6 +6,11 @@ model = dict(
     backbone=dict(
         type='SPGInceptionV3',
         # Mixed_5d (B1), Mixed_6d (B2), Mixed_6e (SPG-A).
+        out_indices=('Mixed_5d', 'Mixed_6d', 'Mixed_6e'),
+        # The Google weights expect inputs in [-1, 1]: undo the ImageNet
+        # mean/std of the data preprocessor, as torchvision and the
+        # official code do for these weights.
+        transform_input=True,
         init_cfg=dict(
             type='Pretrained',
             checkpoint='https://download.pytorch.org/models/'
