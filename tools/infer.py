@@ -31,7 +31,8 @@ Writes into ``--out-dir`` (default ``outputs/infer``):
   "classes", "results": [...]}``; one entry per image or frame with
   ``input`` (path), ``frame`` (videos only), ``overlay`` (file written,
   relative to the out dir: the PNG, or for video frames the video or the
-  frame's PNG), ``seeds`` (with ``--show-seeds``, images only), ``maps`` (with ``--save-maps``), ``ori_shape`` [H, W],
+  frame's PNG), ``seeds`` (with ``--show-seeds``, images only),
+  ``maps`` (with ``--save-maps``), ``ori_shape`` [H, W],
   ``pred_label``, ``pred_score``, ``pred_class`` (when class names are
   known), ``topk_labels``, ``topk_scores``, ``topk_classes``, ``boxes``
   (per top-k class a list of [x1, y1, x2, y2] in original pixels) and

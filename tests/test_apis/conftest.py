@@ -1,6 +1,5 @@
 """A tiny random-weights SPG localizer (config file + checkpoint) for the
 API and CLI tests, built once per test session."""
-import numpy as np
 import pytest
 import torch
 
@@ -68,7 +67,3 @@ def tiny_model(tiny_config, tiny_checkpoint):
     from mmspg.apis import init_localizer
     return init_localizer(tiny_config, tiny_checkpoint, device='cpu')
 
-
-def random_image(h: int, w: int, seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).integers(
-        0, 256, (h, w, 3), dtype=np.uint8)

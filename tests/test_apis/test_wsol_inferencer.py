@@ -6,7 +6,6 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.model import BaseModel, ImgDataPreprocessor
-from mmpretrain.structures import DataSample
 
 from mmspg.apis import WSOLInferencer, inference_localizer, init_localizer
 

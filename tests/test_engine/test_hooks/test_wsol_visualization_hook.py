@@ -93,7 +93,8 @@ def _batch(n=3):
 def test_hook_direct_with_plain_visualizer_and_out_dir(tmp_path):
     model = MODELS.build(MODEL).eval()
     visualizer = Visualizer.get_instance(
-        'test_wsol_hook_universal', vis_backends=[dict(type='LocalVisBackend')],
+        'test_wsol_hook_universal',
+        vis_backends=[dict(type='LocalVisBackend')],
         save_dir=str(tmp_path / 'backend'))
     runner = SimpleNamespace(model=model, visualizer=visualizer,
                              train_loop=None, epoch=0, iter=7)
