@@ -12,6 +12,6 @@ from .wsol_metadata import WSOLMetadataDataset
 __all__ = [
     'CUBWSOLDataset', 'ImageNetWSOLDataset', 'WSOLMetadataDataset',
     'SyntheticCUBDataset', 'generate_synthetic_cub', 'ensure_synthetic_cub',
-    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop',
-    'BoxAwareRandomResizedCrop', 'BoxAwareResizeEdge'
+    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop', 'BoxAwareRandomResizedCrop',
+    'BoxAwareResizeEdge'
 ]

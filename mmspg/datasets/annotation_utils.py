@@ -14,17 +14,19 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 __all__ = [
-    'missing_data_error', 'iter_annotation_lines', 'parse_number',
-    'check_box', 'boxes_to_array', 'read_image_size', 'list_images',
-    'IMG_EXTENSIONS'
+    'missing_data_error', 'iter_annotation_lines', 'parse_number', 'check_box',
+    'boxes_to_array', 'read_image_size', 'list_images', 'IMG_EXTENSIONS'
 ]
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif',
                   '.tiff', '.webp')
 
 
-def missing_data_error(dataset: str, missing: str, expected_root: str,
-                       layout: str, hint: str = '') -> FileNotFoundError:
+def missing_data_error(dataset: str,
+                       missing: str,
+                       expected_root: str,
+                       layout: str,
+                       hint: str = '') -> FileNotFoundError:
     """Build the one-paragraph error raised when data is not where expected.
 
     Args:
@@ -45,10 +47,10 @@ def missing_data_error(dataset: str, missing: str, expected_root: str,
     return FileNotFoundError(msg)
 
 
-def iter_annotation_lines(path: str,
-                          sep: Optional[str] = None,
-                          maxsplit: int = -1
-                          ) -> Iterator[Tuple[int, List[str]]]:
+def iter_annotation_lines(
+        path: str,
+        sep: Optional[str] = None,
+        maxsplit: int = -1) -> Iterator[Tuple[int, List[str]]]:
     """Yield ``(line_number, fields)`` for each non-blank line of a file.
 
     Args:
@@ -74,7 +76,10 @@ def _where(path: str, lineno: Optional[int]) -> str:
     return path if lineno is None else f'{path}, line {lineno}'
 
 
-def parse_number(token: str, path: str, lineno: Optional[int], what: str,
+def parse_number(token: str,
+                 path: str,
+                 lineno: Optional[int],
+                 what: str,
                  kind: type = float):
     """Parse ``token`` as ``kind`` or raise naming file, line and field.
 
@@ -101,7 +106,9 @@ def parse_number(token: str, path: str, lineno: Optional[int], what: str,
     return value
 
 
-def check_box(box: Sequence[float], path: str, lineno: Optional[int],
+def check_box(box: Sequence[float],
+              path: str,
+              lineno: Optional[int],
               img_size: Optional[Tuple[int, int]] = None,
               tolerance: float = 0.02) -> List[float]:
     """Validate one x1, y1, x2, y2 box and clip small overshoots.

@@ -83,9 +83,9 @@ class CUBWSOLDataset(BaseDataset):
                 'CUBWSOLDataset: split="train" with test_mode=True; the '
                 'training images will be used.')
         self.split = split
-        self.check_boxes_in_image = (split == 'test'
-                                     if check_boxes_in_image is None else
-                                     bool(check_boxes_in_image))
+        self.check_boxes_in_image = (
+            split == 'test'
+            if check_boxes_in_image is None else bool(check_boxes_in_image))
         self.box_clip_tolerance = float(box_clip_tolerance)
         super().__init__(
             ann_file=self.IMAGES_FILE,
@@ -102,18 +102,19 @@ class CUBWSOLDataset(BaseDataset):
         root = self.data_root or '.'
         for path in [root, self.img_prefix] + [
                 self._file(n)
-                for n in (self.IMAGES_FILE, self.LABELS_FILE,
-                          self.SPLIT_FILE, self.BOXES_FILE, self.CLASSES_FILE)
+                for n in (self.IMAGES_FILE, self.LABELS_FILE, self.SPLIT_FILE,
+                          self.BOXES_FILE, self.CLASSES_FILE)
         ]:
             if not osp.exists(path):
                 raise missing_data_error(
                     type(self).__name__, path, root, CUB_LAYOUT, CUB_HINT)
 
     @staticmethod
-    def _read_id_file(path: str, num_fields: int, what: str,
+    def _read_id_file(path: str,
+                      num_fields: int,
+                      what: str,
                       known_ids: Optional[dict] = None,
-                      maxsplit: int = -1
-                      ) -> Dict[int, Tuple[int, List[str]]]:
+                      maxsplit: int = -1) -> Dict[int, Tuple[int, List[str]]]:
         """Read ``<id> <field>...`` lines into ``{id: (lineno, fields)}``.
 
         Args:
@@ -132,8 +133,7 @@ class CUBWSOLDataset(BaseDataset):
                     f'{path}, line {lineno}: expected {num_fields + 1} '
                     f'whitespace-separated columns (<image id> {what}), got '
                     f'{len(fields)}: {" ".join(fields)!r}.')
-            img_id = parse_number(fields[0], path, lineno, 'the image id',
-                                  int)
+            img_id = parse_number(fields[0], path, lineno, 'the image id', int)
             if known_ids is not None and img_id not in known_ids:
                 raise ValueError(f'{path}, line {lineno}: image id {img_id} '
                                  f'is not in images.txt.')
@@ -161,8 +161,9 @@ class CUBWSOLDataset(BaseDataset):
         # CUB names are '001.Black_footed_Albatross'; mmpretrain's CUB
         # categories drop the numeric prefix, and so do we.
         return [
-            names[i].split('.', 1)[1] if names[i][:3].isdigit()
-            and '.' in names[i] else names[i] for i in sorted(names)
+            names[i].split('.', 1)[1]
+            if names[i][:3].isdigit() and '.' in names[i] else names[i]
+            for i in sorted(names)
         ]
 
     def load_data_list(self) -> List[dict]:
@@ -173,13 +174,14 @@ class CUBWSOLDataset(BaseDataset):
             self._metainfo['classes'] = tuple(classes)
         elif len(self.CLASSES) != len(classes):
             raise ValueError(
-                f'{len(self.CLASSES)} classes were given to {type(self).__name__} '
-                f'but {self._file(self.CLASSES_FILE)} lists {len(classes)}.')
+                f'{len(self.CLASSES)} classes were given to '
+                f'{type(self).__name__} but {self._file(self.CLASSES_FILE)} '
+                f'lists {len(classes)}.')
         num_classes = len(classes)
 
         # maxsplit=1: a path with spaces (custom copies) stays one field.
-        images = self._read_id_file(self.ann_file, 1, '<image path>',
-                                    maxsplit=1)
+        images = self._read_id_file(
+            self.ann_file, 1, '<image path>', maxsplit=1)
         labels = self._read_id_file(
             self._file(self.LABELS_FILE), 1, '<class id>', images)
         splits = self._read_id_file(
@@ -192,8 +194,8 @@ class CUBWSOLDataset(BaseDataset):
         for img_id in sorted(images):
             img_lineno, (rel_path, ) = images[img_id]
             for name, table in ((self.LABELS_FILE, labels),
-                                (self.SPLIT_FILE, splits),
-                                (self.BOXES_FILE, boxes)):
+                                (self.SPLIT_FILE, splits), (self.BOXES_FILE,
+                                                            boxes)):
                 if img_id not in table:
                     raise ValueError(
                         f'{self.ann_file}, line {img_lineno}: image id '
@@ -217,16 +219,16 @@ class CUBWSOLDataset(BaseDataset):
 
             box_lineno, box_fields = boxes[img_id]
             x, y, w, h = (parse_number(v, boxes_path, box_lineno, name)
-                          for v, name in zip(box_fields,
-                                             ('x', 'y', 'width', 'height')))
+                          for v, name in zip(box_fields, ('x', 'y', 'width',
+                                                          'height')))
             if w <= 0 or h <= 0:
                 raise ValueError(
                     f'{boxes_path}, line {box_lineno}: box width and height '
                     f'must be positive, got width={w}, height={h}.')
 
             img_path = osp.join(self.img_prefix, rel_path)
-            info = dict(img_path=img_path, image_id=rel_path,
-                        gt_label=label - 1)
+            info = dict(
+                img_path=img_path, image_id=rel_path, gt_label=label - 1)
             img_size = None
             if self.check_boxes_in_image:
                 img_size = read_image_size(img_path)

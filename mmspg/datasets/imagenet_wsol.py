@@ -75,8 +75,8 @@ class ImageNetWSOLDataset(BaseDataset):
 
     def _missing(self, path: str) -> FileNotFoundError:
         return missing_data_error(
-            type(self).__name__, path, self.data_root or '.',
-            IMAGENET_LAYOUT, IMAGENET_HINT)
+            type(self).__name__, path, self.data_root or '.', IMAGENET_LAYOUT,
+            IMAGENET_HINT)
 
     def _wnids(self) -> List[str]:
         """Class wnids in label order."""
@@ -98,8 +98,7 @@ class ImageNetWSOLDataset(BaseDataset):
 
     def _load_train(self, wnid_to_idx: dict) -> List[dict]:
         data_list = []
-        for entry in sorted(os.scandir(self.img_prefix),
-                            key=lambda e: e.name):
+        for entry in sorted(os.scandir(self.img_prefix), key=lambda e: e.name):
             if not entry.is_dir():
                 continue
             if entry.name not in wnid_to_idx:
@@ -131,8 +130,9 @@ class ImageNetWSOLDataset(BaseDataset):
             raise ValueError(f'{path}: missing or empty <{tag}> element.')
         return node.text.strip()
 
-    def parse_xml(self, path: str, wnid_to_idx: dict
-                  ) -> Tuple[int, Tuple[int, int], List[List[float]]]:
+    def parse_xml(
+            self, path: str, wnid_to_idx: dict
+    ) -> Tuple[int, Tuple[int, int], List[List[float]]]:
         """Parse one val XML into (label, (w, h), boxes).
 
         Args:
@@ -150,10 +150,10 @@ class ImageNetWSOLDataset(BaseDataset):
         if size is None:
             raise ValueError(f'{path}: missing <size> element.')
         # ElementTree keeps no line numbers; the element path names the spot.
-        w = parse_number(self._text(size, 'width', path), path, None,
-                         'size/width', int)
-        h = parse_number(self._text(size, 'height', path), path, None,
-                         'size/height', int)
+        w = parse_number(
+            self._text(size, 'width', path), path, None, 'size/width', int)
+        h = parse_number(
+            self._text(size, 'height', path), path, None, 'size/height', int)
         objects = root.findall('object')
         if not objects:
             raise ValueError(f'{path}: no <object> element.')
@@ -168,8 +168,9 @@ class ImageNetWSOLDataset(BaseDataset):
             if bnd is None:
                 raise ValueError(f'{path}: object {k} has no <bndbox>.')
             box = [
-                parse_number(self._text(bnd, t, path), path, None,
-                             f'object {k} bndbox/{t}')
+                parse_number(
+                    self._text(bnd, t, path), path, None,
+                    f'object {k} bndbox/{t}')
                 for t in ('xmin', 'ymin', 'xmax', 'ymax')
             ]
             boxes.append(

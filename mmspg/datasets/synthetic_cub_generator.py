@@ -99,6 +99,7 @@ def _shape_polygons(shape: str) -> List[np.ndarray]:
     ``ring`` returns the outer and inner circles; the inner one is drawn
     as a hole.
     """
+
     def regular(n, phase=0.0, r=1.0):
         t = np.arange(n) * 2 * np.pi / n + phase
         return np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
@@ -142,8 +143,10 @@ def _bird_parts(rng: np.random.Generator, shape: str) -> Dict[str, list]:
     tail = np.array([[-0.8, -0.18 * e], [-0.8 - tail_len, -spread - 0.1],
                      [-0.8 - 0.7 * tail_len, 0.0],
                      [-0.8 - tail_len, spread + 0.1], [-0.8, 0.18 * e]])
-    wing = _ellipse(rng.uniform(-0.25, 0.05), rng.uniform(-0.1, 0.15) * e,
-                    rng.uniform(0.45, 0.65), e * rng.uniform(0.35, 0.55))
+    wing = _ellipse(
+        rng.uniform(-0.25, 0.05),
+        rng.uniform(-0.1, 0.15) * e, rng.uniform(0.45, 0.65),
+        e * rng.uniform(0.35, 0.55))
     r = rng.uniform(0.24, 0.32)  # head radius: a small part of the object
     hx, hy = 0.93 + 0.55 * r, rng.uniform(-0.25, 0.05) * e
     rot = rng.uniform(0, 2 * np.pi) if shape == 'circle' else \
@@ -154,8 +157,8 @@ def _bird_parts(rng: np.random.Generator, shape: str) -> Dict[str, list]:
     return dict(body=[body], tail=[tail], wing=[wing], head=head)
 
 
-def _transform(parts: Dict[str, list], scale: float, angle: float,
-               flip: bool, offset: Sequence[float]) -> Dict[str, list]:
+def _transform(parts: Dict[str, list], scale: float, angle: float, flip: bool,
+               offset: Sequence[float]) -> Dict[str, list]:
     c, s = math.cos(angle), math.sin(angle)
     rot = np.array([[c, s], [-s, c]])
     out = {}
@@ -168,10 +171,9 @@ def _transform(parts: Dict[str, list], scale: float, angle: float,
 
 
 def _bounds(parts: Dict[str, list]) -> Tuple[float, float, float, float]:
-    pts = np.concatenate([p for k in ('body', 'tail', 'head')
-                          for p in parts[k]])
-    return (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(),
-            pts[:, 1].max())
+    pts = np.concatenate(
+        [p for k in ('body', 'tail', 'head') for p in parts[k]])
+    return (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())
 
 
 _SHIFT = 4  # sub-pixel bits for cv2.fillPoly
@@ -185,15 +187,17 @@ def _fill(img, polys, colour, line_type=cv2.LINE_AA):
 # ---------------------------------------------------------------- drawing
 def _hsv_colour(h, s, v) -> np.ndarray:
     """One BGR colour (float) from OpenCV HSV (h in [0, 180))."""
-    px = np.uint8([[[int(h) % 180, int(np.clip(s, 0, 255)),
-                     int(np.clip(v, 0, 255))]]])
+    px = np.uint8(
+        [[[int(h) % 180,
+           int(np.clip(s, 0, 255)),
+           int(np.clip(v, 0, 255))]]])
     return cv2.cvtColor(px, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
 
 
 def _body_colour(rng) -> np.ndarray:
     # Browns, olives and greys: shared by every class.
-    return _hsv_colour(rng.uniform(5, 35), rng.uniform(40, 150),
-                       rng.uniform(80, 190))
+    return _hsv_colour(
+        rng.uniform(5, 35), rng.uniform(40, 150), rng.uniform(80, 190))
 
 
 def _ramp(h: int, w: int, angle: float) -> np.ndarray:
@@ -204,26 +208,28 @@ def _ramp(h: int, w: int, angle: float) -> np.ndarray:
 
 
 def _background(rng, h: int, w: int) -> np.ndarray:
-    base = _hsv_colour(rng.uniform(0, 180), rng.uniform(20, 110),
-                       rng.uniform(90, 210))
+    base = _hsv_colour(
+        rng.uniform(0, 180), rng.uniform(20, 110), rng.uniform(90, 210))
     gh, gw = max(2, h // 24), max(2, w // 24)
     noise = rng.normal(0, 28, (gh, gw, 3)).astype(np.float32)
     img = base + cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC)
     if rng.random() < 0.6:  # stripes in a random direction
         t = rng.uniform(0, np.pi)
         period = rng.uniform(8, 40)
-        wave = np.sin(_ramp(h, w, t) * (2 * np.pi / period) +
-                      rng.uniform(0, 2 * np.pi))
-        img += (wave[..., None] * rng.uniform(8, 25) *
-                rng.uniform(0.5, 1.0, 3).astype(np.float32))
+        wave = np.sin(
+            _ramp(h, w, t) * (2 * np.pi / period) + rng.uniform(0, 2 * np.pi))
+        img += (
+            wave[..., None] * rng.uniform(8, 25) *
+            rng.uniform(0.5, 1.0, 3).astype(np.float32))
     for _ in range(rng.integers(3, 9)):  # soft blobs
         cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h))
         axes = (int(rng.uniform(0.05, 0.3) * w),
                 int(rng.uniform(0.05, 0.3) * h))
         angle, sigma = rng.uniform(0, 180), rng.uniform(1, 4)
-        colour = (_body_colour(rng) if rng.random() < 0.35 else
-                  _hsv_colour(rng.uniform(0, 180), rng.uniform(20, 140),
-                              rng.uniform(60, 220)))
+        colour = (
+            _body_colour(rng) if rng.random() < 0.35 else _hsv_colour(
+                rng.uniform(0, 180), rng.uniform(20, 140), rng.uniform(
+                    60, 220)))
         opacity = rng.uniform(0.4, 0.9)
         # Blend only the window the blurred blob can reach (speed).
         r = max(axes) + int(3 * sigma) + 2
@@ -247,8 +253,8 @@ def _distractors(rng, img: np.ndarray) -> None:
         polys = [p * r + centre for p in _shape_polygons(shape)]
         # Neutral colours only: a head colour would give the class away.
         grey = rng.uniform(40, 170)  # darker than the white ring head
-        colour = tuple(float(np.clip(grey + d, 0, 255))
-                       for d in rng.normal(0, 12, 3))
+        colour = tuple(
+            float(np.clip(grey + d, 0, 255)) for d in rng.normal(0, 12, 3))
         _fill(img, polys[:1], colour)
         if len(polys) > 1:  # ring: a darker hole
             _fill(img, polys[1:], tuple(0.6 * c for c in colour))
@@ -272,13 +278,15 @@ def _draw_bird(rng, img: np.ndarray, parts: Dict[str, list],
     if rng.random() < 0.5:
         for _ in range(rng.integers(8, 20)):
             pt = (int(rng.uniform(bx0, bx1)), int(rng.uniform(by0, by1)))
-            cv2.circle(layer, pt, max(1, int(scale * rng.uniform(0.05, 0.15))),
-                       tuple(map(float, dark if rng.random() < 0.6 else light)),
-                       -1, cv2.LINE_AA)
+            cv2.circle(
+                layer, pt, max(1, int(scale * rng.uniform(0.05, 0.15))),
+                tuple(map(float, dark if rng.random() < 0.6 else light)), -1,
+                cv2.LINE_AA)
     else:
         t = rng.uniform(0, np.pi)
-        bars = np.sin(_ramp(h, w, t) * (2 * np.pi /
-                                        (scale * rng.uniform(0.2, 0.4)))) > 0.3
+        bars = np.sin(
+            _ramp(h, w, t) * (2 * np.pi /
+                              (scale * rng.uniform(0.2, 0.4)))) > 0.3
         layer[bars] = dark
     mask = np.zeros((h, w), np.float32)
     _fill(mask, parts['body'] + parts['tail'], 1.0)
@@ -297,8 +305,8 @@ def _draw_bird(rng, img: np.ndarray, parts: Dict[str, list],
                int(round(er * 16)), (20.0, 20.0, 20.0), -1, cv2.LINE_AA, 4)
 
 
-def _render(seed: int, index: int, label: int, cfg: dict
-            ) -> Tuple[np.ndarray, List[int], float]:
+def _render(seed: int, index: int, label: int,
+            cfg: dict) -> Tuple[np.ndarray, List[int], float]:
     """Draw one image; returns (BGR uint8 image, [x, y, w, h], box area
     fraction)."""
     rng = np.random.default_rng([seed, index])
@@ -330,8 +338,11 @@ def _render(seed: int, index: int, label: int, cfg: dict
     bx0, by0, bx1, by1 = _bounds(parts)
     x = max(0, int(math.floor(bx0)))
     y = max(0, int(math.floor(by0)))
-    box = [x, y, min(w, int(math.ceil(bx1))) - x,
-           min(h, int(math.ceil(by1))) - y]
+    box = [
+        x, y,
+        min(w, int(math.ceil(bx1))) - x,
+        min(h, int(math.ceil(by1))) - y
+    ]
     return img, box, box[2] * box[3] / (w * h)
 
 
@@ -357,8 +368,10 @@ def generate_synthetic_cub(root: str, **cfg) -> dict:
     cfg = resolve_synthetic_cub_cfg(**cfg)
     os.makedirs(osp.join(root, 'images'), exist_ok=True)
     lines = dict(images=[], labels=[], split=[], boxes=[])
-    meta = {s: dict(ids=[], labels=[], sizes=[], boxes=[])
-            for s in ('train', 'test')}
+    meta = {
+        s: dict(ids=[], labels=[], sizes=[], boxes=[])
+        for s in ('train', 'test')
+    }
     summary = dict(area_fractions=[], sizes=[], total_bytes=0)
     per_class = cfg['train_per_class'] + cfg['test_per_class']
     img_id = 0
@@ -380,8 +393,8 @@ def generate_synthetic_cub(root: str, **cfg) -> dict:
             lines['images'].append(f'{img_id} {rel}')
             lines['labels'].append(f'{img_id} {label + 1}')
             lines['split'].append(f'{img_id} {is_train}')
-            lines['boxes'].append(f'{img_id} ' +
-                                  ' '.join(f'{v:.1f}' for v in box))
+            lines['boxes'].append(f'{img_id} ' + ' '.join(f'{v:.1f}'
+                                                          for v in box))
             h, w = img.shape[:2]
             m = meta[split]
             m['ids'].append(rel)
@@ -401,9 +414,11 @@ def generate_synthetic_cub(root: str, **cfg) -> dict:
     write(osp.join(root, 'image_class_labels.txt'), lines['labels'])
     write(osp.join(root, 'train_test_split.txt'), lines['split'])
     write(osp.join(root, 'bounding_boxes.txt'), lines['boxes'])
-    write(osp.join(root, 'classes.txt'),
-          [f'{i + 1} {i + 1:03d}.{CLASS_SPECS[i][0]}'
-           for i in range(cfg['num_classes'])])
+    write(
+        osp.join(root, 'classes.txt'), [
+            f'{i + 1} {i + 1:03d}.{CLASS_SPECS[i][0]}'
+            for i in range(cfg['num_classes'])
+        ])
     if cfg['write_wsol_metadata']:
         for split, m in meta.items():
             d = osp.join(root, 'metadata', split)
@@ -413,10 +428,12 @@ def generate_synthetic_cub(root: str, **cfg) -> dict:
             write(osp.join(d, 'image_sizes.txt'), m['sizes'])
             write(osp.join(d, 'localization.txt'), m['boxes'])
     # Written last: its presence marks a complete data set.
-    with open(osp.join(root, SYNTHETIC_META_FILE), 'w',
-              encoding='utf-8') as f:
-        json.dump(dict(generator_version=GENERATOR_VERSION, cfg=cfg), f,
-                  indent=2, sort_keys=True)
+    with open(osp.join(root, SYNTHETIC_META_FILE), 'w', encoding='utf-8') as f:
+        json.dump(
+            dict(generator_version=GENERATOR_VERSION, cfg=cfg),
+            f,
+            indent=2,
+            sort_keys=True)
     summary.update(
         num_images=img_id,
         num_train=cfg['num_classes'] * cfg['train_per_class'],
@@ -474,8 +491,8 @@ def ensure_synthetic_cub(root: str, **cfg) -> bool:
             f'data_root at an empty or missing folder.')
     parent = osp.dirname(osp.abspath(root))
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(osp.abspath(root))}.tmp-',
-                           dir=parent)
+    tmp = tempfile.mkdtemp(
+        prefix=f'.{osp.basename(osp.abspath(root))}.tmp-', dir=parent)
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; the data is not
     try:
         generate_synthetic_cub(tmp, **cfg)

@@ -102,8 +102,8 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_image_ids(self) -> Dict[str, int]:
         ids = {}
-        for lineno, fields in iter_annotation_lines(self.ann_file, sep=None,
-                                                    maxsplit=0):
+        for lineno, fields in iter_annotation_lines(
+                self.ann_file, sep=None, maxsplit=0):
             image_id = fields[0]
             if image_id in ids:
                 raise ValueError(f'{self.ann_file}, line {lineno}: image id '
@@ -115,8 +115,8 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_labels(self) -> Dict[str, Tuple[int, int]]:
         labels = {}
-        for path, lineno, (image_id, label) in self._read_csv(
-                'class_labels.txt', (2, )):
+        for path, lineno, (image_id,
+                           label) in self._read_csv('class_labels.txt', (2, )):
             value = parse_number(label, path, lineno, 'the class label', int)
             if value < 0:
                 raise ValueError(f'{path}, line {lineno}: class label must '
@@ -131,8 +131,8 @@ class WSOLMetadataDataset(BaseDataset):
         sizes = {}
         if not osp.isfile(self._meta_file('image_sizes.txt')):
             return sizes
-        for path, lineno, (image_id, w, h) in self._read_csv(
-                'image_sizes.txt', (3, )):
+        for path, lineno, (image_id, w,
+                           h) in self._read_csv('image_sizes.txt', (3, )):
             self._check_known(image_id, labels, path, lineno)
             w = parse_number(w, path, lineno, 'the width', int)
             h = parse_number(h, path, lineno, 'the height', int)
@@ -149,13 +149,12 @@ class WSOLMetadataDataset(BaseDataset):
             raise ValueError(f'{path}, line {lineno}: image id {image_id!r} '
                              f'is not in class_labels.txt.')
 
-    def _read_boxes(self, labels: dict, sizes: dict
-                    ) -> Optional[Dict[str, List[List[float]]]]:
+    def _read_boxes(self, labels: dict,
+                    sizes: dict) -> Optional[Dict[str, List[List[float]]]]:
         if not osp.isfile(self._meta_file('localization.txt')):
             return None
         boxes = defaultdict(list)
-        for path, lineno, fields in self._read_csv('localization.txt',
-                                                   (3, 5)):
+        for path, lineno, fields in self._read_csv('localization.txt', (3, 5)):
             if len(fields) == 3:
                 raise ValueError(
                     f'{path}, line {lineno}: this is a mask-style '
@@ -178,12 +177,16 @@ class WSOLMetadataDataset(BaseDataset):
         folders = defaultdict(set)
         for image_id, (label, _) in labels.items():
             folders[label].add(osp.dirname(image_id))
-        names = [next(iter(folders[i])) if len(folders[i]) == 1 else ''
-                 for i in range(num)]
+        names = [
+            next(iter(folders[i])) if len(folders[i]) == 1 else ''
+            for i in range(num)
+        ]
         if all(names) and len(set(names)) == num:
             # '001.Black_footed_Albatross' -> 'Black_footed_Albatross'
-            return [n.split('.', 1)[1] if n[:3].isdigit() and '.' in n else n
-                    for n in names]
+            return [
+                n.split('.', 1)[1] if n[:3].isdigit() and '.' in n else n
+                for n in names
+            ]
         return [str(i) for i in range(num)]
 
     def load_data_list(self) -> List[dict]:

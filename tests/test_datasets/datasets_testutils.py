@@ -36,7 +36,9 @@ CUB_IMAGES = [
 ]
 
 
-def make_cub(root, images=CUB_IMAGES, classes=('001.Aa', '002.Bb'),
+def make_cub(root,
+             images=CUB_IMAGES,
+             classes=('001.Aa', '002.Bb'),
              write_images=True):
     """Write the official CUB layout under ``root``; returns ``root``."""
     root = str(root)
@@ -45,15 +47,18 @@ def make_cub(root, images=CUB_IMAGES, classes=('001.Aa', '002.Bb'),
             write_jpeg(osp.join(root, 'images', rel), w, h)
     else:
         os.makedirs(osp.join(root, 'images'), exist_ok=True)
-    write_lines(osp.join(root, 'images.txt'),
-                [f'{i} {rel}' for i, rel, *_ in images])
-    write_lines(osp.join(root, 'image_class_labels.txt'),
-                [f'{i} {c}' for i, _, c, *_ in images])
-    write_lines(osp.join(root, 'train_test_split.txt'),
-                [f'{i} {t}' for i, _, _, t, *_ in images])
-    write_lines(osp.join(root, 'bounding_boxes.txt'),
-                [f'{i} ' + ' '.join(map(str, b))
-                 for i, _, _, _, b, _ in images])
-    write_lines(osp.join(root, 'classes.txt'),
-                [f'{k + 1} {n}' for k, n in enumerate(classes)])
+    write_lines(
+        osp.join(root, 'images.txt'), [f'{i} {rel}' for i, rel, *_ in images])
+    write_lines(
+        osp.join(root, 'image_class_labels.txt'),
+        [f'{i} {c}' for i, _, c, *_ in images])
+    write_lines(
+        osp.join(root, 'train_test_split.txt'),
+        [f'{i} {t}' for i, _, _, t, *_ in images])
+    write_lines(
+        osp.join(root, 'bounding_boxes.txt'),
+        [f'{i} ' + ' '.join(map(str, b)) for i, _, _, _, b, _ in images])
+    write_lines(
+        osp.join(root, 'classes.txt'),
+        [f'{k + 1} {n}' for k, n in enumerate(classes)])
     return root

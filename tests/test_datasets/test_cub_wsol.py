@@ -31,9 +31,8 @@ def test_parse_test_split(cub_root):
 
 def test_parse_train_split_without_size_check(cub_root):
     ds = CUBWSOLDataset(cub_root, split='train')
-    assert [d['image_id'] for d in ds.load_data_list()] == [
-        '001.Aa/a_1.jpg', '002.Bb/b_1.jpg'
-    ]
+    assert [d['image_id'] for d in ds.load_data_list()
+            ] == ['001.Aa/a_1.jpg', '002.Bb/b_1.jpg']
     # The header check is off by default for train: no img_size.
     assert 'img_size' not in ds.get_data_info(0)
     ds = CUBWSOLDataset(cub_root, split='train', check_boxes_in_image=True)
@@ -60,42 +59,41 @@ def test_missing_file_message(cub_root):
         CUBWSOLDataset(cub_root, split='test')
 
 
-@pytest.mark.parametrize(
-    'fname, lines, pattern',
-    [
-        ('bounding_boxes.txt', ['1 2 3 10 8', '2 5.5 4 20'],
-         r'bounding_boxes.txt, line 2: expected 5'),
-        ('bounding_boxes.txt', ['1 2 3 10 8', '2 5.5 four 20 12'],
-         r'bounding_boxes.txt, line 2: y must be a number'),
-        ('bounding_boxes.txt', ['1 2 3 10 8', '2 5 4 0 12', '3 0 0 1 1',
-                                '4 1 1 1 1'],
-         r'bounding_boxes.txt, line 2: box width and height must be '
-         r'positive'),
-        ('image_class_labels.txt', ['1 1', '2 1', '3 2', '4 2', '9 1'],
-         r'image_class_labels.txt, line 5: image id 9 is not in '
-         r'images.txt'),
-        ('image_class_labels.txt', ['1 1', '2 3', '3 2', '4 2'],
-         r'image_class_labels.txt, line 2: class id 3 is outside 1..2'),
-        ('image_class_labels.txt', ['1 1', 'x 1'],
-         r'image_class_labels.txt, line 2: the image id must be an '
-         r'integer'),
-        ('train_test_split.txt', ['1 1', '2 yes', '3 1', '4 0'],
-         r'train_test_split.txt, line 2: is_training_image must be 0 or 1'),
-        ('train_test_split.txt', ['1 1', '1 0'],
-         r'train_test_split.txt, line 2: image id 1 repeats line 1'),
-    ])
-def test_malformed_files_name_file_and_line(cub_root, fname, lines,
-                                            pattern):
+@pytest.mark.parametrize('fname, lines, pattern', [
+    ('bounding_boxes.txt', ['1 2 3 10 8', '2 5.5 4 20'
+                            ], r'bounding_boxes.txt, line 2: expected 5'),
+    ('bounding_boxes.txt', ['1 2 3 10 8', '2 5.5 four 20 12'],
+     r'bounding_boxes.txt, line 2: y must be a number'),
+    ('bounding_boxes.txt', [
+        '1 2 3 10 8', '2 5 4 0 12', '3 0 0 1 1', '4 1 1 1 1'
+    ], r'bounding_boxes.txt, line 2: box width and height must be '
+     r'positive'),
+    ('image_class_labels.txt', ['1 1', '2 1', '3 2', '4 2', '9 1'],
+     r'image_class_labels.txt, line 5: image id 9 is not in '
+     r'images.txt'),
+    ('image_class_labels.txt', ['1 1', '2 3', '3 2', '4 2'],
+     r'image_class_labels.txt, line 2: class id 3 is outside 1..2'),
+    ('image_class_labels.txt', ['1 1', 'x 1'],
+     r'image_class_labels.txt, line 2: the image id must be an '
+     r'integer'),
+    ('train_test_split.txt', ['1 1', '2 yes', '3 1', '4 0'],
+     r'train_test_split.txt, line 2: is_training_image must be 0 or 1'),
+    ('train_test_split.txt', ['1 1', '1 0'],
+     r'train_test_split.txt, line 2: image id 1 repeats line 1'),
+])
+def test_malformed_files_name_file_and_line(cub_root, fname, lines, pattern):
     write_lines(osp.join(cub_root, fname), lines)
     with pytest.raises(ValueError, match=pattern):
         CUBWSOLDataset(cub_root, split='test')
 
 
 def test_image_without_label_line(cub_root):
-    write_lines(osp.join(cub_root, 'image_class_labels.txt'),
-                ['1 1', '3 2', '4 2'])
-    with pytest.raises(ValueError, match=r'images.txt, line 2: image id 2 '
-                       r'has no line in .*image_class_labels.txt'):
+    write_lines(
+        osp.join(cub_root, 'image_class_labels.txt'), ['1 1', '3 2', '4 2'])
+    with pytest.raises(
+            ValueError,
+            match=r'images.txt, line 2: image id 2 '
+            r'has no line in .*image_class_labels.txt'):
         CUBWSOLDataset(cub_root, split='test')
 
 
@@ -109,16 +107,18 @@ def test_small_overshoot_is_clipped(tmp_path):
     # 40x30 image; x2 = 1 + 40 = 41 and y1 = -0.5: within 2% / 1 px.
     root = make_cub(tmp_path / 'cub', _with_box((1.0, -0.5, 40.0, 20.0)))
     ds = CUBWSOLDataset(root, split='test')
-    np.testing.assert_allclose(ds.get_data_info(0)['gt_bboxes'],
-                               [[1, 0, 40, 19.5]])
+    np.testing.assert_allclose(
+        ds.get_data_info(0)['gt_bboxes'], [[1, 0, 40, 19.5]])
     # Larger tolerance accepts more, smaller rejects.
     root = make_cub(tmp_path / 'cub2', _with_box((1.0, 0.0, 43.0, 20.0)))
-    with pytest.raises(ValueError, match=r'bounding_boxes.txt, line 2: box '
-                       r'.* outside the 40x30'):
+    with pytest.raises(
+            ValueError,
+            match=r'bounding_boxes.txt, line 2: box '
+            r'.* outside the 40x30'):
         CUBWSOLDataset(root, split='test')
     ds = CUBWSOLDataset(root, split='test', box_clip_tolerance=0.1)
-    np.testing.assert_allclose(ds.get_data_info(0)['gt_bboxes'],
-                               [[1, 0, 40, 20]])
+    np.testing.assert_allclose(
+        ds.get_data_info(0)['gt_bboxes'], [[1, 0, 40, 20]])
 
 
 def test_absurd_box_rejected_or_kept_when_unchecked(tmp_path):
@@ -127,8 +127,8 @@ def test_absurd_box_rejected_or_kept_when_unchecked(tmp_path):
         CUBWSOLDataset(root, split='test')
     # Without the header check the box is kept as written.
     ds = CUBWSOLDataset(root, split='test', check_boxes_in_image=False)
-    np.testing.assert_allclose(ds.get_data_info(0)['gt_bboxes'],
-                               [[100, 5, 150, 15]])
+    np.testing.assert_allclose(
+        ds.get_data_info(0)['gt_bboxes'], [[100, 5, 150, 15]])
 
 
 def test_missing_image_named_when_checking(tmp_path):

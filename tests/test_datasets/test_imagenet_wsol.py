@@ -12,11 +12,10 @@ WNIDS = ['n01440764', 'n01443537']
 
 
 def xml_text(w, h, objects):
-    objs = ''.join(
-        f'<object><name>{name}</name><pose>Unspecified</pose>'
-        f'<bndbox><xmin>{b[0]}</xmin><ymin>{b[1]}</ymin>'
-        f'<xmax>{b[2]}</xmax><ymax>{b[3]}</ymax></bndbox></object>'
-        for name, b in objects)
+    objs = ''.join(f'<object><name>{name}</name><pose>Unspecified</pose>'
+                   f'<bndbox><xmin>{b[0]}</xmin><ymin>{b[1]}</ymin>'
+                   f'<xmax>{b[2]}</xmax><ymax>{b[3]}</ymax></bndbox></object>'
+                   for name, b in objects)
     return (f'<annotation><folder>val</folder><filename>x</filename>'
             f'<size><width>{w}</width><height>{h}</height><depth>3</depth>'
             f'</size>{objs}</annotation>')
@@ -30,9 +29,11 @@ def make_imagenet(root):
                 osp.join(root, 'train', wnid, f'{wnid}_{j}.JPEG'), 20, 16)
     os.makedirs(osp.join(root, 'val_ann'))
     anns = {
-        1: xml_text(40, 30, [(WNIDS[1], (1, 2, 21, 22))]),
-        2: xml_text(32, 24, [(WNIDS[0], (0, 0, 10, 10)),
-                             (WNIDS[0], (5, 6, 32, 24))]),
+        1:
+        xml_text(40, 30, [(WNIDS[1], (1, 2, 21, 22))]),
+        2:
+        xml_text(32, 24, [(WNIDS[0], (0, 0, 10, 10)),
+                          (WNIDS[0], (5, 6, 32, 24))]),
     }
     for i, text in anns.items():
         name = f'ILSVRC2012_val_{i:08d}'
@@ -49,8 +50,9 @@ def imagenet_root(tmp_path):
 
 def test_train_split(imagenet_root):
     ds = DATASETS.build(
-        dict(type='ImageNetWSOLDataset', data_root=imagenet_root,
-             split='train'))
+        dict(
+            type='ImageNetWSOLDataset', data_root=imagenet_root,
+            split='train'))
     assert ds.metainfo['classes'] == tuple(WNIDS)
     assert len(ds) == 4
     info = ds.get_data_info(2)
@@ -71,8 +73,7 @@ def test_val_split(imagenet_root):
     assert second['gt_label'] == 0 and second['img_size'] == (32, 24)
     np.testing.assert_allclose(second['gt_bboxes'],
                                [[0, 0, 10, 10], [5, 6, 32, 24]])
-    np.testing.assert_array_equal(second['ori_gt_bboxes'],
-                                  second['gt_bboxes'])
+    np.testing.assert_array_equal(second['ori_gt_bboxes'], second['gt_bboxes'])
 
 
 def test_classes_file_sets_order(imagenet_root, tmp_path):
@@ -81,8 +82,7 @@ def test_classes_file_sets_order(imagenet_root, tmp_path):
     ds = ImageNetWSOLDataset(imagenet_root, split='val', classes=cls_file)
     assert ds.get_data_info(0)['gt_label'] == 0
     assert ds.get_data_info(1)['gt_label'] == 1
-    assert ds.metainfo['classes'] == (f'{WNIDS[1]} coho',
-                                      f'{WNIDS[0]} tench')
+    assert ds.metainfo['classes'] == (f'{WNIDS[1]} coho', f'{WNIDS[0]} tench')
 
 
 def _write_xml(root, i, text):
@@ -91,24 +91,20 @@ def _write_xml(root, i, text):
         f.write(text)
 
 
-@pytest.mark.parametrize(
-    'text, pattern',
-    [
-        ('<annotation><size><width>40</width>', r'malformed XML'),
-        ('<annotation><object/></annotation>', r'missing <size>'),
-        (xml_text(40, 30, []), r'no <object>'),
-        (xml_text(40, 30, [('n00000000', (1, 2, 3, 4))]),
-         r"class 'n00000000', which is not a known class"),
-        (xml_text(40, 30, [(WNIDS[0], (1, 2, 'x', 4))]),
-         r'bndbox/xmax must be a number'),
-        (xml_text(40, 30, [(WNIDS[0], (5, 2, 5, 4))]),
-         r'non-positive size'),
-        (xml_text(40, 30, [(WNIDS[0], (5, 2, 90, 4))]),
-         r'outside the 40x30'),
-        (xml_text(40, 30, [(WNIDS[0], (1, 2, 3, 4)),
-                           (WNIDS[1], (1, 2, 3, 4))]),
-         r'objects of several classes'),
-    ])
+@pytest.mark.parametrize('text, pattern', [
+    ('<annotation><size><width>40</width>', r'malformed XML'),
+    ('<annotation><object/></annotation>', r'missing <size>'),
+    (xml_text(40, 30, []), r'no <object>'),
+    (xml_text(40, 30, [('n00000000', (1, 2, 3, 4))]),
+     r"class 'n00000000', which is not a known class"),
+    (xml_text(40, 30, [(WNIDS[0],
+                        (1, 2, 'x', 4))]), r'bndbox/xmax must be a number'),
+    (xml_text(40, 30, [(WNIDS[0], (5, 2, 5, 4))]), r'non-positive size'),
+    (xml_text(40, 30, [(WNIDS[0], (5, 2, 90, 4))]), r'outside the 40x30'),
+    (xml_text(40, 30, [(WNIDS[0], (1, 2, 3, 4)),
+                       (WNIDS[1],
+                        (1, 2, 3, 4))]), r'objects of several classes'),
+])
 def test_malformed_xml_names_file(imagenet_root, text, pattern):
     _write_xml(imagenet_root, 2, text)
     with pytest.raises(ValueError, match=pattern) as e:
@@ -117,10 +113,9 @@ def test_malformed_xml_names_file(imagenet_root, text, pattern):
 
 
 def test_missing_xml_and_folders(imagenet_root, tmp_path):
-    os.remove(osp.join(imagenet_root, 'val_ann',
-                       'ILSVRC2012_val_00000001.xml'))
-    with pytest.raises(FileNotFoundError,
-                       match='ILSVRC2012_val_00000001.xml'):
+    os.remove(
+        osp.join(imagenet_root, 'val_ann', 'ILSVRC2012_val_00000001.xml'))
+    with pytest.raises(FileNotFoundError, match='ILSVRC2012_val_00000001.xml'):
         ImageNetWSOLDataset(imagenet_root, split='val')
     with pytest.raises(FileNotFoundError, match=r'train/n01440764'):
         ImageNetWSOLDataset(str(tmp_path / 'none'), split='train')

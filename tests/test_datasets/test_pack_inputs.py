@@ -10,8 +10,10 @@ from mmspg.registry import DATASETS
 PACK = dict(
     type='PackInputs',
     algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
-    meta_keys=['sample_idx', 'img_path', 'ori_shape', 'img_shape',
-               'scale_factor', 'flip', 'flip_direction'])
+    meta_keys=[
+        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+        'flip', 'flip_direction'
+    ])
 TRAIN = [
     dict(type='LoadImageFromFileWSOL', on_error='skip'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),
@@ -35,8 +37,12 @@ TEST_SPG = [
 def test_pack_carries_boxes(tmp_path, pipeline, split):
     root = make_cub(tmp_path / 'cub')
     ds = DATASETS.build(
-        dict(type='CUBWSOLDataset', data_root=root, split=split,
-             test_mode=split == 'test', pipeline=pipeline))
+        dict(
+            type='CUBWSOLDataset',
+            data_root=root,
+            split=split,
+            test_mode=split == 'test',
+            pipeline=pipeline))
     sample = ds[0]
     inputs, ds0 = sample['inputs'], sample['data_samples']
     assert inputs.shape == (3, 224, 224) and inputs.dtype == torch.uint8
@@ -64,11 +70,16 @@ def test_pack_carries_boxes(tmp_path, pipeline, split):
 def test_benchmark_protocol_box_numbers(tmp_path):
     root = make_cub(tmp_path / 'cub')
     ds = DATASETS.build(
-        dict(type='CUBWSOLDataset', data_root=root, split='test',
-             test_mode=True, pipeline=TEST_BENCHMARK))
+        dict(
+            type='CUBWSOLDataset',
+            data_root=root,
+            split='test',
+            test_mode=True,
+            pipeline=TEST_BENCHMARK))
     s = ds[0]['data_samples']
     # 36x24 image -> 224x224: box (5.5, 4, 25.5, 16) scales by (224/36,
     # 224/24).
     np.testing.assert_allclose(
-        s.gt_bboxes, [[5.5 * 224 / 36, 4 * 224 / 24, 25.5 * 224 / 36,
-                       16 * 224 / 24]], rtol=1e-5)
+        s.gt_bboxes,
+        [[5.5 * 224 / 36, 4 * 224 / 24, 25.5 * 224 / 36, 16 * 224 / 24]],
+        rtol=1e-5)

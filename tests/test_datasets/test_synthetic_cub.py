@@ -78,8 +78,10 @@ def test_head_colour_is_inside_the_box(stats_set):
         img = cv2.imread(info['img_path']).astype(np.int32)
         assert info['img_size'] == (img.shape[1], img.shape[0])
         x1, y1, x2, y2 = info['gt_bboxes'][0].astype(int)
-        near = [np.abs(img - np.array(spec[1])).max(-1) < 40
-                for spec in CLASS_SPECS]
+        near = [
+            np.abs(img - np.array(spec[1])).max(-1) < 40
+            for spec in CLASS_SPECS
+        ]
         own = near[info['gt_label']][y1:y2, x1:x2].sum()
         assert own >= 15
         # No other class's head colour dominates inside the box.
@@ -111,13 +113,16 @@ def test_metadata_matches_cub_files(stats_set):
 def test_dataset_generates_once_and_checks_cfg(tmp_path):
     root = str(tmp_path / 'data' / 'synthetic_cub')
     ds = DATASETS.build(
-        dict(type='SyntheticCUBDataset', data_root=root, split='train',
-             generate_cfg=dict(seed=0, **TINY)))
+        dict(
+            type='SyntheticCUBDataset',
+            data_root=root,
+            split='train',
+            generate_cfg=dict(seed=0, **TINY)))
     assert len(ds) == 4
     assert ds.metainfo['classes'] == tuple(s[0] for s in CLASS_SPECS[:2])
     stamp = os.stat(osp.join(root, SYNTHETIC_META_FILE)).st_mtime_ns
-    test = SyntheticCUBDataset(root, split='test',
-                               generate_cfg=dict(seed=0, **TINY))
+    test = SyntheticCUBDataset(
+        root, split='test', generate_cfg=dict(seed=0, **TINY))
     assert len(test) == 2
     assert os.stat(osp.join(root, SYNTHETIC_META_FILE)).st_mtime_ns == stamp
     with pytest.raises(ValueError, match='Delete the folder'):
@@ -153,8 +158,8 @@ def test_concurrent_generation_is_safe(tmp_path):
                         'synthetic_cub_generator.py')
     procs = [
         subprocess.Popen([sys.executable, '-c', RACE_SCRIPT, gen_file, root],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for _ in range(3)
+                         stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE) for _ in range(3)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
@@ -182,13 +187,15 @@ def test_loser_of_the_race_uses_winner(tmp_path, monkeypatch):
 
 def test_cli(tmp_path, monkeypatch, capsys):
     out = str(tmp_path / 'demo')
-    argv = ['generate_demo_data.py', out, '--num-classes', '2',
-            '--train-per-class', '2', '--test-per-class', '1']
+    argv = [
+        'generate_demo_data.py', out, '--num-classes', '2',
+        '--train-per-class', '2', '--test-per-class', '1'
+    ]
     monkeypatch.setattr(sys, 'argv', argv)
     with pytest.raises(SystemExit) as e:
-        runpy.run_path(osp.join(REPO, 'tools', 'misc',
-                                'generate_demo_data.py'),
-                       run_name='__main__')
+        runpy.run_path(
+            osp.join(REPO, 'tools', 'misc', 'generate_demo_data.py'),
+            run_name='__main__')
     assert e.value.code == 0
     assert 'Wrote 6 images' in capsys.readouterr().out
     assert len(CUBWSOLDataset(out, split='train')) == 4

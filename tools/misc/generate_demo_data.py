@@ -28,18 +28,20 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description='Generate the synthetic CUB-layout WSOL demo data.')
     parser.add_argument(
-        'out_dir', nargs='?', default='data/synthetic_cub',
+        'out_dir',
+        nargs='?',
+        default='data/synthetic_cub',
         help='output folder (default: data/synthetic_cub)')
     parser.add_argument('--seed', type=int, default=DEFAULT_CFG['seed'])
     parser.add_argument(
         '--num-classes', type=int, default=DEFAULT_CFG['num_classes'])
     parser.add_argument(
-        '--train-per-class', type=int,
-        default=DEFAULT_CFG['train_per_class'])
+        '--train-per-class', type=int, default=DEFAULT_CFG['train_per_class'])
     parser.add_argument(
         '--test-per-class', type=int, default=DEFAULT_CFG['test_per_class'])
     parser.add_argument(
-        '--force', action='store_true',
+        '--force',
+        action='store_true',
         help='delete and regenerate an existing synthetic data folder '
         f'(only a folder holding {SYNTHETIC_META_FILE} is deleted)')
     return parser.parse_args()
@@ -54,8 +56,10 @@ def main() -> int:
         test_per_class=args.test_per_class)
     if args.force and osp.isdir(args.out_dir):
         if not osp.isfile(osp.join(args.out_dir, SYNTHETIC_META_FILE)):
-            print(f'{args.out_dir} holds no {SYNTHETIC_META_FILE}; not '
-                  f'deleting it.', file=sys.stderr)
+            print(
+                f'{args.out_dir} holds no {SYNTHETIC_META_FILE}; not '
+                f'deleting it.',
+                file=sys.stderr)
             return 1
         shutil.rmtree(args.out_dir)
     start = time.perf_counter()
@@ -88,8 +92,10 @@ def _print_stats(root: str, elapsed: float) -> None:
           f'{elapsed:.1f} s.')
     print(f'Image sides: width {sizes[:, 0].min()}-{sizes[:, 0].max()}, '
           f'height {sizes[:, 1].min()}-{sizes[:, 1].max()} px.')
-    print('Box area / image area: min {:.3f}, median {:.3f}, max {:.3f}.'
-          .format(fracs.min(), np.median(fracs), fracs.max()))
+    print(
+        'Box area / image area: min {:.3f}, median {:.3f}, max {:.3f}.'.format(
+            fracs.min(), np.median(fracs), fracs.max()))
+
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -4,6 +4,6 @@ from .processing import (BoxAwareRandomCrop, BoxAwareRandomResizedCrop,
                          BoxAwareResizeEdge, crop_and_scale_boxes)
 
 __all__ = [
-    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop',
-    'BoxAwareRandomResizedCrop', 'BoxAwareResizeEdge', 'crop_and_scale_boxes'
+    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop', 'BoxAwareRandomResizedCrop',
+    'BoxAwareResizeEdge', 'crop_and_scale_boxes'
 ]

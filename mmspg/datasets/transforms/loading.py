@@ -124,8 +124,8 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
         results['img_shape'] = (h, w)
         results['ori_shape'] = (h, w)
         if 'gt_bboxes' in results and 'ori_gt_bboxes' not in results:
-            results['ori_gt_bboxes'] = np.array(results['gt_bboxes'],
-                                                dtype=np.float32, copy=True)
+            results['ori_gt_bboxes'] = np.array(
+                results['gt_bboxes'], dtype=np.float32, copy=True)
         return results
 
     def _get_bytes(self, filename: str) -> bytes:

@@ -20,8 +20,12 @@ from mmpretrain.datasets.transforms import (RandomCrop, RandomResizedCrop,
 from mmspg.registry import TRANSFORMS
 
 
-def crop_and_scale_boxes(boxes: np.ndarray, x0: float, y0: float,
-                         crop_w: float, crop_h: float, scale_w: float = 1.0,
+def crop_and_scale_boxes(boxes: np.ndarray,
+                         x0: float,
+                         y0: float,
+                         crop_w: float,
+                         crop_h: float,
+                         scale_w: float = 1.0,
                          scale_h: float = 1.0) -> np.ndarray:
     """Move boxes into a crop window, clip them to it, then rescale.
 
@@ -36,8 +40,9 @@ def crop_and_scale_boxes(boxes: np.ndarray, x0: float, y0: float,
         np.ndarray: (K, 4) float32 boxes in the output image, within
         [0, crop_w * scale_w] x [0, crop_h * scale_h].
     """
-    out = np.asarray(boxes, dtype=np.float32).reshape(-1, 4) - np.array(
-        [x0, y0, x0, y0], dtype=np.float32)
+    out = np.asarray(
+        boxes, dtype=np.float32).reshape(-1, 4) - np.array([x0, y0, x0, y0],
+                                                           dtype=np.float32)
     out[:, 0::2] = np.clip(out[:, 0::2], 0, crop_w) * scale_w
     out[:, 1::2] = np.clip(out[:, 1::2], 0, crop_h) * scale_h
     return out
@@ -131,8 +136,8 @@ class BoxAwareRandomCrop(RandomCrop):
         results['img_shape'] = img.shape[:2]
         if results.get('gt_bboxes') is not None:
             results['gt_bboxes'] = crop_and_scale_boxes(
-                results['gt_bboxes'], offset_w - pad_left,
-                offset_h - pad_top, target_w, target_h)
+                results['gt_bboxes'], offset_w - pad_left, offset_h - pad_top,
+                target_w, target_h)
         return results
 
 

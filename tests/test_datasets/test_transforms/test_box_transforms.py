@@ -22,16 +22,21 @@ def painted(w, h, box):
     x1, y1, x2, y2 = box
     img[y1:y2, x1:x2] = 255
     gt = np.array([box], np.float32)
-    return dict(img=img, img_shape=(h, w), ori_shape=(h, w), gt_bboxes=gt,
-                ori_gt_bboxes=gt.copy())
+    return dict(
+        img=img,
+        img_shape=(h, w),
+        ori_shape=(h, w),
+        gt_bboxes=gt,
+        ori_gt_bboxes=gt.copy())
 
 
 def white_box(img):
     ys, xs = np.nonzero(img[..., 0] > 127)
     if len(xs) == 0:
         return None
-    return np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1],
-                    np.float32)
+    return np.array(
+        [xs.min(), ys.min(), xs.max() + 1,
+         ys.max() + 1], np.float32)
 
 
 def check_follows(results, tol=1.0):
@@ -42,12 +47,14 @@ def check_follows(results, tol=1.0):
 
 
 def test_mmcv_resize_moves_boxes():
-    res = Resize(scale=(50, 20), keep_ratio=False)(
-        painted(100, 80, (10, 20, 60, 40)))
+    res = Resize(
+        scale=(50, 20), keep_ratio=False)(
+            painted(100, 80, (10, 20, 60, 40)))
     np.testing.assert_allclose(res['gt_bboxes'], [[5, 5, 30, 10]])
     check_follows(res)
-    res = Resize(scale=(50, 50), keep_ratio=True)(
-        painted(100, 80, (10, 20, 60, 40)))
+    res = Resize(
+        scale=(50, 50), keep_ratio=True)(
+            painted(100, 80, (10, 20, 60, 40)))
     np.testing.assert_allclose(res['gt_bboxes'], [[5, 10, 30, 20]])
     check_follows(res)
     # ori_gt_bboxes is left in the original frame.
@@ -55,8 +62,9 @@ def test_mmcv_resize_moves_boxes():
 
 
 def test_mmcv_flip_moves_boxes():
-    res = RandomFlip(prob=1.0, direction='horizontal')(
-        painted(100, 80, (10, 20, 60, 40)))
+    res = RandomFlip(
+        prob=1.0, direction='horizontal')(
+            painted(100, 80, (10, 20, 60, 40)))
     np.testing.assert_allclose(res['gt_bboxes'], [[40, 20, 90, 40]])
     assert res['flip'] and res['flip_direction'] == 'horizontal'
     check_follows(res, tol=0)
@@ -117,8 +125,10 @@ def test_box_aware_random_crop_pad_if_needed():
 def test_box_aware_random_resized_crop(seed):
     np.random.seed(seed)
     t = TRANSFORMS.build(
-        dict(type='BoxAwareRandomResizedCrop', scale=64,
-             crop_ratio_range=(0.3, 1.0)))
+        dict(
+            type='BoxAwareRandomResizedCrop',
+            scale=64,
+            crop_ratio_range=(0.3, 1.0)))
     res = t(painted(120, 90, (30, 20, 90, 70)))
     assert res['img'].shape[:2] == (64, 64)
     assert tuple(res['img_shape']) == (64, 64)
@@ -153,14 +163,20 @@ def test_crop_and_scale_boxes_clips_and_keeps_rows():
 
 @pytest.mark.parametrize('pipeline', [
     [dict(type='Resize', scale=(224, 224), keep_ratio=False)],
-    [dict(type='Resize', scale=(256, 256), keep_ratio=False),
-     dict(type='CenterCrop', crop_size=224)],
-    [dict(type='Resize', scale=(256, 256), keep_ratio=False),
-     dict(type='BoxAwareRandomCrop', crop_size=224),
-     dict(type='RandomFlip', prob=1.0, direction='horizontal')],
-    [dict(type='BoxAwareResizeEdge', scale=256),
-     dict(type='BoxAwareRandomCrop', crop_size=224),
-     dict(type='RandomFlip', prob=0.5, direction='horizontal')],
+    [
+        dict(type='Resize', scale=(256, 256), keep_ratio=False),
+        dict(type='CenterCrop', crop_size=224)
+    ],
+    [
+        dict(type='Resize', scale=(256, 256), keep_ratio=False),
+        dict(type='BoxAwareRandomCrop', crop_size=224),
+        dict(type='RandomFlip', prob=1.0, direction='horizontal')
+    ],
+    [
+        dict(type='BoxAwareResizeEdge', scale=256),
+        dict(type='BoxAwareRandomCrop', crop_size=224),
+        dict(type='RandomFlip', prob=0.5, direction='horizontal')
+    ],
 ])
 def test_lead_pipelines_keep_boxes_on_the_object(pipeline):
     np.random.seed(1)

@@ -80,8 +80,8 @@ def test_truncation_caught_when_decoder_is_lenient(tmp_path, monkeypatch):
     data = jpeg_bytes()
     path = write_bytes(tmp_path / 't.jpg', data[:-200])
     t = LoadImageFromFileWSOL()
-    monkeypatch.setattr(t, '_decode',
-                        lambda b: np.zeros((48, 64, 3), np.uint8))
+    monkeypatch.setattr(t, '_decode', lambda b: np.zeros(
+        (48, 64, 3), np.uint8))
     with pytest.raises(OSError, match='truncated'):
         t(dict(img_path=path))
     # Complete files, also with bytes after the EOI marker, are fine.
@@ -116,7 +116,8 @@ def _broken_cub(tmp_path):
 def test_dataset_refetches_after_skip(tmp_path):
     root = _broken_cub(tmp_path)
     ds = CUBWSOLDataset(
-        root, split='train',
+        root,
+        split='train',
         pipeline=[dict(type='LoadImageFromFileWSOL', on_error='skip')])
     with mock.patch(LOG) as log:
         for _ in range(4):  # index 0 is broken; never a crash, never None
@@ -131,7 +132,8 @@ def test_dataset_refetches_after_skip(tmp_path):
 def test_dataset_raise_names_file(tmp_path):
     root = _broken_cub(tmp_path)
     ds = CUBWSOLDataset(
-        root, split='train',
+        root,
+        split='train',
         pipeline=[dict(type='LoadImageFromFileWSOL', on_error='raise')])
     with pytest.raises(OSError, match='a_1.jpg'):
         ds[0]
