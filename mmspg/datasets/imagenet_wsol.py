@@ -37,9 +37,10 @@ class ImageNetWSOLDataset(BaseDataset):
     Class order: the wnids given by ``classes`` (a file or list; the first
     whitespace-separated token of each entry is the wnid, so
     ``'n01440764 tench'`` lines work), else the sorted folder names of
-    ``train/``. ``image_id`` is the image path relative to the split folder
-    (``n01440764/n01440764_10026.JPEG``, ``ILSVRC2012_val_00000001.JPEG``),
-    as the WSOL benchmark names ImageNet images.
+    ``train/``. ``image_id`` is the image path below the image folder's
+    parent, i.e. with the split folder (``train/n01440764/
+    n01440764_10026.JPEG``, ``val/ILSVRC2012_val_00000001.JPEG``), which is
+    how the WSOL benchmark's ``metadata/ILSVRC`` names ImageNet images.
 
     Args:
         data_root (str): Folder holding ``train/``, ``val/``, ``val_ann/``.
@@ -109,7 +110,7 @@ class ImageNetWSOLDataset(BaseDataset):
             for name in sorted(os.listdir(entry.path)):
                 if not name.lower().endswith(IMG_EXTENSIONS):
                     continue
-                image_id = f'{entry.name}/{name}'
+                image_id = f'{self._split_folder}/{entry.name}/{name}'
                 empty = boxes_to_array([])
                 data_list.append(
                     dict(
@@ -185,19 +186,19 @@ class ImageNetWSOLDataset(BaseDataset):
         if not osp.isdir(self.ann_dir):
             raise self._missing(self.ann_dir)
         data_list = []
-        for image_id in list_images(self.img_prefix):
-            stem = osp.splitext(osp.basename(image_id))[0]
+        for rel in list_images(self.img_prefix):
+            stem = osp.splitext(osp.basename(rel))[0]
             xml = osp.join(self.ann_dir, stem + '.xml')
             if not osp.isfile(xml):
                 raise FileNotFoundError(
                     f'No box annotation "{xml}" for the val image '
-                    f'"{osp.join(self.img_prefix, image_id)}".')
+                    f'"{osp.join(self.img_prefix, rel)}".')
             label, img_size, boxes = self.parse_xml(xml, wnid_to_idx)
             gt = boxes_to_array(boxes)
             data_list.append(
                 dict(
-                    img_path=osp.join(self.img_prefix, image_id),
-                    image_id=image_id,
+                    img_path=osp.join(self.img_prefix, rel),
+                    image_id=f'{self._split_folder}/{rel}',
                     gt_label=label,
                     img_size=img_size,
                     gt_bboxes=gt,
@@ -205,6 +206,12 @@ class ImageNetWSOLDataset(BaseDataset):
         if not data_list:
             raise ValueError(f'No image found in "{self.img_prefix}".')
         return data_list
+
+    @property
+    def _split_folder(self) -> str:
+        # 'val' for data/imagenet/val: the benchmark's image ids start with
+        # the split folder.
+        return osp.basename(osp.normpath(self.img_prefix))
 
     def load_data_list(self) -> List[dict]:
         """List the images of the split with labels and boxes."""

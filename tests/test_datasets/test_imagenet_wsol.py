@@ -56,7 +56,7 @@ def test_train_split(imagenet_root):
     assert ds.metainfo['classes'] == tuple(WNIDS)
     assert len(ds) == 4
     info = ds.get_data_info(2)
-    assert info['image_id'] == 'n01443537/n01443537_0.JPEG'
+    assert info['image_id'] == 'train/n01443537/n01443537_0.JPEG'
     assert info['gt_label'] == 1
     assert info['gt_bboxes'].shape == (0, 4)
     assert info['gt_bboxes'].dtype == np.float32
@@ -67,7 +67,9 @@ def test_val_split(imagenet_root):
     ds = ImageNetWSOLDataset(imagenet_root, split='val')
     assert len(ds) == 2
     first, second = ds.get_data_info(0), ds.get_data_info(1)
-    assert first['image_id'] == 'ILSVRC2012_val_00000001.JPEG'
+    assert first['image_id'] == 'val/ILSVRC2012_val_00000001.JPEG'
+    assert first['img_path'] == osp.join(imagenet_root, 'val',
+                                         'ILSVRC2012_val_00000001.JPEG')
     assert first['gt_label'] == 1 and first['img_size'] == (40, 30)
     np.testing.assert_allclose(first['gt_bboxes'], [[1, 2, 21, 22]])
     assert second['gt_label'] == 0 and second['img_size'] == (32, 24)
