@@ -24,8 +24,9 @@ class SyntheticCUBDataset(CUBWSOLDataset):
         data_root (str): Folder of the data, e.g. ``'data/synthetic_cub'``.
         split (str): ``'train'`` or ``'test'``.
         generate_cfg (dict, optional): Arguments of
-            :func:`~mmspg.datasets.generate_synthetic_cub` (``seed``, ``num_classes``, ``train_per_class``,
-            ``test_per_class``, ...). Defaults to ``dict(seed=0)``.
+            :func:`~mmspg.datasets.generate_synthetic_cub` (``seed``,
+            ``num_classes``, ``train_per_class``, ``test_per_class``, ...).
+            Defaults to ``dict(seed=0)``.
         **kwargs: Arguments of :class:`CUBWSOLDataset`.
 
     Example:
