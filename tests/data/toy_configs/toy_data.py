@@ -49,3 +49,55 @@ def toy_cfg_dict(root: Path) -> Dict[str, str]:
 def toy_cfg_options(root: Path) -> List[str]:
     """The same options as command-line words after ``--cfg-options``."""
     return [f'{k}={v}' for k, v in toy_cfg_dict(root).items()]
+
+
+def load_toy_cfg(root: Path):
+    """The toy Config pointed at the data under ``root``, quiet logs."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(TOY_CONFIG)
+    cfg.merge_from_dict(toy_cfg_dict(root))
+    cfg.log_level = 'WARNING'
+    return cfg
+
+
+def build_runner(cfg, work_dir, **overrides):
+    """Build ``cfg.runner_type`` in-process with a unique experiment name.
+
+    mmengine shares MessageHub/logger/visualizer instances by experiment
+    name, which defaults to config name + timestamp: two runners built in
+    the same second would share one message hub.
+    """
+    import copy
+    import uuid
+
+    import mmspg  # noqa: F401
+    from mmspg.registry import RUNNERS
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = f'test_{uuid.uuid4().hex[:8]}'
+    cfg.merge_from_dict(overrides)
+    return RUNNERS.build(cfg)
+
+
+def stop_after_epoch(k: int):
+    """A hook that raises after epoch ``k`` was checkpointed (a kill).
+
+    Register it with priority 'LOWEST' so CheckpointHook runs first.
+    """
+    from mmengine.hooks import Hook
+
+    class StopAfterEpoch(Hook):
+
+        def after_train_epoch(self, runner):
+            if runner.epoch + 1 == k:
+                raise KeyboardInterrupt(f'simulated kill after epoch {k}')
+
+    return StopAfterEpoch()
+
+
+def model_weights(runner) -> dict:
+    """A detached copy of the runner's model state dict."""
+    from mmengine.model import is_model_wrapper
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -1,0 +1,201 @@
+import hashlib
+import os
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+from mmengine.fileio.backends import LocalBackend
+from mmengine.hooks import Hook
+
+import mmspg_toy_data as toy
+from mmspg.engine.runner import (CheckpointMismatchError,
+                                 EpochSeededTrainLoop, WSOLRunner)
+
+MAX_EPOCHS = 3
+
+
+def _train(cfg, work_dir, stop_after=None, **overrides):
+    runner = toy.build_runner(cfg, work_dir, **overrides)
+    if stop_after is not None:
+        runner.register_hook(toy.stop_after_epoch(stop_after), 'LOWEST')
+        with pytest.raises(KeyboardInterrupt):
+            runner.train()
+        return runner
+    runner.train()
+    return runner
+
+
+def _val_top1(runner):
+    return runner.message_hub.get_scalar('val/accuracy/top1').current()
+
+
+def _losses(runner):
+    return list(runner.message_hub.get_scalar('train/loss').data[0])
+
+
+@pytest.fixture(scope='module')
+def full_run(tmp_path_factory):
+    """An uninterrupted 3-epoch run of the toy model (seed 0)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        root = toy.make_toy_data(tmp_path_factory.mktemp('data'))
+        cfg = toy.load_toy_cfg(root)
+        work_dir = tmp_path_factory.mktemp('full')
+        runner = _train(cfg, work_dir)
+    finally:
+        torch.set_num_threads(before)
+    return dict(
+        cfg=cfg,
+        work_dir=work_dir,
+        weights=toy.model_weights(runner),
+        top1=_val_top1(runner),
+        losses=_losses(runner))
+
+
+def test_uses_epoch_seeded_loop(toy_cfg, tmp_path):
+    runner = toy.build_runner(toy_cfg, tmp_path)
+    assert isinstance(runner, WSOLRunner)
+    assert type(runner.train_loop) is EpochSeededTrainLoop
+    assert runner.train_loop.max_epochs == MAX_EPOCHS
+
+
+def test_resume_after_kill_is_bit_identical(full_run, tmp_path):
+    cfg = full_run['cfg']
+    _train(cfg, tmp_path, stop_after=1)
+    with open(tmp_path / 'last_checkpoint') as f:
+        assert f.read().strip().endswith('epoch_1.pth')
+    resumed = _train(cfg, tmp_path, resume=True)
+    assert resumed.epoch == MAX_EPOCHS
+    final = toy.model_weights(resumed)
+    assert final.keys() == full_run['weights'].keys()
+    for key, value in full_run['weights'].items():
+        assert torch.equal(final[key], value), key
+    assert _val_top1(resumed) == full_run['top1']
+    # the last epoch's losses (4 iterations) are the same numbers too
+    assert _losses(resumed)[-4:] == full_run['losses'][-4:]
+
+
+def test_resume_falls_back_when_last_checkpoint_is_gone(full_run, tmp_path):
+    # as left by CheckpointHook(max_keep_ckpts) + a crash: last_checkpoint
+    # names a file that no longer exists
+    for name in ('epoch_1.pth', 'epoch_2.pth'):
+        shutil.copy(full_run['work_dir'] / name, tmp_path / name)
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_9.pth'))
+    resumed = _train(full_run['cfg'], tmp_path, resume=True)
+    final = toy.model_weights(resumed)
+    for key, value in full_run['weights'].items():
+        assert torch.equal(final[key], value), key
+
+
+def _crash_in_put(monkeypatch, when):
+    """Make LocalBackend.put write half of the bytes, then fail, for the
+    file names ``when`` accepts: a crash in the middle of writing."""
+    original = LocalBackend.put
+    seen = []
+
+    def put(self, obj, filepath):
+        if when(str(filepath)):
+            seen.append(str(filepath))
+            with open(filepath, 'wb') as f:
+                f.write(obj[:len(obj) // 2])
+            raise OSError('simulated crash while writing a checkpoint')
+        return original(self, obj, filepath)
+
+    monkeypatch.setattr(LocalBackend, 'put', put)
+    return seen
+
+
+def _digest(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+@pytest.mark.parametrize('runner_type', ['WSOLRunner', 'Runner'])
+def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, runner_type):
+    """WSOLRunner: a crash while writing epoch_2 leaves epoch_1 and
+    last_checkpoint intact and no file named epoch_2.pth. mmengine's Runner
+    (the control) leaves a truncated epoch_2.pth behind."""
+    seen = _crash_in_put(monkeypatch, lambda p: 'epoch_2.pth' in p)
+    runner = toy.build_runner(
+        toy_cfg, tmp_path, runner_type=runner_type,
+        **{'train_cfg.max_epochs': 2})
+    state = {}
+
+    class Snapshot(Hook):
+        """Records epoch_1.pth and last_checkpoint before the failing save."""
+
+        def after_train_epoch(self, runner):
+            if runner.epoch == 1:
+                state['digest'] = _digest(tmp_path / 'epoch_1.pth')
+                state['last'] = (tmp_path / 'last_checkpoint').read_text()
+
+    runner.register_hook(Snapshot(), 'VERY_HIGH')
+    with pytest.raises(OSError, match='simulated crash'):
+        runner.train()
+    assert seen, 'the crash was not triggered'
+
+    assert _digest(tmp_path / 'epoch_1.pth') == state['digest']
+    assert (tmp_path / 'last_checkpoint').read_text() == state['last']
+    assert state['last'].strip().endswith('epoch_1.pth')
+    if runner_type == 'WSOLRunner':
+        assert not (tmp_path / 'epoch_2.pth').exists()
+        leftovers = [n for n in os.listdir(tmp_path) if 'tmp' in n]
+        assert leftovers == []
+        # the crash hit the temporary file, not the final name
+        assert all(osp.basename(p).startswith('.epoch_2.pth.tmp')
+                   for p in seen)
+    else:
+        assert (tmp_path / 'epoch_2.pth').exists()
+        with pytest.raises(Exception):
+            torch.load(tmp_path / 'epoch_2.pth')
+
+
+def test_saved_checkpoint_is_complete(full_run):
+    ckpt = torch.load(full_run['work_dir'] / 'epoch_3.pth')
+    for key, value in full_run['weights'].items():
+        assert torch.equal(ckpt['state_dict'][key], value), key
+    assert not [n for n in os.listdir(full_run['work_dir']) if 'tmp' in n]
+
+
+def test_load_from_mismatch_fails_before_work(full_run, tmp_path,
+                                             monkeypatch):
+    ckpt = torch.load(full_run['work_dir'] / 'epoch_3.pth')
+    sd = ckpt['state_dict']
+    sd['backbone.extra.weight'] = torch.zeros(3)             # unexpected
+    sd.pop('backbone.layer1.0.conv1.weight')                 # missing
+    sd['head.layers.0.fc.weight'] = torch.zeros(5, 5)        # mis-shaped
+    bad = tmp_path / 'bad.pth'
+    torch.save(ckpt, bad)
+
+    runner = toy.build_runner(full_run['cfg'], tmp_path / 'wd',
+                              load_from=str(bad))
+    # nothing may be evaluated before the check
+    monkeypatch.setattr(
+        type(runner.model), 'test_step',
+        lambda *a, **k: pytest.fail('evaluated before the checkpoint check'))
+    with pytest.raises(CheckpointMismatchError) as err:
+        runner.test()
+    message = str(err.value)
+    assert str(bad) in message
+    assert 'backbone.extra.weight' in message
+    assert 'backbone.layer1.0.conv1.weight' in message
+    assert 'head.layers.0.fc.weight [5, 5] vs [16, 64]' in message
+
+    # load_from in training is checked the same way, before any iteration
+    runner = toy.build_runner(full_run['cfg'], tmp_path / 'wd2',
+                              load_from=str(bad))
+    monkeypatch.setattr(
+        type(runner.model), 'train_step',
+        lambda *a, **k: pytest.fail('trained before the checkpoint check'))
+    with pytest.raises(CheckpointMismatchError):
+        runner.train()
+
+
+def test_load_from_fitting_checkpoint(full_run, tmp_path):
+    runner = toy.build_runner(
+        full_run['cfg'], tmp_path,
+        load_from=str(full_run['work_dir'] / 'epoch_3.pth'))
+    metrics = runner.test()
+    assert metrics['accuracy/top1'] == full_run['top1']

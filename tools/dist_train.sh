@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Distributed training on one or more nodes with torchrun.
+#   bash tools/dist_train.sh CONFIG NUM_PROCS [tools/train.py ARGS]
+# NUM_PROCS processes per node (one per GPU; on a machine without CUDA they
+# train on the CPU with gloo). Multi-node: set NNODES, NODE_RANK, MASTER_ADDR
+# and PORT in the environment of every node, as for mmpretrain.
+set -e
+
+CONFIG=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+PYTHON=${PYTHON:-python}
+
+if [ -z "$CONFIG" ] || [ -z "$GPUS" ]; then
+    echo "usage: $0 CONFIG NUM_PROCS [tools/train.py ARGS]" >&2
+    exit 2
+fi
+
+# `python -m torch.distributed.run` is torchrun, run by the chosen python.
+PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
+"$PYTHON" -m torch.distributed.run \
+    --nnodes="$NNODES" \
+    --node_rank="$NODE_RANK" \
+    --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" \
+    --master_port="$PORT" \
+    "$(dirname "$0")/train.py" \
+    "$CONFIG" \
+    --launcher pytorch "${@:3}"

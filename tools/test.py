@@ -1,0 +1,206 @@
+"""Test (evaluate) a checkpoint with mmspg (mmpretrain's tools/test.py with
+mmspg's additions).
+
+Single process:  python tools/test.py CONFIG CHECKPOINT [--out results.pkl]
+Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
+                 bash tools/slurm_test.sh PARTITION JOB CONFIG CHECKPOINT [ARGS]
+
+mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
+maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); the runner defaults
+to ``WSOLRunner``, which stops before evaluating when the checkpoint's keys or
+shapes do not fit the model; CPU-only machines run the distributed launchers
+with gloo (``mmspg.engine.runner.setup_cpu_distributed``).
+"""
+import argparse
+import os
+import os.path as osp
+
+import mmengine
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.evaluator import DumpResults
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='MMSPG test (and eval) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir',
+        help='the directory to save the file containing evaluation metrics')
+    parser.add_argument(
+        '--out',
+        help='the file to output results: predictions as .pkl, or the '
+        'metrics as .json/.yaml/.pkl with --out-item metrics')
+    parser.add_argument(
+        '--out-item',
+        choices=['metrics', 'pred'],
+        help='To output whether metrics or predictions. '
+        'Defaults to output predictions.')
+    parser.add_argument(
+        '--dump-scoremaps',
+        metavar='DIR',
+        help='write the localization score maps in the WSOL benchmark '
+        'layout under DIR (sets scoremap_dump_dir of every WSOLEvaluator in '
+        'test_evaluator)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override some settings in the used config, the key-value pair '
+        'in xxx=yyy format will be merged into config file. If the value to '
+        'be overwritten is a list, it should be like key="[a,b]" or key=a,b '
+        'It also allows nested list/tuple values, e.g. key="[(a,b),(c,d)]" '
+        'Note that the quotation marks are necessary and that no white space '
+        'is allowed.')
+    parser.add_argument(
+        '--show-dir',
+        help='directory where the visualization images will be saved.')
+    parser.add_argument(
+        '--show',
+        action='store_true',
+        help='whether to display the prediction results in a window.')
+    parser.add_argument(
+        '--interval',
+        type=int,
+        default=1,
+        help='visualize per interval samples.')
+    parser.add_argument(
+        '--wait-time',
+        type=float,
+        default=2,
+        help='display time of every window. (second)')
+    parser.add_argument(
+        '--no-pin-memory',
+        action='store_true',
+        help='whether to disable the pin_memory option in dataloaders.')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
+    # will pass the `--local-rank` parameter to `tools/test.py` instead
+    # of `--local_rank`.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def _evaluator_metric_cfgs(evaluator):
+    """The metric dicts of ``test_evaluator`` (a dict, a list of dicts or an
+    ``Evaluator`` dict with ``metrics``)."""
+    if evaluator is None:
+        return []
+    if isinstance(evaluator, (list, tuple)):
+        return list(evaluator)
+    if 'metrics' in evaluator and 'type' not in evaluator:
+        return _evaluator_metric_cfgs(evaluator['metrics'])
+    return [evaluator]
+
+
+def set_scoremap_dump_dir(cfg, dump_dir: str) -> int:
+    """Set ``scoremap_dump_dir`` on every ``WSOLEvaluator`` of
+    ``cfg.test_evaluator``; return how many were found."""
+    found = 0
+    for metric in _evaluator_metric_cfgs(cfg.get('test_evaluator')):
+        if isinstance(metric, dict) and str(metric.get('type', '')).split(
+                '.')[-1] == 'WSOLEvaluator':
+            metric['scoremap_dump_dir'] = dump_dir
+            found += 1
+    return found
+
+
+def merge_args(cfg, args):
+    """Merge CLI arguments to config."""
+    cfg.launcher = args.launcher
+
+    # work_dir is determined in this priority: CLI > segment in file > filename
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+
+    cfg.load_from = args.checkpoint
+
+    # enable visualization
+    if args.show or args.show_dir:
+        vis_hook = cfg.get('default_hooks', {}).get('visualization')
+        if vis_hook is None:
+            raise SystemExit(
+                'tools/test.py: --show/--show-dir need a visualization hook '
+                f'in default_hooks of {args.config}')
+        vis_hook.enable = True
+        vis_hook.wait_time = args.wait_time
+        vis_hook.interval = args.interval
+        if args.show:
+            vis_hook.show = True
+        if args.show_dir:
+            vis_hook.out_dir = args.show_dir
+
+    # set dataloader args
+    default_dataloader_cfg = ConfigDict(
+        pin_memory=True,
+        collate_fn=dict(type='default_collate'),
+    )
+    if cfg.get('test_dataloader') is not None:
+        dataloader_cfg = ConfigDict(default_dataloader_cfg)
+        dataloader_cfg.update(cfg.test_dataloader)
+        cfg.test_dataloader = dataloader_cfg
+        if args.no_pin_memory:
+            cfg.test_dataloader.pin_memory = False
+
+    if args.out and args.out_item in ['pred', None]:
+        # checked here so a wrong name fails before the model runs
+        if not args.out.endswith(('.pkl', '.pickle')):
+            raise SystemExit('tools/test.py: --out must end with .pkl for '
+                             'predictions (or use --out-item metrics)')
+
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+
+    # after --cfg-options, which may replace test_evaluator
+    if args.dump_scoremaps:
+        if set_scoremap_dump_dir(cfg, args.dump_scoremaps) == 0:
+            raise SystemExit(
+                'tools/test.py: --dump-scoremaps needs a WSOLEvaluator in '
+                f'test_evaluator of {args.config}')
+    return cfg
+
+
+def main():
+    args = parse_args()
+
+    # load config (``custom_imports`` of mmspg configs import mmspg)
+    cfg = Config.fromfile(args.config)
+    import mmspg  # noqa: F401  (also for configs without custom_imports)
+    from mmspg.engine.runner import setup_cpu_distributed
+    from mmspg.registry import RUNNERS
+
+    cfg = merge_args(cfg, args)
+
+    # CPU-only machines: gloo process group and DDP without device_ids
+    setup_cpu_distributed(cfg, args.launcher)
+
+    # WSOLRunner unless the config names another runner (mmpretrain builds
+    # RUNNERS from runner_type); its load_checkpoint stops on a checkpoint
+    # that does not fit the model before any sample is evaluated.
+    cfg.setdefault('runner_type', 'WSOLRunner')
+    runner = RUNNERS.build(cfg)
+
+    if args.out and args.out_item in ['pred', None]:
+        runner.test_evaluator.metrics.append(
+            DumpResults(out_file_path=args.out))
+
+    # start testing
+    metrics = runner.test()
+
+    if args.out and args.out_item == 'metrics':
+        mmengine.dump(metrics, args.out)
+
+
+if __name__ == '__main__':
+    main()
