@@ -110,15 +110,14 @@ class ImageNetWSOLDataset(BaseDataset):
             for name in sorted(os.listdir(entry.path)):
                 if not name.lower().endswith(IMG_EXTENSIONS):
                     continue
-                image_id = f'{self._split_folder}/{entry.name}/{name}'
-                empty = boxes_to_array([])
+                # No boxes stored here: get_data_info adds the empty ones,
+                # which saves ~200 bytes of pickle per image (~250 MB for
+                # the 1.28M training images held by mmengine).
                 data_list.append(
                     dict(
                         img_path=osp.join(entry.path, name),
-                        image_id=image_id,
-                        gt_label=label,
-                        gt_bboxes=empty,
-                        ori_gt_bboxes=empty.copy()))
+                        image_id=f'{self._split_folder}/{entry.name}/{name}',
+                        gt_label=label))
         if not data_list:
             raise ValueError(f'No image found in the class folders of '
                              f'"{self.img_prefix}".')
@@ -206,6 +205,14 @@ class ImageNetWSOLDataset(BaseDataset):
         if not data_list:
             raise ValueError(f'No image found in "{self.img_prefix}".')
         return data_list
+
+    def get_data_info(self, idx: int) -> dict:
+        """The idx-th data info; train images get (0, 4) box arrays."""
+        info = super().get_data_info(idx)
+        if 'gt_bboxes' not in info:
+            info['gt_bboxes'] = boxes_to_array([])
+            info['ori_gt_bboxes'] = boxes_to_array([])
+        return info
 
     @property
     def _split_folder(self) -> str:

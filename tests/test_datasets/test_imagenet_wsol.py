@@ -61,6 +61,8 @@ def test_train_split(imagenet_root):
     assert info['gt_bboxes'].shape == (0, 4)
     assert info['gt_bboxes'].dtype == np.float32
     assert info['ori_gt_bboxes'].shape == (0, 4)
+    # The pipeline gets them too (added lazily to save memory).
+    assert ds[2]['gt_bboxes'].shape == (0, 4)
 
 
 def test_val_split(imagenet_root):
