@@ -115,9 +115,14 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
         if self.check_img_size and results.get('img_size') is not None:
             aw, ah = results['img_size']
             if (aw, ah) != (w, h):
+                hint = ''
+                if (aw, ah) == (h, w):
+                    hint = ('; the decoder probably applied an EXIF '
+                            "rotation: color_type='color_ignore_orientation'"
+                            ' keeps the annotated frame')
                 return self._fail(
                     filename, f'it is {w}x{h} (w x h) but the annotation '
-                    f'says {aw}x{ah}, so its boxes would be misplaced')
+                    f'says {aw}x{ah}, so its boxes would be misplaced{hint}')
         if self.to_float32:
             img = img.astype(np.float32)
         results['img'] = img

@@ -94,6 +94,8 @@ def test_size_mismatch_with_annotation(tmp_path):
     path = write_jpeg(str(tmp_path / 'a.jpg'), 30, 20)
     with pytest.raises(OSError, match=r'30x20 .* annotation says 40x20'):
         LoadImageFromFileWSOL()(dict(img_path=path, img_size=(40, 20)))
+    with pytest.raises(OSError, match='EXIF'):
+        LoadImageFromFileWSOL()(dict(img_path=path, img_size=(20, 30)))
     res = LoadImageFromFileWSOL(check_img_size=False)(
         dict(img_path=path, img_size=(40, 20)))
     assert res['img'].shape[:2] == (20, 30)
