@@ -262,7 +262,8 @@ def scoremap_max_ious(
     int_thr = (thresholds * q.max()).astype(np.int64)
     # q > k only changes when k crosses a pixel value: group the integer
     # thresholds by the first distinct pixel value above them.
-    values = np.unique(q)
+    # (bincount: np.unique hashes and costs ~1 ms on a 224 x 224 map)
+    values = np.flatnonzero(np.bincount(q.ravel(), minlength=256))
     key = np.searchsorted(values, int_thr, side='right')
     ukeys, first, inverse = np.unique(
         key, return_index=True, return_inverse=True)
