@@ -96,7 +96,7 @@ def _evaluator_metric_cfgs(evaluator):
         return []
     if isinstance(evaluator, (list, tuple)):
         return list(evaluator)
-    if 'metrics' in evaluator and 'type' not in evaluator:
+    if 'metrics' in evaluator:  # dict(type='Evaluator', metrics=...)
         return _evaluator_metric_cfgs(evaluator['metrics'])
     return [evaluator]
 

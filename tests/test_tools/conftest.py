@@ -1,0 +1,82 @@
+"""Fixtures of the tool tests; registers the ``dist`` marker (tests that
+start 2 processes with torchrun: ``pytest -m dist`` / ``-m "not dist"``)."""
+import importlib.util
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+
+import pytest
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+_TOY = osp.join(REPO, 'tests', 'data', 'toy_configs', 'toy_data.py')
+if 'mmspg_toy_data' not in sys.modules:
+    _spec = importlib.util.spec_from_file_location('mmspg_toy_data', _TOY)
+    sys.modules['mmspg_toy_data'] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules['mmspg_toy_data'])
+toy = sys.modules['mmspg_toy_data']
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'dist: starts several processes (torchrun, gloo on CPU)')
+
+
+def load_tool(name):
+    """Import tools/<name>.py as a module (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        f'mmspg_tools_{name}', osp.join(REPO, 'tools', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def run_tool(args, timeout=300, **env):
+    """Run a command from the repository root with one thread per process;
+    return the CompletedProcess (stdout and stderr merged)."""
+    full_env = dict(os.environ, OMP_NUM_THREADS='1', PYTHON=sys.executable)
+    full_env.update({k: str(v) for k, v in env.items()})
+    return subprocess.run(
+        args,
+        cwd=REPO,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """The machine's cores are shared; one intra-op thread is also much
+    faster for this tiny model."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope='session')
+def toy_root(tmp_path_factory):
+    return toy.make_toy_data(tmp_path_factory.mktemp('toy_data'))
+
+
+@pytest.fixture
+def tools():
+    """Helpers: load_tool, free_port, run_tool, the toy module, REPO."""
+
+    class Tools:
+        pass
+
+    t = Tools()
+    t.load_tool, t.free_port, t.run_tool = load_tool, free_port, run_tool
+    t.toy, t.repo = toy, REPO
+    return t
