@@ -284,7 +284,8 @@ def scoremap_max_ious(
         if not nonempty[g]:
             continue  # nothing above the threshold: no contour
         thr, r0, r1, c0, c1 = group_thr[g], r0s[g], r1s[g], c0s[g], c1s[g]
-        # quirk: THRESH_BINARY keeps pixels strictly above the threshold.
+        # quirk: THRESH_BINARY keeps pixels strictly above the threshold
+        # (THRESH_TOZERO keeps the same non-zero set, so the same contours).
         _, binary = cv2.threshold(q[r0:r1, c0:c1], thr, 255,
                                   cv2.THRESH_BINARY)
         # RETR_TREE keeps hole contours (they count in v2); OpenCV >= 4

@@ -1,4 +1,4 @@
-"""Each quirk of the WSOL benchmark's box protocol, pinned on hand-made maps."""
+"""Each quirk of the WSOL benchmark box protocol, on hand-made maps."""
 import cv2
 import numpy as np
 import pytest
