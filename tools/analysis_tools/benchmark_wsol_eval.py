@@ -19,6 +19,13 @@ Example::
 
     python tools/analysis_tools/benchmark_wsol_eval.py --num-maps 200 \\
         --cam-curve-interval 0.001
+
+With ``--metric-cost CONFIG`` it instead times ``WSOLEvaluator.process()``
+per image against the model's forward (``mode='predict'``, random smooth
+inputs) of that config, interleaved so both see the same machine load::
+
+    python tools/analysis_tools/benchmark_wsol_eval.py \\
+        --metric-cost configs/demo/spg_demo.py
 """
 import argparse
 import os
@@ -176,6 +183,64 @@ def compare(root, interval, iou_thresholds, workers):
     return diff, timings
 
 
+def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
+    """Time WSOLEvaluator.process() against the forward pass of a config."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.structures import DataSample
+
+    from mmspg.evaluation import WSOLEvaluator
+    from mmspg.registry import MODELS
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    model = MODELS.build(cfg.model).eval()
+    size = int(cfg.get('input_size', 224))
+    rng = np.random.default_rng(0)
+
+    def samples():
+        out = []
+        for i in range(batch_size):
+            h, w = int(rng.integers(200, 500)), int(rng.integers(200, 500))
+            ori = np.array([[w * .2, h * .3, w * .7, h * .8]], np.float32)
+            ds = DataSample().set_gt_label(0)
+            ds.set_field(ori * [size / w, size / h, size / w, size / h],
+                         'gt_bboxes')
+            ds.set_field(ori, 'ori_gt_bboxes')
+            ds.set_field(f'{i}.jpg', 'image_id', field_type='metainfo')
+            ds.set_metainfo(dict(ori_shape=(h, w), img_shape=(size, size)))
+            out.append(ds)
+        return out
+
+    x = torch.nn.functional.avg_pool2d(
+        torch.rand(batch_size, 3, size, size) * 255, 9, 1, 4)
+    settings = {
+        "box_frame='benchmark', interval 0.001": dict(),
+        "box_frame='benchmark', interval 0.001, num_threads=0":
+        dict(num_threads=0),
+        "box_frame='benchmark', interval 0.01": dict(cam_curve_interval=.01),
+        "box_frame='input', interval 0.001": dict(box_frame='input'),
+        "box_frame='input', interval 0.01":
+        dict(box_frame='input', cam_curve_interval=.01),
+    }
+    metrics = {k: WSOLEvaluator(**v) for k, v in settings.items()}
+    times = dict.fromkeys(['forward (predict)', *settings], 0.0)
+    with torch.no_grad():
+        model(x, samples(), mode='predict')  # warm-up
+        for _ in range(rounds):
+            s = time.perf_counter()
+            out = model(x, samples(), mode='predict')
+            times['forward (predict)'] += time.perf_counter() - s
+            dicts = [o.to_dict() for o in out]
+            for k, m in metrics.items():
+                s = time.perf_counter()
+                m.process(None, dicts)
+                times[k] += time.perf_counter() - s
+    n = rounds * batch_size
+    for k, v in times.items():
+        print(f'{k:55s} {v / n * 1000:8.2f} ms/image')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--num-maps', type=int, default=200)
@@ -184,7 +249,13 @@ def main():
                         default=[30, 50, 70])
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--metric-cost', metavar='CONFIG', default=None,
+                        help='time WSOLEvaluator.process() vs the forward '
+                        'of this config instead')
     args = parser.parse_args()
+    if args.metric_cost:
+        metric_cost(args.metric_cost)
+        return
     with tempfile.TemporaryDirectory() as root:
         make_layout(root, args.num_maps, args.seed)
         diff, t = compare(root, args.cam_curve_interval,
