@@ -44,7 +44,7 @@ def init_localizer(config: Union[str, Config],
 
 def inference_localizer(model: BaseModel,
                         images,
-                        topk: int = 5,
+                        topk: Optional[int] = None,
                         thr: Optional[float] = None,
                         box_mode: str = 'largest',
                         batch_size: int = 1,
@@ -56,8 +56,9 @@ def inference_localizer(model: BaseModel,
         model (BaseModel): A model from :func:`init_localizer`.
         images (str | np.ndarray | list): Image path, folder, (H, W, 3)
             uint8 BGR array, or a list of them.
-        topk (int): Classes (maps, boxes) per image, at most the head's
-            ``topk``. Defaults to 5.
+        topk (int, optional): Classes (maps, boxes) per image, at most the
+            head's ``topk``. Defaults to all the maps the head returns (its
+            ``topk``, 5 by default).
         thr (float, optional): Box threshold relative to the map's max, in
             [0, 1]. Defaults to the config's ``test_evaluator.cam_threshold``
             (else 0.2).

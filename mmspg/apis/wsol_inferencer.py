@@ -310,11 +310,13 @@ class WSOLInferencer(BaseInferencer):
     # ------------------------------------------------------------------
     # Results
     # ------------------------------------------------------------------
-    def _result(self, sample: DataSample, item, seeds, topk: int,
+    def _result(self, sample: DataSample, item, seeds, topk: Optional[int],
                 thr: float, box_mode: str) -> dict:
         scores = sample.pred_score.float().cpu().numpy()
         loc_labels = sample.loc_labels.cpu().numpy().astype(int)
-        if topk > len(loc_labels):
+        if topk is None:
+            topk = len(loc_labels)
+        elif topk > len(loc_labels):
             warnings.warn(f'WSOLInferencer: topk={topk} but the head returns '
                           f'{len(loc_labels)} maps (its `topk`); using '
                           f'{len(loc_labels)}')
@@ -351,7 +353,7 @@ class WSOLInferencer(BaseInferencer):
     def iter_results(self,
                      inputs: InputType,
                      batch_size: int = 1,
-                     topk: int = 1,
+                     topk: Optional[int] = None,
                      thr: Optional[float] = None,
                      box_mode: str = 'largest',
                      return_seeds: bool = False) -> Iterator[dict]:
@@ -364,8 +366,9 @@ class WSOLInferencer(BaseInferencer):
             inputs (str | np.ndarray | list): Image path(s), folder(s)
                 (searched recursively) or (H, W, 3) uint8 BGR array(s).
             batch_size (int): Images per forward pass.
-            topk (int): Number of classes (and maps, boxes) per image, at
-                most the head's ``topk``.
+            topk (int, optional): Number of classes (and maps, boxes) per
+                image, at most the head's ``topk``. Defaults to all the maps
+                the head returns (its ``topk``, 5 by default).
             thr (float, optional): Box threshold relative to the map's
                 maximum, in [0, 1]. Defaults to the config's
                 ``test_evaluator.cam_threshold``, else 0.2.
@@ -386,7 +389,7 @@ class WSOLInferencer(BaseInferencer):
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f'batch_size must be a positive int, got '
                              f'{batch_size!r}')
-        if not isinstance(topk, int) or topk < 1:
+        if topk is not None and (not isinstance(topk, int) or topk < 1):
             raise ValueError(f'topk must be a positive int, got {topk!r}')
         if box_mode not in BOX_MODES:
             raise ValueError(f'box_mode must be one of {BOX_MODES}, got '

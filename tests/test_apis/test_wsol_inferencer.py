@@ -162,7 +162,7 @@ def test_maps_return_to_the_original_frame(pipeline, tol):
     image[60:200, 100:260] = 255  # object: x 100..259, y 60..199
     inferencer = WSOLInferencer(IntensityLocalizer(pipeline),
                                 pretrained=False)
-    result = inferencer(image, thr=0.5)[0]
+    result = inferencer(image, thr=0.5, topk=1)[0]
     assert result['loc_maps'].shape == (1, 300, 400)
     box = result['boxes'][0][0]
     # Evaluation convention: x2 = last pixel + 1.
@@ -199,3 +199,10 @@ def test_original_map_is_the_evaluators_resize(tiny_model):
         expected = resize_scoremap(sample.loc_maps[k].numpy(), (53, 91))
         np.testing.assert_allclose(result['loc_maps'][k], expected,
                                    atol=1e-6)
+
+
+def test_default_topk_is_the_heads(tiny_model):
+    result = inference_localizer(tiny_model, _image(16, 24))
+    _check_result(result, 16, 24, k=3)  # the tiny head's topk
+    with pytest.raises(ValueError, match='topk'):
+        inference_localizer(tiny_model, _image(16, 24), topk=0)
