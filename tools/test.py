@@ -3,7 +3,7 @@ mmspg's additions).
 
 Single process:  python tools/test.py CONFIG CHECKPOINT [--out results.pkl]
 Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
-                 bash tools/slurm_test.sh PARTITION JOB CONFIG CHECKPOINT [ARGS]
+                 bash tools/slurm_test.sh PARTITION JOB CONFIG CKPT [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
 maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); the runner defaults
@@ -106,8 +106,8 @@ def set_scoremap_dump_dir(cfg, dump_dir: str) -> int:
     ``cfg.test_evaluator``; return how many were found."""
     found = 0
     for metric in _evaluator_metric_cfgs(cfg.get('test_evaluator')):
-        if isinstance(metric, dict) and str(metric.get('type', '')).split(
-                '.')[-1] == 'WSOLEvaluator':
+        if isinstance(metric, dict) and str(metric.get(
+                'type', '')).split('.')[-1] == 'WSOLEvaluator':
             metric['scoremap_dump_dir'] = dump_dir
             found += 1
     return found

@@ -1,6 +1,6 @@
-"""Train a model with mmspg (mmpretrain's tools/train.py with mmspg's additions).
+"""Train a model with mmspg: mmpretrain's tools/train.py + mmspg's additions.
 
-Single process:  python tools/train.py CONFIG [--work-dir DIR] [--resume [PATH]]
+Single process:  python tools/train.py CONFIG [--work-dir DIR] [--resume [P]]
 Distributed:     bash tools/dist_train.sh CONFIG NUM_PROCS [ARGS]
                  bash tools/slurm_train.sh PARTITION JOB CONFIG WORK_DIR [ARGS]
 
@@ -147,8 +147,7 @@ def merge_args(cfg, args):
         cfg[field] = dataloader_cfg
         if args.no_pin_memory:
             cfg[field]['pin_memory'] = False
-        if args.no_persistent_workers or not cfg[field].get(
-                'num_workers', 0):
+        if args.no_persistent_workers or not cfg[field].get('num_workers', 0):
             # torch's DataLoader refuses persistent workers without workers
             cfg[field]['persistent_workers'] = False
 

@@ -27,10 +27,11 @@ def _predictions(path):
 def test_dist_train_and_test_on_cpu(tools, toy_root, tmp_path):
     opts = ['--cfg-options', *tools.toy.toy_cfg_options(toy_root)]
     work_dir = tmp_path / 'dist_train'
-    proc = tools.run_tool(
-        ['bash', 'tools/dist_train.sh', tools.toy.TOY_CONFIG, '2',
-         '--work-dir', str(work_dir), *opts],
-        PORT=tools.free_port())
+    proc = tools.run_tool([
+        'bash', 'tools/dist_train.sh', tools.toy.TOY_CONFIG, '2', '--work-dir',
+        str(work_dir), *opts
+    ],
+                          PORT=tools.free_port())
     out = proc.stdout
     assert proc.returncode == 0, out[-3000:]
     if not torch.cuda.is_available():
@@ -44,17 +45,20 @@ def test_dist_train_and_test_on_cpu(tools, toy_root, tmp_path):
     single_out = tmp_path / 'single.pkl'
     single = tools.run_tool([
         sys.executable, 'tools/test.py', tools.toy.TOY_CONFIG,
-        str(ckpt), '--work-dir', str(tmp_path / 'single'), '--out',
+        str(ckpt), '--work-dir',
+        str(tmp_path / 'single'), '--out',
         str(single_out), *opts
     ])
     assert single.returncode == 0, single.stdout[-3000:]
 
     dist_out = tmp_path / 'dist.pkl'
-    dist = tools.run_tool(
-        ['bash', 'tools/dist_test.sh', tools.toy.TOY_CONFIG, str(ckpt), '2',
-         '--work-dir', str(tmp_path / 'dist_test'), '--out',
-         str(dist_out), *opts],
-        PORT=tools.free_port())
+    dist = tools.run_tool([
+        'bash', 'tools/dist_test.sh', tools.toy.TOY_CONFIG,
+        str(ckpt), '2', '--work-dir',
+        str(tmp_path / 'dist_test'), '--out',
+        str(dist_out), *opts
+    ],
+                          PORT=tools.free_port())
     assert dist.returncode == 0, dist.stdout[-3000:]
 
     assert _top1(dist.stdout, 2) == _top1(single.stdout, 3)
@@ -64,5 +68,4 @@ def test_dist_train_and_test_on_cpu(tools, toy_root, tmp_path):
         assert torch.equal(one[idx]['pred_label'], two[idx]['pred_label'])
         # batches differ (4 vs 2x3 images): float noise only
         torch.testing.assert_close(
-            one[idx]['pred_score'], two[idx]['pred_score'],
-            rtol=0, atol=1e-5)
+            one[idx]['pred_score'], two[idx]['pred_score'], rtol=0, atol=1e-5)

@@ -8,8 +8,8 @@ from mmengine.config import Config
 
 def _merged(tools, monkeypatch, *argv, cfg=None):
     monkeypatch.setenv('LOCAL_RANK', '0')
-    monkeypatch.setattr(
-        sys, 'argv', ['test.py', tools.toy.TOY_CONFIG, 'ckpt.pth', *argv])
+    monkeypatch.setattr(sys, 'argv',
+                        ['test.py', tools.toy.TOY_CONFIG, 'ckpt.pth', *argv])
     test = tools.load_tool('test')
     args = test.parse_args()
     if cfg is None:
@@ -19,11 +19,12 @@ def _merged(tools, monkeypatch, *argv, cfg=None):
 
 @pytest.mark.parametrize('evaluator', [
     dict(type='WSOLEvaluator'),
-    [dict(type='Accuracy'), dict(type='WSOLEvaluator', topk=(1, 5))],
+    [dict(type='Accuracy'),
+     dict(type='WSOLEvaluator', topk=(1, 5))],
     dict(type='Evaluator', metrics=[dict(type='mmpretrain.WSOLEvaluator')]),
 ])
 def test_dump_scoremaps_sets_every_wsol_evaluator(tools, monkeypatch,
-                                                   evaluator):
+                                                  evaluator):
     cfg = Config.fromfile(tools.toy.TOY_CONFIG)
     cfg.test_evaluator = evaluator
     cfg = _merged(tools, monkeypatch, '--dump-scoremaps', 'out/maps', cfg=cfg)
@@ -32,8 +33,7 @@ def test_dump_scoremaps_sets_every_wsol_evaluator(tools, monkeypatch,
         metrics = metrics.get('metrics', [metrics])
     wsol = [m for m in metrics if m['type'].endswith('WSOLEvaluator')]
     assert wsol and all(m['scoremap_dump_dir'] == 'out/maps' for m in wsol)
-    assert all('scoremap_dump_dir' not in m for m in metrics
-               if m not in wsol)
+    assert all('scoremap_dump_dir' not in m for m in metrics if m not in wsol)
 
 
 def test_dump_scoremaps_needs_wsol_evaluator(tools, monkeypatch):
@@ -81,8 +81,8 @@ def test_mismatched_checkpoint_fails_early(tools, trained, tmp_path):
     torch.save(ckpt, bad)
     proc = tools.run_tool([
         sys.executable, 'tools/test.py', tools.toy.TOY_CONFIG,
-        str(bad), '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
-        *tools.toy.toy_cfg_options(root)
+        str(bad), '--work-dir',
+        str(tmp_path / 'wd'), '--cfg-options', *tools.toy.toy_cfg_options(root)
     ])
     assert proc.returncode != 0
     out = proc.stdout
@@ -99,7 +99,8 @@ def test_out_metrics(tools, trained, tmp_path):
     out = tmp_path / 'metrics.json'
     proc = tools.run_tool([
         sys.executable, 'tools/test.py', tools.toy.TOY_CONFIG,
-        str(ckpt_path), '--work-dir', str(tmp_path / 'wd'), '--out',
+        str(ckpt_path), '--work-dir',
+        str(tmp_path / 'wd'), '--out',
         str(out), '--out-item', 'metrics', '--cfg-options',
         *tools.toy.toy_cfg_options(root)
     ])

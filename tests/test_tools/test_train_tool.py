@@ -8,8 +8,7 @@ from mmengine.config import Config
 
 def _args(tools, monkeypatch, *argv):
     monkeypatch.setenv('LOCAL_RANK', '0')  # parse_args may set it
-    monkeypatch.setattr(sys, 'argv', ['train.py', tools.toy.TOY_CONFIG,
-                                      *argv])
+    monkeypatch.setattr(sys, 'argv', ['train.py', tools.toy.TOY_CONFIG, *argv])
     train = tools.load_tool('train')
     return train, train.parse_args()
 
@@ -91,8 +90,8 @@ def test_cli_resume_matches_uninterrupted(tools, toy_root, tmp_path):
     opts = ['--cfg-options', *tools.toy.toy_cfg_options(toy_root)]
     full = tmp_path / 'full'
     proc = tools.run_tool([
-        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG,
-        '--work-dir', str(full), *opts
+        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG, '--work-dir',
+        str(full), *opts
     ])
     assert proc.returncode == 0, proc.stdout[-3000:]
 
@@ -102,16 +101,17 @@ def test_cli_resume_matches_uninterrupted(tools, toy_root, tmp_path):
     shutil.copy(full / 'epoch_1.pth', auto / 'epoch_1.pth')
     (auto / 'last_checkpoint').write_text(str(auto / 'epoch_1.pth'))
     proc = tools.run_tool([
-        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG,
-        '--work-dir', str(auto), '--resume', *opts
+        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG, '--work-dir',
+        str(auto), '--resume', *opts
     ])
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert 'resumed epoch: 1' in proc.stdout
 
     path = tmp_path / 'path'
     proc = tools.run_tool([
-        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG,
-        '--work-dir', str(path), '--resume', str(full / 'epoch_2.pth'), *opts
+        sys.executable, 'tools/train.py', tools.toy.TOY_CONFIG, '--work-dir',
+        str(path), '--resume',
+        str(full / 'epoch_2.pth'), *opts
     ])
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert 'resumed epoch: 2' in proc.stdout

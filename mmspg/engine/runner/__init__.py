@@ -15,9 +15,8 @@ register_checkpoint_safe_globals()
 
 __all__ = [
     'CheckpointMismatchError', 'check_checkpoint_fits',
-    'find_state_dict_mismatch', 'SAFE_GLOBAL_REASONS',
-    'UnsafeCheckpointError', 'load_from_local_checked',
-    'register_checkpoint_safe_globals', 'safe_global_names',
-    'accelerator_available', 'setup_cpu_distributed', 'EpochSeededTrainLoop',
-    'epoch_seed', 'seed_everything', 'WSOLRunner'
+    'find_state_dict_mismatch', 'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
+    'load_from_local_checked', 'register_checkpoint_safe_globals',
+    'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
+    'EpochSeededTrainLoop', 'epoch_seed', 'seed_everything', 'WSOLRunner'
 ]

@@ -14,8 +14,10 @@ from typing import Dict, List, Sequence, Tuple
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
-__all__ = ['CheckpointMismatchError', 'find_state_dict_mismatch',
-           'check_checkpoint_fits']
+__all__ = [
+    'CheckpointMismatchError', 'find_state_dict_mismatch',
+    'check_checkpoint_fits'
+]
 
 # Shown per category; the counts are always complete.
 _MAX_LISTED = 30
@@ -28,9 +30,8 @@ class CheckpointMismatchError(RuntimeError):
 def _revise(state_dict: Dict, revise_keys: Sequence[Tuple[str, str]]) -> Dict:
     # Same renaming as mmengine's _load_checkpoint_to_model.
     for pattern, replacement in revise_keys:
-        state_dict = OrderedDict(
-            (re.sub(pattern, replacement, k), v)
-            for k, v in state_dict.items())
+        state_dict = OrderedDict((re.sub(pattern, replacement, k), v)
+                                 for k, v in state_dict.items())
     return state_dict
 
 
@@ -72,11 +73,12 @@ def _listing(title: str, items: List[str]) -> str:
     return text + (f', ... and {more} more' if more > 0 else '')
 
 
-def check_checkpoint_fits(model: nn.Module,
-                          checkpoint: Dict,
-                          filename: str,
-                          revise_keys: Sequence[Tuple[str, str]] = (
-                              (r'^module\.', ''), )) -> None:
+def check_checkpoint_fits(
+    model: nn.Module,
+    checkpoint: Dict,
+    filename: str,
+    revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), )
+) -> None:
     """Raise if the checkpoint's weights do not fit the model exactly.
 
     Args:
@@ -112,9 +114,9 @@ def check_checkpoint_fits(model: nn.Module,
         lines.append(_listing('unexpected in the checkpoint', unexpected))
     if mis_shaped:
         lines.append(
-            _listing('mis-shaped (checkpoint vs model)', [
-                f'{k} {list(c)} vs {list(m)}' for k, c, m in mis_shaped
-            ]))
+            _listing('mis-shaped (checkpoint vs model)',
+                     [f'{k} {list(c)} vs {list(m)}'
+                      for k, c, m in mis_shaped]))
     lines.append(
         'Check that load_from / the checkpoint argument matches the config. '
         'To initialise only part of the model from a checkpoint, use '

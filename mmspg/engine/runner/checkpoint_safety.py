@@ -1,12 +1,12 @@
-"""Safe loading of mmengine checkpoints under ``torch.load(weights_only=True)``.
+"""Safe loading of mmengine checkpoints with ``torch.load(weights_only=True)``.
 
 Since torch 2.6 ``torch.load`` defaults to ``weights_only=True``: it unpickles
 only tensors, containers and plain Python values, plus the globals a program
 allow-lists with ``torch.serialization.add_safe_globals``. mmengine 0.10.7
-calls ``torch.load`` without ``weights_only`` (``mmengine/runner/checkpoint.py``,
-``load_from_local``) and so inherits that default, but its checkpoints hold
-more than weights: the message hub's ``HistoryBuffer`` objects with numpy
-arrays and scalars inside. Resume and ``load_from`` therefore fail on a
+calls ``torch.load`` without ``weights_only`` (``load_from_local`` in
+``mmengine/runner/checkpoint.py``) and so inherits that default, but its
+checkpoints hold more than weights: the message hub's ``HistoryBuffer``
+objects with numpy arrays and scalars inside. Resume and ``load_from`` therefore fail on a
 checkpoint mmengine itself wrote.
 
 :func:`register_checkpoint_safe_globals` (run when :mod:`mmspg.engine.runner`
@@ -63,15 +63,18 @@ SAFE_GLOBAL_REASONS: Dict[str, str] = {
     'HistoryBuffer keeps its history in numpy arrays (numpy >= 2 pickles)',
     'numpy.core.multiarray._reconstruct':
     'the same written by numpy < 2',
-    'numpy.ndarray': 'the class of those arrays',
-    'numpy.dtype': 'the dtype of those arrays and scalars',
+    'numpy.ndarray':
+    'the class of those arrays',
+    'numpy.dtype':
+    'the dtype of those arrays and scalars',
     'numpy.dtypes.<numeric>DType':
     'numpy >= 1.25 rebuilds a dtype as an instance of its per-type class '
     '(Float64DType, Int64DType, ...; numeric and bool only)',
     'numpy._core.multiarray.scalar':
     "numpy scalars, e.g. runtime_info['eta'] (np.float64) and metrics "
     'kept in the message hub (numpy >= 2 pickles)',
-    'numpy.core.multiarray.scalar': 'the same written by numpy < 2',
+    'numpy.core.multiarray.scalar':
+    'the same written by numpy < 2',
 }
 
 
@@ -88,9 +91,9 @@ def _history_buffer_getattr(obj: Any, name: str) -> Any:
     real ``builtins.getattr`` would let a checkpoint reach any attribute of
     any allow-listed object, so only these lookups are resolved.
     """
-    if obj is HistoryBuffer and isinstance(name, str) and (
-            name in HistoryBuffer._statistics_methods
-            or name in ('min', 'max', 'current', 'mean')):
+    if obj is HistoryBuffer and isinstance(
+            name, str) and (name in HistoryBuffer._statistics_methods
+                            or name in ('min', 'max', 'current', 'mean')):
         return getattr(obj, name)
     raise pickle.UnpicklingError(
         f'Unsupported global: GLOBAL builtins.getattr with arguments '
@@ -156,9 +159,8 @@ def register_checkpoint_safe_globals() -> List[str]:
         return []
     entries = _safe_globals()
     if not _torch_accepts_named_globals():
-        # torch 2.4/2.5: weights_only is off by default; register what the
-        # old API accepts so explicit weights_only=True loads still work
-        # for numpy-1 checkpoints.
+        # torch 2.4/2.5 (weights_only off by default) know no (obj, name)
+        # entries; register the rest for callers that ask for weights_only.
         entries = [e for e in entries if not isinstance(e, tuple)]
     if not _REGISTERED:
         torch.serialization.add_safe_globals(entries)
@@ -188,12 +190,14 @@ def _offending_global(message: str) -> Optional[str]:
 def _weights_only_flag() -> Dict[str, bool]:
     """``weights_only`` for ``torch.load``: on, unless the user opted out.
 
-    Passed explicitly so torch 2.4/2.5 (default off) load as safely as
-    torch >= 2.6. Torch's documented opt-out ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``
-    (a user's decision for a file they trust) only works when the call site
-    does not pass the flag, so it is left out then.
+    Passed explicitly so the loader stays safe whatever torch's default.
+    Torch's documented opt-out ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` (a
+    user's decision for a file they trust) only works when the call site
+    does not pass the flag, so it is left out then. torch < 2.6 cannot
+    allow-list everything a checkpoint needs (no ``(obj, name)`` entries for
+    the restricted getattr), so it keeps its own default (off) as mmengine.
     """
-    if not _torch_has_safe_globals():
+    if not (_torch_has_safe_globals() and _torch_accepts_named_globals()):
         return {}
     opt_out = os.getenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '0').lower()
     if opt_out in ('1', 'y', 'yes', 'true'):
@@ -201,9 +205,9 @@ def _weights_only_flag() -> Dict[str, bool]:
     return {'weights_only': True}
 
 
-def load_from_local_checked(filename: str,
-                            map_location: Optional[Union[str, Callable]] = None
-                            ) -> Any:
+def load_from_local_checked(
+        filename: str,
+        map_location: Optional[Union[str, Callable]] = None) -> Any:
     """Load a local checkpoint like mmengine's ``load_from_local``.
 
     Args:

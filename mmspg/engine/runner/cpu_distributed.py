@@ -159,4 +159,3 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
         world_size=int(os.environ['WORLD_SIZE']),
         **init_kwargs)
     return True
-

@@ -33,7 +33,8 @@ def epoch_seed(seed: int, epoch: int) -> int:
     ``SeedSequence`` mixes the pair, so epoch seeds of one run do not repeat
     the streams of a run whose seed is ``seed + 1``.
     """
-    return int(np.random.SeedSequence([seed % 2**32, epoch]).generate_state(1)[0])
+    return int(
+        np.random.SeedSequence([seed % 2**32, epoch]).generate_state(1)[0])
 
 
 def seed_everything(seed: int) -> None:
@@ -62,8 +63,8 @@ class EpochSeededTrainLoop(EpochBasedTrainLoop):
     def run_epoch(self) -> None:
         """Seed from ``(seed, epoch)``, then iterate one epoch."""
         seed = epoch_seed(self.runner.seed, self._epoch)
-        if getattr(self.runner, '_randomness_cfg', {}).get(
-                'diff_rank_seed', False):
+        if getattr(self.runner, '_randomness_cfg',
+                   {}).get('diff_rank_seed', False):
             seed = (seed + get_rank()) % 2**32
         seed_everything(seed)
         super().run_epoch()

@@ -106,8 +106,7 @@ class WSOLRunner(Runner):
             by_epoch=by_epoch,
             backend_args=backend_args)
         local = file_client_args is None and isinstance(
-            get_file_backend(out_dir, backend_args=backend_args),
-            LocalBackend)
+            get_file_backend(out_dir, backend_args=backend_args), LocalBackend)
         if not local:
             return super().save_checkpoint(out_dir, filename, **kwargs)
 

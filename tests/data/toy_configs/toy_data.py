@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 TOY_CONFIG = osp.join(osp.dirname(osp.abspath(__file__)), 'toy_cls.py')
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+REPO_ROOT = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def make_toy_data(root: Path, num_train: int = 8, num_val: int = 6) -> Path:

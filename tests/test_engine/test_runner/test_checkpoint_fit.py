@@ -10,7 +10,8 @@ from mmspg.engine.runner import (CheckpointMismatchError,
 
 
 def _model():
-    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Linear(4, 2))
+    return nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Linear(4, 2))
 
 
 def test_exact_fit_passes_and_ignores_bn_counter():

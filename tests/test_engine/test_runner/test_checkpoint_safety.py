@@ -95,8 +95,12 @@ def test_weights_only_stays_on(tmp_path):
 def test_foreign_object_refused_with_name(tmp_path):
     import mmspg  # noqa: F401
     path = str(tmp_path / 'foreign.pth')
-    torch.save({'state_dict': {'w': torch.zeros(1)}, 'x': ForeignObject()},
-               path)
+    torch.save({
+        'state_dict': {
+            'w': torch.zeros(1)
+        },
+        'x': ForeignObject()
+    }, path)
     # mmengine's loading path (load_from, resume, load_checkpoint)
     with pytest.raises(UnsafeCheckpointError) as err:
         _load_checkpoint(path, map_location='cpu')

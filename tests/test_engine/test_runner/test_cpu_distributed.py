@@ -15,8 +15,8 @@ def _free_port():
 
 def _cfg(**kwargs):
     return Config(
-        dict(env_cfg=dict(dist_cfg=dict(backend='nccl', timeout=60)),
-             **kwargs))
+        dict(
+            env_cfg=dict(dist_cfg=dict(backend='nccl', timeout=60)), **kwargs))
 
 
 def test_noop_without_launcher():
@@ -27,8 +27,7 @@ def test_noop_without_launcher():
 
 
 def test_noop_with_cuda(monkeypatch):
-    monkeypatch.setattr(cpu_distributed, 'accelerator_available',
-                        lambda: True)
+    monkeypatch.setattr(cpu_distributed, 'accelerator_available', lambda: True)
     cfg = _cfg()
     assert setup_cpu_distributed(cfg, 'pytorch') is False
     assert cfg.env_cfg.dist_cfg.backend == 'nccl'
@@ -57,14 +56,28 @@ def test_gloo_group_and_cpu_ddp(monkeypatch, launcher):
                         lambda: False)
     port = str(_free_port())
     env = {
-        'pytorch': dict(RANK='0', WORLD_SIZE='1', LOCAL_RANK='0',
-                        MASTER_ADDR='127.0.0.1', MASTER_PORT=port),
-        'slurm': dict(SLURM_PROCID='0', SLURM_NTASKS='1', SLURM_LOCALID='0',
-                      SLURM_NODELIST='localhost', MASTER_ADDR='127.0.0.1',
-                      MASTER_PORT=port),
-        'mpi': dict(OMPI_COMM_WORLD_LOCAL_RANK='0', OMPI_COMM_WORLD_SIZE='1',
-                    OMPI_COMM_WORLD_RANK='0', MASTER_ADDR='127.0.0.1',
-                    MASTER_PORT=port),
+        'pytorch':
+        dict(
+            RANK='0',
+            WORLD_SIZE='1',
+            LOCAL_RANK='0',
+            MASTER_ADDR='127.0.0.1',
+            MASTER_PORT=port),
+        'slurm':
+        dict(
+            SLURM_PROCID='0',
+            SLURM_NTASKS='1',
+            SLURM_LOCALID='0',
+            SLURM_NODELIST='localhost',
+            MASTER_ADDR='127.0.0.1',
+            MASTER_PORT=port),
+        'mpi':
+        dict(
+            OMPI_COMM_WORLD_LOCAL_RANK='0',
+            OMPI_COMM_WORLD_SIZE='1',
+            OMPI_COMM_WORLD_RANK='0',
+            MASTER_ADDR='127.0.0.1',
+            MASTER_PORT=port),
     }[launcher]
     for key in ('RANK', 'WORLD_SIZE', 'LOCAL_RANK'):
         monkeypatch.delenv(key, raising=False)
@@ -96,12 +109,16 @@ def test_user_ddp_wrapper_gets_no_device_ids(monkeypatch):
                         lambda: False)
     monkeypatch.setattr(cpu_distributed.torch_dist, 'init_process_group',
                         lambda **kwargs: None)
-    for key, value in dict(RANK='0', WORLD_SIZE='1', LOCAL_RANK='0',
-                           MASTER_ADDR='127.0.0.1',
-                           MASTER_PORT='29500').items():
+    for key, value in dict(
+            RANK='0',
+            WORLD_SIZE='1',
+            LOCAL_RANK='0',
+            MASTER_ADDR='127.0.0.1',
+            MASTER_PORT='29500').items():
         monkeypatch.setenv(key, value)
-    cfg = _cfg(model_wrapper_cfg=dict(
-        type='MMDistributedDataParallel', broadcast_buffers=True))
+    cfg = _cfg(
+        model_wrapper_cfg=dict(
+            type='MMDistributedDataParallel', broadcast_buffers=True))
     setup_cpu_distributed(cfg, 'pytorch')
     assert cfg.model_wrapper_cfg.device_ids is None
     assert cfg.model_wrapper_cfg.broadcast_buffers is True

@@ -9,8 +9,8 @@ from mmengine.fileio.backends import LocalBackend
 from mmengine.hooks import Hook
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (CheckpointMismatchError,
-                                 EpochSeededTrainLoop, WSOLRunner)
+from mmspg.engine.runner import (CheckpointMismatchError, EpochSeededTrainLoop,
+                                 WSOLRunner)
 
 MAX_EPOCHS = 3
 
@@ -119,7 +119,9 @@ def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, runner_type):
     (the control) leaves a truncated epoch_2.pth behind."""
     seen = _crash_in_put(monkeypatch, lambda p: 'epoch_2.pth' in p)
     runner = toy.build_runner(
-        toy_cfg, tmp_path, runner_type=runner_type,
+        toy_cfg,
+        tmp_path,
+        runner_type=runner_type,
         **{'train_cfg.max_epochs': 2})
     state = {}
 
@@ -144,8 +146,8 @@ def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, runner_type):
         leftovers = [n for n in os.listdir(tmp_path) if 'tmp' in n]
         assert leftovers == []
         # the crash hit the temporary file, not the final name
-        assert all(osp.basename(p).startswith('.epoch_2.pth.tmp')
-                   for p in seen)
+        assert all(
+            osp.basename(p).startswith('.epoch_2.pth.tmp') for p in seen)
     else:
         assert (tmp_path / 'epoch_2.pth').exists()
         with pytest.raises(Exception):
@@ -159,18 +161,17 @@ def test_saved_checkpoint_is_complete(full_run):
     assert not [n for n in os.listdir(full_run['work_dir']) if 'tmp' in n]
 
 
-def test_load_from_mismatch_fails_before_work(full_run, tmp_path,
-                                             monkeypatch):
+def test_load_from_mismatch_fails_before_work(full_run, tmp_path, monkeypatch):
     ckpt = torch.load(full_run['work_dir'] / 'epoch_3.pth')
     sd = ckpt['state_dict']
-    sd['backbone.extra.weight'] = torch.zeros(3)             # unexpected
-    sd.pop('backbone.layer1.0.conv1.weight')                 # missing
-    sd['head.layers.0.fc.weight'] = torch.zeros(5, 5)        # mis-shaped
+    sd['backbone.extra.weight'] = torch.zeros(3)  # unexpected
+    sd.pop('backbone.layer1.0.conv1.weight')  # missing
+    sd['head.layers.0.fc.weight'] = torch.zeros(5, 5)  # mis-shaped
     bad = tmp_path / 'bad.pth'
     torch.save(ckpt, bad)
 
-    runner = toy.build_runner(full_run['cfg'], tmp_path / 'wd',
-                              load_from=str(bad))
+    runner = toy.build_runner(
+        full_run['cfg'], tmp_path / 'wd', load_from=str(bad))
     # nothing may be evaluated before the check
     monkeypatch.setattr(
         type(runner.model), 'test_step',
@@ -184,8 +185,8 @@ def test_load_from_mismatch_fails_before_work(full_run, tmp_path,
     assert 'head.layers.0.fc.weight [5, 5] vs [16, 64]' in message
 
     # load_from in training is checked the same way, before any iteration
-    runner = toy.build_runner(full_run['cfg'], tmp_path / 'wd2',
-                              load_from=str(bad))
+    runner = toy.build_runner(
+        full_run['cfg'], tmp_path / 'wd2', load_from=str(bad))
     monkeypatch.setattr(
         type(runner.model), 'train_step',
         lambda *a, **k: pytest.fail('trained before the checkpoint check'))
@@ -195,7 +196,8 @@ def test_load_from_mismatch_fails_before_work(full_run, tmp_path,
 
 def test_load_from_fitting_checkpoint(full_run, tmp_path):
     runner = toy.build_runner(
-        full_run['cfg'], tmp_path,
+        full_run['cfg'],
+        tmp_path,
         load_from=str(full_run['work_dir'] / 'epoch_3.pth'))
     metrics = runner.test()
     assert metrics['accuracy/top1'] == full_run['top1']
