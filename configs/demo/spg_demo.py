@@ -69,10 +69,12 @@ test_pipeline = [
     pack_inputs,
 ]
 
+# persistent_workers=False: resumed runs must be bit-identical, and
+# persistent workers would keep the random streams of the stopped epoch.
 train_dataloader = dict(
     batch_size=32,
     num_workers=2,
-    persistent_workers=True,
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
