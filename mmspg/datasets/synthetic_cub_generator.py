@@ -1,12 +1,16 @@
 """A small synthetic stand-in for CUB-200-2011, for demos and smoke tests.
 
 Each image shows one "bird" on a cluttered background. The bird is a large
-textured body (ellipse + tail + wing) whose colours and texture follow the
-same distribution in every class, with a small "head" attached at one end
-whose colour and shape tell the class -- like a real bird, whose species is
-told by a few parts while most of the body looks alike. A classifier thus
-needs only the head, so a plain CAM tends to cover the head and little of
-the body: the situation SPG addresses. The box is the tight box of body +
+textured body (ellipse + tail + wing) whose colours and texture follow
+nearly the same distribution in every class, with a small "head" attached
+at one end whose colour and shape tell the class -- like a real bird, whose
+species is told by a few parts while most of the body looks alike. Only a
+weak hint of the class is in the body (``body_class_bias``: with that
+probability the body hue comes from a narrow class-specific band of the
+shared brown range and the texture from the class's preferred kind), as a
+bird's plumage weakly hints at its species. A classifier thus learns mostly
+from the head, so a plain CAM peaks on the head and is weak on the body:
+the situation SPG addresses. The box is the tight box of body +
 head + tail.
 
 Backgrounds hold low-frequency colour noise, stripes, soft blobs (sometimes
@@ -39,7 +43,7 @@ __all__ = [
 
 SYNTHETIC_META_FILE = 'synthetic_cub.json'
 # Bump when the drawing changes, so a stale folder is detected.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # (name, head colour BGR, head shape); one distinct colour and shape each.
 CLASS_SPECS = [
@@ -64,6 +68,7 @@ DEFAULT_CFG = dict(
     object_area_range=(0.05, 0.6),
     jpeg_quality=88,
     write_wsol_metadata=True,
+    body_class_bias=0.5,
 )
 
 
@@ -89,6 +94,9 @@ def resolve_synthetic_cub_cfg(**cfg) -> dict:
     lo, hi = out['object_area_range']
     if not 0 < lo <= hi <= 0.9:
         raise ValueError('object_area_range must satisfy 0 < lo <= hi <= 0.9')
+    if not 0 <= out['body_class_bias'] <= 1:
+        raise ValueError('body_class_bias must be in [0, 1], got '
+                         f'{out["body_class_bias"]}.')
     return json.loads(json.dumps(out))
 
 
@@ -194,10 +202,18 @@ def _hsv_colour(h, s, v) -> np.ndarray:
     return cv2.cvtColor(px, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
 
 
-def _body_colour(rng) -> np.ndarray:
+def _body_colour(rng, hue_range=(5, 35)) -> np.ndarray:
     # Browns, olives and greys: shared by every class.
     return _hsv_colour(
-        rng.uniform(5, 35), rng.uniform(40, 150), rng.uniform(80, 190))
+        rng.uniform(*hue_range), rng.uniform(40, 150), rng.uniform(80, 190))
+
+
+def _class_body_hues(label: int, num_classes: int) -> Tuple[float, float]:
+    """The narrow hue band inside the shared (5, 35) range that a class's
+    body prefers."""
+    centre = 5 + 30 * (label + 0.5) / num_classes
+    half = 15 / num_classes
+    return centre - half, centre + half
 
 
 def _ramp(h: int, w: int, angle: float) -> np.ndarray:
@@ -261,9 +277,14 @@ def _distractors(rng, img: np.ndarray) -> None:
 
 
 def _draw_bird(rng, img: np.ndarray, parts: Dict[str, list],
-               head_colour: Tuple[int, int, int]) -> None:
+               head_colour: Tuple[int, int, int], label: int,
+               num_classes: int, body_class_bias: float) -> None:
     h, w = img.shape[:2]
-    body_col = _body_colour(rng)
+    # The weak class hint of the body (see the module docstring).
+    biased = rng.random() < body_class_bias
+    body_col = _body_colour(
+        rng, _class_body_hues(label, num_classes) if biased else (5, 35))
+    spots = (label % 2 == 0) if biased else (rng.random() < 0.5)
     dark = body_col * rng.uniform(0.55, 0.8)
     light = np.clip(body_col * rng.uniform(1.1, 1.35), 0, 255)
 
@@ -275,7 +296,7 @@ def _draw_bird(rng, img: np.ndarray, parts: Dict[str, list],
     bx0, by0 = body_pts.min(axis=0)
     bx1, by1 = body_pts.max(axis=0)
     scale = max(3.0, np.ptp(parts['body'][0][:, 0]) / 2)
-    if rng.random() < 0.5:
+    if spots:
         for _ in range(rng.integers(8, 20)):
             pt = (int(rng.uniform(bx0, bx1)), int(rng.uniform(by0, by1)))
             cv2.circle(
@@ -330,7 +351,8 @@ def _render(seed: int, index: int, label: int,
     ox = rng.uniform(1, w - 1 - bw) - x0 * scale
     oy = rng.uniform(1, h - 1 - bh) - y0 * scale
     parts = _transform(parts, scale, angle, flip, (ox, oy))
-    _draw_bird(rng, img, parts, head_colour)
+    _draw_bird(rng, img, parts, head_colour, label, cfg['num_classes'],
+               cfg['body_class_bias'])
 
     img += rng.standard_normal(img.shape, dtype=np.float32) * 4
     img = np.clip(img, 0, 255).astype(np.uint8)
