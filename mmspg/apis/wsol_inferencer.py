@@ -489,7 +489,9 @@ class WSOLInferencer(BaseInferencer):
         if 'guidance' not in result:
             raise KeyError('draw_seeds: the result has no `guidance`; run '
                            'the inferencer with return_seeds=True')
-        prefix = result.get('pred_class', str(result['pred_label']))
+        name = result.get('pred_class', str(result['pred_label']))
+        prefix = (f'SPG guidance for the top-1 class: {name} '
+                  f'({result["pred_score"]:.2f})')
         return self._drawer().draw_seed_panels(
             result['guidance'], np.ascontiguousarray(image[..., ::-1]),
             title_prefix=prefix)

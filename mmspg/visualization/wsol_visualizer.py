@@ -245,13 +245,14 @@ class WSOLVisualizer(UniversalVisualizer):
             image (np.ndarray, optional): (H, W, 3) uint8 RGB image, resized
                 to the panel size.
             panel_size (int, optional): Side of each square panel in pixels.
-                Defaults to S (the attention map's size), at least 96.
-            title_prefix (str, optional): Text put before the first title
-                (e.g. the predicted class).
+                Defaults to S (the attention map's size), at least 128.
+            title_prefix (str, optional): A caption line above the panel
+                titles, left-aligned (e.g. the class of the attention).
 
         Returns:
-            np.ndarray: (T + P, n * (P + gap), 3) uint8 RGB canvas with a
-            title strip of height T above the n panels.
+            np.ndarray: (T + P, n * (P + gap) - gap, 3) uint8 RGB canvas with
+            a title strip of height T (two lines with ``title_prefix``)
+            above the n panels.
         """
         panels: List[np.ndarray] = []
         titles: List[str] = []
@@ -261,7 +262,7 @@ class WSOLVisualizer(UniversalVisualizer):
             raise ValueError('guidance holds none of the keys '
                              f'{[k for k, _, _ in SEED_PANELS]}')
         if panel_size is None:
-            panel_size = max(96, _to_numpy_2d(
+            panel_size = max(128, _to_numpy_2d(
                 guidance[present[0][0]], present[0][0]).shape[0])
         size = int(panel_size)
         small = None
@@ -276,11 +277,9 @@ class WSOLVisualizer(UniversalVisualizer):
                                         self.alpha, 0)
             panels.append(panel)
             titles.append(title)
-        if title_prefix:
-            titles[0] = f'{title_prefix}: {titles[0]}'
-
         gap = max(4, size // 30)
-        title_h = max(16, size // 6)
+        line_h = max(16, size // 6)
+        title_h = line_h * (2 if title_prefix else 1)
         width = len(panels) * (size + gap) - gap
         canvas = np.full((title_h + size, width, 3), 255, np.uint8)
         # Grey separators, so that all-white or all-black panels stay
@@ -290,12 +289,17 @@ class WSOLVisualizer(UniversalVisualizer):
             x = i * (size + gap)
             canvas[title_h:, x:x + size] = panel
         self.set_image(canvas)
-        centres = np.array([[i * (size + gap) + size / 2, title_h / 2]
+        font_size = max(6, int(line_h * 0.45))
+        centres = np.array([[i * (size + gap) + size / 2, title_h - line_h / 2]
                             for i in range(len(panels))])
         self.draw_texts(
-            titles, centres, font_sizes=max(6, int(title_h * 0.45)),
-            colors='black', vertical_alignments='center',
-            horizontal_alignments='center')
+            titles, centres, font_sizes=font_size, colors='black',
+            vertical_alignments='center', horizontal_alignments='center')
+        if title_prefix:
+            self.draw_texts(
+                title_prefix, np.array([[4, line_h / 2]]),
+                font_sizes=font_size, colors='black',
+                vertical_alignments='center', horizontal_alignments='left')
         return self.get_image()
 
     # ------------------------------------------------------------------

@@ -119,6 +119,12 @@ def test_seed_panels_layout_and_values():
     # Switched-off branch (no SPG-C) and no image: 5 panels.
     canvas = vis.draw_seed_panels(_guidance(with_c=False), panel_size=100)
     assert canvas.shape[1] == 5 * 100 + 4 * gap
+    # A caption adds a second title line.
+    captioned = vis.draw_seed_panels(_guidance(), image, panel_size=100,
+                                     title_prefix='top-1: bird')
+    assert captioned.shape[0] == 2 * title + 100
+    assert captioned.shape[1] == 8 * 100 + 7 * gap
+    assert (captioned[:title, :100] < 128).any()  # caption text drawn
     with pytest.raises(ValueError, match='none of the keys'):
         vis.draw_seed_panels({'cams': np.zeros((3, 4, 4))})
 

@@ -113,6 +113,19 @@ class WSOLVisualizationHook(Hook):
         return {k: v[0] for k, v in out.items()
                 if k != 'cams' and isinstance(v, torch.Tensor)}
 
+    @staticmethod
+    def _guidance_caption(drawer: WSOLVisualizer,
+                          sample: DataSample) -> Optional[str]:
+        """Name the class whose attention the seed panels show (the
+        ground truth, as in training; the top-1 prediction without it)."""
+        if 'gt_label' not in sample:
+            return 'SPG guidance for the top-1 class'
+        label = int(sample.gt_label.view(-1)[0])
+        classes = (drawer.dataset_meta or {}).get('classes')
+        if classes is not None and label < len(classes):
+            return f'SPG guidance for the ground-truth class {classes[label]}'
+        return f'SPG guidance for the ground-truth class {label}'
+
     def _draw_samples(self,
                       runner: Runner,
                       batch_idx: int,
@@ -153,7 +166,9 @@ class WSOLVisualizationHook(Hook):
                 guidance = self._guidance(runner, data_batch, i)
                 if guidance:
                     drawings.append((f'{name}_seeds', drawer.draw_seed_panels(
-                        guidance, image)))
+                        guidance, image,
+                        title_prefix=self._guidance_caption(
+                            drawer, data_batch['data_samples'][i]))))
             for key, drawn in drawings:
                 if self.show:
                     drawer.show(drawn, win_name=key, wait_time=self.wait_time)
