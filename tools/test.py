@@ -177,8 +177,8 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.engine.runner import setup_cpu_distributed
-    from mmspg.registry import RUNNERS
+    from mmspg.engine.runner import (build_runner, setup_cpu_distributed,
+                                     teardown_distributed)
 
     cfg = merge_args(cfg, args)
 
@@ -188,15 +188,17 @@ def main():
     # WSOLRunner unless the config names another runner (mmpretrain builds
     # RUNNERS from runner_type); its load_checkpoint stops on a checkpoint
     # that does not fit the model before any sample is evaluated.
-    cfg.setdefault('runner_type', 'WSOLRunner')
-    runner = RUNNERS.build(cfg)
+    runner = build_runner(cfg)
 
     if args.out and args.out_item in ['pred', None]:
         runner.test_evaluator.metrics.append(
             DumpResults(out_file_path=args.out))
 
     # start testing
-    metrics = runner.test()
+    try:
+        metrics = runner.test()
+    finally:
+        teardown_distributed()
 
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)

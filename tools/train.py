@@ -161,14 +161,6 @@ def merge_args(cfg, args):
     return cfg
 
 
-def build_runner(cfg):
-    """Build the runner named by ``cfg.runner_type`` (``WSOLRunner`` if
-    unset), as mmpretrain does with ``RUNNERS.build``."""
-    from mmspg.registry import RUNNERS
-    cfg.setdefault('runner_type', 'WSOLRunner')
-    return RUNNERS.build(cfg)
-
-
 def main():
     args = parse_args()
 
@@ -176,7 +168,8 @@ def main():
     # allow-lists checkpoint globals and registers WSOLRunner)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.engine.runner import setup_cpu_distributed
+    from mmspg.engine.runner import (build_runner, setup_cpu_distributed,
+                                     teardown_distributed)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
@@ -184,10 +177,14 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
+    # WSOLRunner unless the config names another runner_type
     runner = build_runner(cfg)
 
     # start training
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        teardown_distributed()
 
 
 if __name__ == '__main__':

@@ -69,15 +69,17 @@ def test_runner_type_default_and_honoured(tools, monkeypatch, toy_root,
                                           tmp_path):
     from mmengine.runner import Runner
 
+    from mmspg.engine.runner import build_runner
+
     from mmspg.engine.runner import WSOLRunner
     train, args = _args(tools, monkeypatch, '--work-dir', str(tmp_path))
     cfg = train.merge_args(Config.fromfile(args.config), args)
     cfg.merge_from_dict(tools.toy.toy_cfg_dict(toy_root))
     cfg.pop('runner_type')
-    assert type(train.build_runner(cfg.copy())) is WSOLRunner
+    assert type(build_runner(cfg.copy())) is WSOLRunner
     cfg.runner_type = 'Runner'
     cfg.experiment_name = 'runner_type_runner'
-    assert type(train.build_runner(cfg)) is Runner
+    assert type(build_runner(cfg)) is Runner
 
 
 def _state(path):

@@ -4,10 +4,11 @@ from .checkpoint_safety import (SAFE_GLOBAL_REASONS, UnsafeCheckpointError,
                                 load_from_local_checked,
                                 register_checkpoint_safe_globals,
                                 safe_global_names)
-from .cpu_distributed import accelerator_available, setup_cpu_distributed
+from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
+                              teardown_distributed)
 from .epoch_seeded_loop import (EpochSeededTrainLoop, epoch_seed,
                                 seed_everything)
-from .wsol_runner import WSOLRunner
+from .wsol_runner import WSOLRunner, build_runner
 
 # Importing mmspg (which imports this package) makes mmengine checkpoints
 # loadable under torch.load(weights_only=True).
@@ -18,5 +19,6 @@ __all__ = [
     'find_state_dict_mismatch', 'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',
     'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
+    'teardown_distributed', 'build_runner',
     'EpochSeededTrainLoop', 'epoch_seed', 'seed_everything', 'WSOLRunner'
 ]

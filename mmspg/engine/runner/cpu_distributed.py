@@ -21,7 +21,9 @@ from mmengine.config import Config
 from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
 
-__all__ = ['setup_cpu_distributed', 'accelerator_available']
+__all__ = [
+    'setup_cpu_distributed', 'accelerator_available', 'teardown_distributed'
+]
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 
@@ -159,3 +161,17 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
         world_size=int(os.environ['WORLD_SIZE']),
         **init_kwargs)
     return True
+
+
+def teardown_distributed() -> None:
+    """Destroy the default process group, if any, before the process exits.
+
+    A gloo group left alive at interpreter exit can abort the process
+    ("terminate called without an active exception", SIGABRT) while its
+    threads are torn down, which turns a finished run into a failed one
+    under torchrun. The barrier makes every rank finish its last collective
+    first.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()

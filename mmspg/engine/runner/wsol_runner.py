@@ -48,7 +48,7 @@ from mmengine.runner.checkpoint import (_load_checkpoint,
 from mmspg.registry import RUNNERS
 from .checkpoint_fit import check_checkpoint_fits
 
-__all__ = ['WSOLRunner']
+__all__ = ['WSOLRunner', 'build_runner']
 
 _CKPT_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
 
@@ -204,3 +204,10 @@ class WSOLRunner(Runner):
                 'augmentations (and thus weights) after resume differ from an '
                 'uninterrupted run. Set persistent_workers=False for '
                 'bit-identical resume.')
+
+
+def build_runner(cfg) -> Runner:
+    """Build the runner named by ``cfg.runner_type`` (``WSOLRunner`` when
+    unset), as mmpretrain's tools do with ``RUNNERS.build``."""
+    cfg.setdefault('runner_type', 'WSOLRunner')
+    return RUNNERS.build(cfg)
