@@ -4,6 +4,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import MessageHub
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.structures import DataSample
 from torch import Tensor
@@ -44,6 +45,15 @@ class SPGHead(ClsHead):
     Deviation from the official code: its ``F.dropout`` is active even at
     test time; here ``nn.Dropout`` modules follow train/eval mode.
 
+    ``guidance_start_iter`` (off by default, i.e. the paper's behaviour)
+    is for training from scratch: the paper starts from an
+    ImageNet-pretrained backbone whose CAM already responds to objects, but
+    a random network's min-max normalised CAM is noise with almost no pixel
+    under the background thresholds, so the seeds are nearly all
+    foreground and B1, B2 and C collapse to "everything is object".
+    Delaying the guidance losses until the classifier has learnt something
+    gives SPG the kind of CAM it was designed for.
+
     Args:
         num_classes (int): Number of classes.
         in_channels (Sequence[int]): Channels of (shallow, middle, deep).
@@ -60,6 +70,12 @@ class SPGHead(ClsHead):
         topk (int): Number of classes whose maps ``predict`` returns.
         loss (dict): Classification loss config.
         loss_guidance (dict): Seed loss config (shared by B1, B2, C).
+        guidance_start_iter (int): Training iteration (``runner.iter``, read
+            from mmengine's current ``MessageHub``) from which the guidance
+            losses count; before it they are multiplied by 0 (still
+            computed, so every parameter stays in the graph). Defaults to 0:
+            always on, as the paper. Where no runner has recorded an
+            iteration, the guidance is on.
         init_cfg (dict | list[dict]): Defaults to Xavier-uniform convs with
             zero bias, as the official code.
     """
@@ -79,6 +95,7 @@ class SPGHead(ClsHead):
                  topk: int = 5,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  loss_guidance: dict = dict(type='SPGLoss', loss_weight=1.0),
+                 guidance_start_iter: int = 0,
                  init_cfg: Optional[Union[dict, List[dict]]] = dict(
                      type='Xavier',
                      layer='Conv2d',
@@ -98,6 +115,7 @@ class SPGHead(ClsHead):
         self._check_int('mid_channels', mid_channels, 1)
         self._check_int('guidance_channels', guidance_channels, 1)
         self._check_int('topk', topk, 1)
+        self._check_int('guidance_start_iter', guidance_start_iter, 0)
         if not (isinstance(dropout_ratio,
                            (int, float)) and 0.0 <= dropout_ratio < 1.0):
             raise ValueError('SPGHead: dropout_ratio must be in [0, 1), got '
@@ -116,6 +134,7 @@ class SPGHead(ClsHead):
         self.with_spg_b = with_spg_b
         self.with_spg_c = with_spg_c
         self.mask_size = tuple(mask_size)
+        self.guidance_start_iter = guidance_start_iter
         # ClsHead.topk is a tuple for accuracy; SPG's is the number of
         # localisation maps returned by ``predict``.
         self.topk = topk
@@ -277,13 +296,20 @@ class SPGHead(ClsHead):
                              '`gt_label`')
         return torch.cat([ds.gt_label.view(-1)[:1] for ds in data_samples])
 
+    def _guidance_on(self) -> bool:
+        if self.guidance_start_iter == 0:
+            return True
+        cur_iter = MessageHub.get_current_instance().get_info('iter')
+        return cur_iter is None or cur_iter >= self.guidance_start_iter
+
     def loss(self, feats: Tuple[Tensor, ...], data_samples: List[DataSample],
              **kwargs) -> Dict[str, Tensor]:
         """Compute the SPG losses.
 
         Returns:
             dict[str, Tensor]: ``loss_cls``, plus ``loss_b2``, ``loss_b1``
-            (SPG-B on) and ``loss_c`` (SPG-C on).
+            (SPG-B on) and ``loss_c`` (SPG-C on); the last three are 0
+            before ``guidance_start_iter``.
         """
         labels = self._gt_labels(data_samples)
         out = self.forward_guidance(feats, labels)
@@ -297,6 +323,10 @@ class SPGHead(ClsHead):
             losses['loss_b1'] = self.loss_guidance(out['b1'], out['seed_b1'])
         if self.with_spg_c:
             losses['loss_c'] = self.loss_guidance(out['c'], out['seed_c'])
+        if not self._guidance_on():
+            for key in ('loss_b2', 'loss_b1', 'loss_c'):
+                if key in losses:
+                    losses[key] = losses[key] * 0.0
         return losses
 
     def predict(

@@ -196,3 +196,44 @@ def test_bad_feats():
         head.predict((torch.rand(1, 8, 4,
                                  4), torch.rand(1, 12, 4,
                                                 4), torch.rand(1, 7, 4, 4)))
+
+
+def test_guidance_start_iter_delays_only_the_guidance_losses():
+    import uuid
+
+    from mmengine.logging import MessageHub
+    torch.manual_seed(0)
+    feats, samples = _feats(), _samples([1, 4])
+    head = _build(dropout_ratio=0.0, guidance_start_iter=5)
+    head.train()
+    hub = MessageHub.get_instance(f'test_spg_head_{uuid.uuid4().hex}')
+    assert MessageHub.get_current_instance() is hub
+    # No runner has recorded an iteration: guidance on.
+    on_unknown = head.loss(feats, samples)
+    assert on_unknown['loss_b2'] > 0 and on_unknown['loss_c'] > 0
+
+    hub.update_info('iter', 4)
+    off = head.loss(feats, samples)
+    for key in ('loss_b2', 'loss_b1', 'loss_c'):
+        assert off[key] == 0, key
+    assert torch.allclose(off['loss_cls'], on_unknown['loss_cls'])
+    sum(off.values()).backward()
+    for name, param in head.named_parameters():
+        if name.startswith(('spg_b', 'spg_c')):
+            # Still in the graph (DDP-safe), but without any signal.
+            assert param.grad is not None and param.grad.abs().sum() == 0
+    assert head.spg_a_cls.weight.grad.abs().sum() > 0
+
+    hub.update_info('iter', 5)
+    on = head.loss(feats, samples)
+    for key in ('loss_b2', 'loss_c'):
+        assert torch.allclose(on[key], on_unknown[key]), key
+
+    # Default 0: the paper's behaviour whatever the iteration.
+    hub.update_info('iter', 0)
+    torch.manual_seed(0)
+    paper = _build(dropout_ratio=0.0)
+    assert paper.guidance_start_iter == 0
+    assert paper.loss(feats, samples)['loss_c'] > 0
+    with pytest.raises(ValueError, match='guidance_start_iter'):
+        _build(guidance_start_iter=-1)
