@@ -1,62 +1,34 @@
 """Time one SPG training step (forward + losses + backward + SGD step).
 
-Compares the SPG model with SPG-plain (``with_spg_b=False,
-with_spg_c=False``), both built from config dicts, on random data.
+Compares the model of a config with its SPG-plain twin
+(``with_spg_b=False, with_spg_c=False``) on random data; pretrained weights
+are not loaded.
 
-Example::
+Examples::
 
     python tools/analysis_tools/benchmark_train_step.py \
-        --backbone inception --batch-size 2 --input-size 224 --iters 3 \
-        --device cpu
+        configs/spg/spg_inception_cub.py --batch-size 2 --input-size 224 \
+        --iters 3 --device cpu
+    python tools/analysis_tools/benchmark_train_step.py \
+        configs/demo/spg_demo.py --batch-size 32 --input-size 112
 """
 import argparse
 import copy
 import time
 
 import torch
+from mmengine.config import Config
 from mmengine.logging import MMLogger
+from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
 import mmspg  # noqa: F401  (registers the mmspg components)
 from mmspg.registry import MODELS
 
-NUM_CLASSES = 200  # CUB-200-2011
-
-INCEPTION = dict(
-    type='WSOLClassifier',
-    backbone=dict(type='SPGInceptionV3'),
-    head=dict(
-        type='SPGHead',
-        num_classes=NUM_CLASSES,
-        in_channels=(288, 768, 768),
-        mid_channels=1024,
-        guidance_channels=512))
-
-RESNET18_TINY = dict(
-    type='WSOLClassifier',
-    backbone=dict(
-        type='ResNet',
-        depth=18,
-        stem_channels=16,
-        base_channels=16,
-        num_stages=3,
-        strides=(1, 2, 1),
-        dilations=(1, 1, 2),
-        out_indices=(0, 1, 2)),
-    head=dict(
-        type='SPGHead',
-        num_classes=NUM_CLASSES,
-        in_channels=(16, 32, 64),
-        mid_channels=128,
-        guidance_channels=64))
-
-BACKBONES = dict(inception=INCEPTION, **{'resnet18-tiny': RESNET18_TINY})
-
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--backbone', choices=sorted(BACKBONES), default='inception')
+    parser.add_argument('config', help='config whose model is timed')
     parser.add_argument('--batch-size', type=int, default=2)
     parser.add_argument('--input-size', type=int, default=224)
     parser.add_argument(
@@ -71,6 +43,10 @@ def parse_args():
         choices=['all', 'cpu', 'cuda'],
         default='all',
         help="'all': CPU, and CUDA when available")
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='autocast (float16 on CUDA, bfloat16 on the CPU)')
     args = parser.parse_args()
     for name in ('batch_size', 'input_size', 'iters'):
         if getattr(args, name) < 1:
@@ -80,6 +56,10 @@ def parse_args():
 
 def build(cfg: dict, plain: bool, input_size: int) -> torch.nn.Module:
     cfg = copy.deepcopy(cfg)
+    # Random data: no download, and mask_size follows the input size as in
+    # the shipped configs.
+    if cfg.get('backbone', {}).get('init_cfg') is not None:
+        cfg['backbone']['init_cfg'] = None
     cfg['head']['mask_size'] = input_size
     if plain:
         cfg['head'].update(with_spg_b=False, with_spg_c=False)
@@ -93,17 +73,21 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def time_train_step(model, device, batch_size, input_size, iters, warmup):
+def time_train_step(model, device, batch_size, input_size, iters, warmup,
+                    amp=False):
     model = model.to(device).train()
     optimizer = torch.optim.SGD(
         model.parameters(), lr=1e-3, momentum=0.9, weight_decay=1e-4)
     inputs = torch.randn(batch_size, 3, input_size, input_size, device=device)
+    num_classes = model.head.num_classes
     samples = [
-        DataSample().set_gt_label(i % NUM_CLASSES) for i in range(batch_size)
+        DataSample().set_gt_label(i % num_classes) for i in range(batch_size)
     ]
+    amp_dtype = torch.float16 if device == 'cuda' else torch.bfloat16
 
     def step():
-        losses = model(inputs, samples, mode='loss')
+        with torch.autocast(device, dtype=amp_dtype, enabled=amp):
+            losses = model(inputs, samples, mode='loss')
         loss, _ = model.parse_losses(losses)
         optimizer.zero_grad()
         loss.backward()
@@ -121,6 +105,10 @@ def time_train_step(model, device, batch_size, input_size, iters, warmup):
 
 def main():
     args = parse_args()
+    cfg = Config.fromfile(args.config)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    model_cfg = cfg.model.to_dict()
+    model_cfg.pop('data_preprocessor', None)
     # The newest logger is mmengine's 'current' one: keep init logs quiet.
     MMLogger.get_instance('benchmark_train_step', log_level='WARNING')
     devices = ['cpu', 'cuda'] if args.device == 'all' else [args.device]
@@ -131,16 +119,17 @@ def main():
     print(
         f'torch {torch.__version__}, CPU threads {torch.get_num_threads()}' +
         (f', GPU {torch.cuda.get_device_name()}' if 'cuda' in devices else ''))
-    print(f'backbone={args.backbone} batch={args.batch_size} '
+    print(f'config={args.config} batch={args.batch_size} '
           f'input={args.input_size} iters={args.iters} '
-          f'warmup={args.warmup}')
+          f'warmup={args.warmup} amp={args.amp}')
     print(f'{"model":<10} {"device":<6} {"ms/iter":>10} {"images/s":>10}')
     for device in devices:
         for name, plain in (('SPG', False), ('SPG-plain', True)):
             torch.manual_seed(0)
-            model = build(BACKBONES[args.backbone], plain, args.input_size)
+            model = build(model_cfg, plain, args.input_size)
             sec = time_train_step(model, device, args.batch_size,
-                                  args.input_size, args.iters, args.warmup)
+                                  args.input_size, args.iters, args.warmup,
+                                  args.amp)
             print(f'{name:<10} {device:<6} {sec * 1e3:>10.1f} '
                   f'{args.batch_size / sec:>10.2f}')
             del model
