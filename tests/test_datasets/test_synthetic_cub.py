@@ -199,3 +199,31 @@ def test_cli(tmp_path, monkeypatch, capsys):
     assert e.value.code == 0
     assert 'Wrote 6 images' in capsys.readouterr().out
     assert len(CUBWSOLDataset(out, split='train')) == 4
+
+
+def test_body_tint_moves_only_the_bird_towards_the_class_colour():
+    from mmspg.datasets.synthetic_cub_generator import (
+        _render, resolve_synthetic_cub_cfg)
+    label = 0
+    head = np.float32(CLASS_SPECS[label][1])
+    plain, box0, _ = _render(0, 1, label,
+                             resolve_synthetic_cub_cfg(body_tint=(0, 0)))
+    tinted, box1, _ = _render(0, 1, label,
+                              resolve_synthetic_cub_cfg(body_tint=(0.5, 0.5)))
+    assert box0 == box1  # the tint changes colours, not geometry
+    diff = np.abs(tinted.astype(np.int32) - plain.astype(np.int32)).sum(-1)
+    changed = diff > 30
+    assert changed.sum() > 100
+    x, y, w, h = box1
+    inside = np.zeros_like(changed)
+    # One pixel of margin: anti-aliased edges reach just past the box.
+    inside[max(0, y - 1):y + h + 1, max(0, x - 1):x + w + 1] = True
+    assert not (changed & ~inside).any()
+
+    def dist(img):
+        return np.linalg.norm(img[changed].astype(np.float32) - head,
+                              axis=1).mean()
+
+    assert dist(tinted) < 0.8 * dist(plain)
+    with pytest.raises(ValueError, match='body_tint'):
+        resolve_synthetic_cub_cfg(body_tint=(0.6, 0.2))
