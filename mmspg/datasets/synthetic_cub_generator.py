@@ -10,10 +10,11 @@ from a narrow class-specific band of the shared brown range and the
 texture from the class's preferred kind), as a bird's plumage hints at its
 species; and the body colour (hence its texture and wing) is blended part
 of the way (``body_tint``, 30-55 %) towards the class colour of the head,
-as a species' colour often tints its whole plumage. Without the tint (version 2) a CAM trained from scratch
-finds the head only and localises worse than a centred box; with it a
-classifier still learns most from the saturated head, so a plain CAM
-peaks on the head and is weaker on the body: the situation SPG addresses.
+as a species' colour often tints its whole plumage. Without the tint
+(version 2) a CAM trained from scratch finds the head only and localises
+worse than a centred box; with it a classifier still learns most from the
+saturated head, so a plain CAM peaks on the head and is weaker on the
+body: the situation SPG addresses.
 The box is the tight box of body + head + tail.
 
 Backgrounds hold low-frequency colour noise, stripes, soft blobs (sometimes
