@@ -5,7 +5,9 @@ centred in the network input, as the "center baseline" of Choe et al.
 (CVPR 2020). It is scored by the same ``WSOLEvaluator`` (same box frame,
 thresholds and grid) as the model, so its GT-known Loc, MaxBoxAcc and
 MaxBoxAccV2 say how much of a model's number any centred box would get.
-Classification metrics are meaningless for it and are not printed.
+Classification metrics mean nothing for it: the evaluator's log table still
+lists them (uniform scores), the JSON printed at the end keeps only the
+localization keys.
 
 Example:
     python tools/analysis_tools/center_baseline.py configs/demo/spg_demo.py
