@@ -50,9 +50,10 @@ class SeedMaskGenerator:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f'SeedMaskGenerator: {name} must be a '
                                  f'number, got {value!r}')
-        if not 0.0 <= low_thr < high_thr <= 1.0:
+        if not 0.0 < low_thr < high_thr < 1.0:
             raise ValueError(
-                'SeedMaskGenerator: need 0 <= low_thr < high_thr <= 1, got '
+                'SeedMaskGenerator: need 0 < low_thr < high_thr < 1 (a '
+                'threshold of 0 or 1 marks no pixel), got '
                 f'low_thr={low_thr!r}, high_thr={high_thr!r}')
         if not 0.0 < fallback_ratio <= 1.0:
             raise ValueError('SeedMaskGenerator: fallback_ratio must be in '

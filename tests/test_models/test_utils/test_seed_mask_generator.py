@@ -93,6 +93,8 @@ def test_no_gradient():
     (dict(high_thr=0.3, low_thr=0.5), 'low_thr'),
     (dict(high_thr=1.5, low_thr=0.1), 'high_thr'),
     (dict(high_thr=0.7, low_thr=-0.1), 'low_thr'),
+    (dict(high_thr=0.7, low_thr=0.0), 'low_thr'),
+    (dict(high_thr=1.0, low_thr=0.1), 'high_thr'),
     (dict(high_thr=0.7, low_thr=0.1, fallback_ratio=0.), 'fallback_ratio'),
     (dict(high_thr=0.7, low_thr=0.1, min_fg_pixels=-1), 'min_fg_pixels'),
     (dict(high_thr='a', low_thr=0.1), 'high_thr'),
