@@ -32,8 +32,8 @@ class SeedMaskGenerator:
     host synchronisation), and runs without gradient: seeds are labels.
 
     Args:
-        high_thr (float): Foreground threshold, in (low_thr, 1].
-        low_thr (float): Background threshold, in [0, high_thr).
+        high_thr (float): Foreground threshold, in (low_thr, 1).
+        low_thr (float): Background threshold, in (0, high_thr).
         min_fg_pixels (int): An image with fewer foreground pixels than this
             uses the relative fallback threshold. Defaults to 30 (official).
         fallback_ratio (float): Fallback threshold as a fraction of the
