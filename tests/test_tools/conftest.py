@@ -1,5 +1,6 @@
-"""Fixtures of the tool tests; registers the ``dist`` marker (tests that
-start 2 processes with torchrun: ``pytest -m dist`` / ``-m "not dist"``)."""
+"""Fixtures of the tool tests. Tests that start 2 processes with torchrun
+carry the ``dist`` marker (registered in setup.cfg): ``pytest -m dist`` /
+``-m "not dist"``."""
 import importlib.util
 import os
 import os.path as osp
@@ -8,20 +9,10 @@ import subprocess
 import sys
 
 import pytest
-import torch
+
+import mmspg_toy_data as toy  # registered by tests/conftest.py
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-_TOY = osp.join(REPO, 'tests', 'data', 'toy_configs', 'toy_data.py')
-if 'mmspg_toy_data' not in sys.modules:
-    _spec = importlib.util.spec_from_file_location('mmspg_toy_data', _TOY)
-    sys.modules['mmspg_toy_data'] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules['mmspg_toy_data'])
-toy = sys.modules['mmspg_toy_data']
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        'markers', 'dist: starts several processes (torchrun, gloo on CPU)')
 
 
 def load_tool(name):
@@ -55,18 +46,8 @@ def run_tool(args, timeout=300, **env):
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    """The machine's cores are shared; one intra-op thread is also much
-    faster for this tiny model."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope='session')
-def toy_root(tmp_path_factory):
-    return toy.make_toy_data(tmp_path_factory.mktemp('toy_data'))
+def _single_thread(one_thread):
+    """Every tool test runs with one torch thread (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -1,35 +1,13 @@
-"""Fixtures of the runner tests: the toy data and config of
-tests/data/toy_configs (helpers importable as ``mmspg_toy_data``)."""
-import importlib.util
-import os.path as osp
-import sys
-
+"""Fixtures of the runner tests: a fresh toy Config (the toy data and the
+``mmspg_toy_data`` helpers come from tests/conftest.py)."""
 import pytest
-import torch
 
-_TOY = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'data',
-    'toy_configs', 'toy_data.py')
-if 'mmspg_toy_data' not in sys.modules:
-    _spec = importlib.util.spec_from_file_location('mmspg_toy_data', _TOY)
-    sys.modules['mmspg_toy_data'] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules['mmspg_toy_data'])
-toy = sys.modules['mmspg_toy_data']
+import mmspg_toy_data as toy  # registered by tests/conftest.py
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    """The machine's cores are shared; one intra-op thread is also much
-    faster for this tiny model."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope='session')
-def toy_root(tmp_path_factory):
-    return toy.make_toy_data(tmp_path_factory.mktemp('toy_data'))
+def _single_thread(one_thread):
+    """Every runner test runs with one torch thread (tests/conftest.py)."""
 
 
 @pytest.fixture

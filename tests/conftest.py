@@ -1,0 +1,33 @@
+"""Fixtures shared by several test folders: the toy data and config of
+tests/data/toy_configs (importable as ``mmspg_toy_data`` once this conftest
+has run) and a one-thread torch setting for the tiny models."""
+import importlib.util
+import os.path as osp
+import sys
+
+import pytest
+import torch
+
+_TOY = osp.join(
+    osp.dirname(osp.abspath(__file__)), 'data', 'toy_configs', 'toy_data.py')
+if 'mmspg_toy_data' not in sys.modules:
+    _spec = importlib.util.spec_from_file_location('mmspg_toy_data', _TOY)
+    sys.modules['mmspg_toy_data'] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules['mmspg_toy_data'])
+toy = sys.modules['mmspg_toy_data']
+
+
+@pytest.fixture
+def one_thread():
+    """One intra-op thread: the machine's cores are shared, and one thread is
+    also much faster for the tiny toy models. Folders opt in with an autouse
+    fixture that requests it."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope='session')
+def toy_root(tmp_path_factory):
+    return toy.make_toy_data(tmp_path_factory.mktemp('toy_data'))
