@@ -89,28 +89,14 @@ def parse_args():
     return args
 
 
-def _evaluator_metric_cfgs(evaluator):
-    """The metric dicts of ``test_evaluator`` (a dict, a list of dicts or an
-    ``Evaluator`` dict with ``metrics``)."""
-    if evaluator is None:
-        return []
-    if isinstance(evaluator, (list, tuple)):
-        return list(evaluator)
-    if 'metrics' in evaluator:  # dict(type='Evaluator', metrics=...)
-        return _evaluator_metric_cfgs(evaluator['metrics'])
-    return [evaluator]
-
-
 def set_scoremap_dump_dir(cfg, dump_dir: str) -> int:
     """Set ``scoremap_dump_dir`` on every ``WSOLEvaluator`` of
     ``cfg.test_evaluator``; return how many were found."""
-    found = 0
-    for metric in _evaluator_metric_cfgs(cfg.get('test_evaluator')):
-        if isinstance(metric, dict) and str(metric.get(
-                'type', '')).split('.')[-1] == 'WSOLEvaluator':
-            metric['scoremap_dump_dir'] = dump_dir
-            found += 1
-    return found
+    from mmspg.evaluation import wsol_evaluator_cfgs
+    metrics = wsol_evaluator_cfgs(cfg.get('test_evaluator'))
+    for metric in metrics:
+        metric['scoremap_dump_dir'] = dump_dir
+    return len(metrics)
 
 
 def merge_args(cfg, args):

@@ -17,6 +17,7 @@ from mmpretrain.structures import DataSample
 from mmpretrain.utils import track
 
 from mmspg.evaluation.functional import normalize_scoremap, resize_scoremap
+from mmspg.evaluation.metrics import wsol_evaluator_cfgs
 from mmspg.registry import TRANSFORMS
 from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
 
@@ -87,9 +88,8 @@ class WSOLInferencer(BaseInferencer):
             classes = (getattr(self.model, '_dataset_meta', None)
                        or {}).get('classes')
         self.classes = list(classes) if classes is not None else None
-        evaluator = self.config.get('test_evaluator') or {}
-        if isinstance(evaluator, (list, tuple)):
-            evaluator = evaluator[0] if evaluator else {}
+        evaluator = (wsol_evaluator_cfgs(self.config.get('test_evaluator'))
+                     or [{}])[0]
         #: Default box threshold: the evaluator's ``cam_threshold`` so that
         #: boxes match the reported Top-1 Loc, else 0.2 (CAM's usual value).
         self.default_thr = float(evaluator.get('cam_threshold', 0.2))

@@ -20,7 +20,8 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from mmspg.registry import DATASETS, METRICS
+from mmspg.evaluation import wsol_evaluator_cfgs
+from mmspg.registry import DATASETS, METRICS  # (importing mmspg registers)
 
 BASELINE_KEYS = ('gt_known_loc', 'maxboxacc', 'maxboxacc_v2',
                  'maxboxacc_v2_iou30', 'maxboxacc_v2_iou50',
@@ -69,15 +70,13 @@ def main():
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    import mmspg  # noqa: F401  (registers the components)
 
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
-    evaluator_cfg = cfg.test_evaluator
-    if isinstance(evaluator_cfg, (list, tuple)):
-        evaluator_cfg = [
-            c for c in evaluator_cfg if c['type'] == 'WSOLEvaluator'
-        ][0]
-    metric = METRICS.build(evaluator_cfg)
+    evaluator_cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
+    if not evaluator_cfgs:
+        raise SystemExit(f'{args.config}: test_evaluator has no '
+                         'WSOLEvaluator to score the baseline with')
+    metric = METRICS.build(evaluator_cfgs[0])
     metric.dataset_meta = dataset.metainfo
 
     num_classes = len(dataset.metainfo['classes'])

@@ -1,3 +1,3 @@
-from .wsol_evaluator import WSOLEvaluator
+from .wsol_evaluator import WSOLEvaluator, wsol_evaluator_cfgs
 
-__all__ = ['WSOLEvaluator']
+__all__ = ['WSOLEvaluator', 'wsol_evaluator_cfgs']

@@ -18,6 +18,29 @@ from ..functional import (BENCHMARK_SIZE, box_accuracy_summary,
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
 
+def wsol_evaluator_cfgs(evaluator: Any) -> List[dict]:
+    """The ``WSOLEvaluator`` configs inside an evaluator config.
+
+    Args:
+        evaluator: ``test_evaluator`` / ``val_evaluator`` of a config: a
+            metric dict, a list of them, ``dict(type='Evaluator',
+            metrics=...)``, or None.
+
+    Returns:
+        list[dict]: The (mutable) metric dicts whose type is
+        ``WSOLEvaluator`` (with or without a scope prefix), in order.
+    """
+    if evaluator is None:
+        return []
+    if isinstance(evaluator, (list, tuple)):
+        return [m for e in evaluator for m in wsol_evaluator_cfgs(e)]
+    if 'metrics' in evaluator:  # dict(type='Evaluator', metrics=...)
+        return wsol_evaluator_cfgs(evaluator['metrics'])
+    if str(evaluator.get('type', '')).split('.')[-1] == 'WSOLEvaluator':
+        return [evaluator]
+    return []
+
+
 def _to_numpy(value: Any) -> np.ndarray:
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()

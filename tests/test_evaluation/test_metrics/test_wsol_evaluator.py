@@ -178,3 +178,16 @@ def test_missing_key_is_named():
     del sample['gt_loc_map']
     with pytest.raises(KeyError, match="gt_loc_map.*|.*'a.jpg'"):
         WSOLEvaluator().process(None, [sample])
+
+
+def test_wsol_evaluator_cfgs_finds_every_form():
+    from mmspg.evaluation import wsol_evaluator_cfgs
+    wsol = dict(type='WSOLEvaluator', cam_threshold=0.3)
+    scoped = dict(type='mmpretrain.WSOLEvaluator')
+    acc = dict(type='Accuracy')
+    assert wsol_evaluator_cfgs(None) == []
+    assert wsol_evaluator_cfgs(acc) == []
+    assert wsol_evaluator_cfgs(wsol) == [wsol]
+    assert wsol_evaluator_cfgs([acc, wsol, scoped]) == [wsol, scoped]
+    found = wsol_evaluator_cfgs(dict(type='Evaluator', metrics=[acc, wsol]))
+    assert found == [wsol] and found[0] is wsol  # mutable in place
