@@ -184,6 +184,9 @@ def main():
     try:
         runner.train()
     finally:
+        # The DDP-wrapped model keeps the process group alive: release it
+        # before the group is destroyed (see teardown_distributed).
+        del runner
         teardown_distributed()
 
 
