@@ -4,7 +4,14 @@ from typing import Tuple
 import cv2
 import numpy as np
 
-__all__ = ['normalize_scoremap', 'resize_scoremap']
+try:
+    from . import _wsol_box_ext
+except ImportError:  # installed without a C compiler: numpy path only
+    _wsol_box_ext = None
+
+__all__ = [
+    'normalize_scoremap', 'resize_scoremap', 'benchmark_quantized_scoremap'
+]
 
 
 def normalize_scoremap(scoremap: np.ndarray) -> np.ndarray:
@@ -45,3 +52,37 @@ def resize_scoremap(scoremap: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
     if cam.shape != (h, w):
         cam = cv2.resize(cam, (w, h), interpolation=cv2.INTER_CUBIC)
     return normalize_scoremap(cam)
+
+
+def benchmark_quantized_scoremap(scoremap: np.ndarray,
+                                 size: Tuple[int, int] = (224, 224)
+                                 ) -> np.ndarray:
+    """The uint8 map the benchmark thresholds, from a model map.
+
+    Equal to ``quantize_scoremap(resize_scoremap(scoremap, size).astype(
+    np.float32))``: resized and normalised as the benchmark does, rounded to
+    the float32 of a score-map dump (so that re-evaluating a dump gives the
+    same numbers), then quantised. The normalisation and quantisation run in
+    one compiled pass when mmspg's extension is built (five numpy passes
+    over the map otherwise, a third of the evaluation's time).
+
+    Args:
+        scoremap (np.ndarray): (H, W) float map, any range.
+        size (tuple[int, int]): Target (height, width).
+
+    Returns:
+        np.ndarray: uint8 (height, width).
+    """
+    cam = np.asarray(scoremap, dtype=np.float64)
+    h, w = int(size[0]), int(size[1])
+    if cam.shape != (h, w):
+        cam = cv2.resize(cam, (w, h), interpolation=cv2.INTER_CUBIC)
+    cam = np.ascontiguousarray(cam)
+    if _wsol_box_ext is not None:
+        out = np.empty(cam.shape, dtype=np.uint8)
+        if _wsol_box_ext.normalize_quantize(cam, out):
+            return out
+        # not finite: the numpy path below gives the documented result
+    # same as quantize_scoremap (imported lazily: wsol_box imports us)
+    normalized = normalize_scoremap(cam).astype(np.float32)
+    return (normalized.astype(np.float64) * 255).astype(np.uint8)

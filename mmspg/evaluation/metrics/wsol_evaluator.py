@@ -10,9 +10,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
-from ..functional import (BENCHMARK_SIZE, box_accuracy_summary,
-                          cam_threshold_grid, check_boxes, hits_from_ious,
-                          rescale_boxes, resize_scoremap, scoremap_max_ious,
+from ..functional import (BENCHMARK_SIZE, benchmark_quantized_scoremap,
+                          box_accuracy_summary, cam_threshold_grid,
+                          check_boxes, hits_from_ious, quantize_scoremap,
+                          quantized_max_ious, rescale_boxes, resize_scoremap,
                           scoremap_path, write_metadata)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
@@ -89,7 +90,7 @@ class WSOLEvaluator(BaseMetric):
       ``iou_thresholds``), and ``maxboxacc_v2_iou{k}`` per IoU threshold.
 
     The per-image core is :func:`mmspg.evaluation.functional.
-    scoremap_max_ious`, the one behind ``tools/eval_scoremaps.py``.
+    quantized_max_ious`, the one behind ``tools/eval_scoremaps.py``.
 
     Args:
         cam_threshold (float): Score-map threshold of the fixed-threshold
@@ -113,8 +114,9 @@ class WSOLEvaluator(BaseMetric):
             can re-evaluate them (same numbers as ``maxboxacc*`` with
             ``box_frame='benchmark'``).
         num_threads (int): Threads that reduce the samples of a batch in
-            parallel (OpenCV releases the GIL in ``findContours``, the bulk of
-            the work, and the CPU is otherwise idle between forward passes).
+            parallel (the compiled box core, ``cv2.resize`` and
+            ``findContours`` release the GIL, and the CPU is otherwise idle
+            between forward passes).
             Records keep the sample order, so results do not depend on it.
             0 or 1: no thread. Defaults to 2.
         collect_device (str): Device to gather results across ranks.
@@ -170,12 +172,12 @@ class WSOLEvaluator(BaseMetric):
         return state
 
     def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
-        """The map and int GT boxes in the configured frame."""
+        """The quantised map and int GT boxes in the configured frame."""
         if self.box_frame == 'input':
             h, w = loc_map.shape
-            scoremap = resize_scoremap(loc_map, (h, w))
+            q = quantize_scoremap(resize_scoremap(loc_map, (h, w)))
             gt = _int_boxes(_get(sample, 'gt_bboxes', image_id), w, h)
-            return scoremap, gt
+            return q, gt
         ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
         # The benchmark's boxes are ints in the original frame; truncating
         # first keeps this metric equal to eval_scoremaps on its own dump.
@@ -183,14 +185,17 @@ class WSOLEvaluator(BaseMetric):
             np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
             f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
         if self.box_frame == 'original':
-            return resize_scoremap(loc_map, (ori_h, ori_w)), ori_gt
-        return self._benchmark_map(loc_map), rescale_boxes(
-            ori_gt, (ori_w, ori_h))
+            return quantize_scoremap(resize_scoremap(
+                loc_map, (ori_h, ori_w))), ori_gt
+        # Quantised from the float32 map a dump writes, so re-evaluating
+        # the dump gives the same numbers.
+        return benchmark_quantized_scoremap(
+            loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)), rescale_boxes(
+                ori_gt, (ori_w, ori_h))
 
     @staticmethod
     def _benchmark_map(loc_map: np.ndarray) -> np.ndarray:
-        # Evaluated as the float32 map a dump writes, so re-evaluating the
-        # dump gives the same numbers.
+        """The float32 224 x 224 map of a dump."""
         return resize_scoremap(loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)
                                ).astype(np.float32)
 
@@ -229,11 +234,11 @@ class WSOLEvaluator(BaseMetric):
             raise ValueError(f'WSOLEvaluator: gt_loc_map of image '
                              f'{image_id!r} must be (H, W), got '
                              f'{loc_map.shape}')
-        scoremap, gt = self._frame(sample, image_id, loc_map)
+        q, gt = self._frame(sample, image_id, loc_map)
         if len(gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
                              'ground-truth box')
-        v1_iou, v2_iou = scoremap_max_ious(scoremap, gt, self._thresholds)
+        v1_iou, v2_iou = quantized_max_ious(q, gt, self._thresholds)
         v1, v2 = hits_from_ious(v1_iou, v2_iou, self.iou_thresholds)
         record = dict(
             v1=np.packbits(v1[:num_t]),
@@ -242,13 +247,11 @@ class WSOLEvaluator(BaseMetric):
             top1=bool(order[0] == label),
             top5=bool(label in order[:5]))
         if self.scoremap_dump_dir is not None:
-            self._dump(sample, image_id, label, loc_map, scoremap, record)
+            self._dump(sample, image_id, label, loc_map, record)
         return record
 
-    def _dump(self, sample, image_id, label, loc_map, scoremap,
-              record) -> None:
-        if self.box_frame != 'benchmark':
-            scoremap = self._benchmark_map(loc_map)
+    def _dump(self, sample, image_id, label, loc_map, record) -> None:
+        scoremap = self._benchmark_map(loc_map)
         path = scoremap_path(osp.join(self.scoremap_dump_dir, 'scoremaps'),
                              image_id)
         os.makedirs(osp.dirname(path), exist_ok=True)

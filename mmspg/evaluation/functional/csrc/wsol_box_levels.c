@@ -1,0 +1,689 @@
+/*
+ * Exact WSOL box evaluation of a uint8 score map at every threshold level at
+ * once (extension module mmspg.evaluation.functional._wsol_box_ext).
+ *
+ * The benchmark protocol (see wsol_box.py) binarises the uint8 map q at a
+ * level l (foreground: q > l) and takes the bounding boxes of the contours
+ * of cv2.findContours(RETR_TREE). Calling findContours for each of the up to
+ * 255 levels costs ~20 us a level; this file gets the same boxes for all
+ * levels in two union-find sweeps over the pixels (O(pixels), no per-level
+ * image scan). It is written by hand because neither OpenCV nor numpy offers
+ * an incremental (component-tree) labelling; wsol_box.py keeps the
+ * findContours path as the reference and as the fallback.
+ *
+ * Why the boxes are the same as findContours' (Suzuki-Abe border following
+ * on a zero-padded image, 8-connected foreground, 4-connected background):
+ *   - each 8-connected foreground component has one outer border; its
+ *     bounding rectangle is the component's bounding box;
+ *   - each 4-connected background component that does not reach the image
+ *     border (the padding) is a hole with one hole border, traced through
+ *     the foreground pixels around it: its bounding rectangle is the hole's
+ *     bounding box grown by one pixel on every side.
+ * So, for the level l:
+ *   - descending sweep (values M..1, 8-connected): the components of q > l;
+ *   - ascending sweep (values 0..M-1, 4-connected, padding pre-joined as one
+ *     "border" set): the holes of q > l are the sets not joined to it.
+ *
+ * MaxBoxAcc (v1) keeps the first contour of largest cv2.contourArea. The
+ * polygon through the pixel centres of an outer border encloses, for a
+ * component without holes, exactly the fully-foreground 2x2 pixel windows
+ * plus half of the 3-foreground windows: area = Q4 + Q3 / 2. A hole border
+ * lies inside its component's outer border, so it never encloses more.
+ * Hence the v1 box is known here when the level has one component (its
+ * box), or several and no hole (largest Q4 + Q3 / 2, if unique). Other
+ * levels (several components and a hole, or a tie) are flagged and left to
+ * the findContours path, which also decides ties by contour order.
+ *
+ * All IoUs use the benchmark's +1 pixel convention and are computed in
+ * int64 then divided in double, as numpy does in wsol_box.multiple_iou.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM_LEVELS 256
+
+typedef struct {
+    int32_t x0, y0, x1, y1; /* inclusive pixel extent of the set */
+    int32_t size;
+    int32_t window; /* 2 * Q4 + Q3 of the set (descending sweep only) */
+    int32_t first;  /* first pixel of the set in raster order */
+    int32_t slot;   /* position in Sweep.live */
+    int32_t root;   /* the set's root pixel */
+} Set;
+
+/* One union-find sweep. Only `parent` is per pixel; the bookkeeping lives
+ * in a compact pool of sets (a pixel joining an existing set allocates
+ * nothing), which keeps the random accesses of the sweep in cache. */
+typedef struct {
+    int32_t *parent; /* per pixel: -1 not yet swept, else the parent pixel */
+    int32_t *set_of; /* per root pixel: its index in `sets` */
+    Set *sets;
+    int32_t num_sets;
+    int32_t *live; /* indices of the current sets, in any order */
+    int32_t num_live;
+    int32_t keep; /* root pixel that always survives a join, or -1 */
+} Sweep;
+
+/* Bytes of scratch memory box_levels needs for an (h, w) map. The caller
+ * owns it and reuses it: a fresh allocation per map costs page faults. */
+static Py_ssize_t workspace_bytes(Py_ssize_t h, Py_ssize_t w) {
+    const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
+    return m * (sizeof(Set) + 2 * sizeof(double) + 2 * sizeof(int32_t)) +
+           (n + 1) * (2 * sizeof(int32_t)) + n;
+}
+
+static inline int32_t find_root(int32_t *parent, int32_t p) {
+    while (parent[p] != p) {
+        parent[p] = parent[parent[p]]; /* path halving */
+        p = parent[p];
+    }
+    return p;
+}
+
+/* Root of pixel `nbr`, shortening its path on the way. Pixels not yet swept
+ * point to the sentinel (a root of its own), so that this needs no
+ * "swept?" branch: those branches are unpredictable and cost more than all
+ * the rest of a sweep. */
+static inline int32_t root_of(int32_t *parent, int32_t nbr) {
+    int32_t a = parent[nbr];
+    if (parent[a] == a) return a;
+    a = find_root(parent, a);
+    parent[nbr] = a;
+    return a;
+}
+
+static inline int32_t new_set(Sweep *s, int32_t p, int32_t x, int32_t y) {
+    const int32_t id = s->num_sets++;
+    Set *e = &s->sets[id];
+    e->x0 = e->x1 = x;
+    e->y0 = e->y1 = y;
+    e->size = 1;
+    e->window = 0;
+    e->first = p;
+    e->root = p;
+    e->slot = s->num_live;
+    s->live[s->num_live++] = id;
+    s->parent[p] = p;
+    s->set_of[p] = id;
+    return id;
+}
+
+/* Join the sets of roots a != b (union by size); returns the survivor. */
+static inline int32_t join(Sweep *s, int32_t a, int32_t b) {
+    Set *ea = &s->sets[s->set_of[a]], *eb = &s->sets[s->set_of[b]];
+    if (b == s->keep || (a != s->keep && ea->size < eb->size)) {
+        int32_t t = a;
+        a = b;
+        b = t;
+        Set *te = ea;
+        ea = eb;
+        eb = te;
+    }
+    s->parent[b] = a;
+    ea->size += eb->size;
+    ea->window += eb->window;
+    if (eb->first < ea->first) ea->first = eb->first;
+    if (eb->x0 < ea->x0) ea->x0 = eb->x0;
+    if (eb->y0 < ea->y0) ea->y0 = eb->y0;
+    if (eb->x1 > ea->x1) ea->x1 = eb->x1;
+    if (eb->y1 > ea->y1) ea->y1 = eb->y1;
+    if (b != s->keep) { /* drop b's set from the live list */
+        const int32_t last = s->live[--s->num_live];
+        s->live[eb->slot] = last;
+        s->sets[last].slot = eb->slot;
+    }
+    return a;
+}
+
+/* Add pixel p to the set of root r. */
+static inline void grow_set(Sweep *s, int32_t r, int32_t p, int32_t x,
+                            int32_t y, int32_t window) {
+    Set *e = &s->sets[s->set_of[r]];
+    s->parent[p] = r;
+    e->size++;
+    e->window += window;
+    if (p < e->first) e->first = p;
+    if (x < e->x0) e->x0 = x;
+    if (x > e->x1) e->x1 = x;
+    if (y < e->y0) e->y0 = y;
+    if (y > e->y1) e->y1 = y;
+}
+
+/* Best IoU of the box (x0, y0, x1, y1) with the K boxes of gt. */
+static inline double best_iou(int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                              const int64_t *gt, Py_ssize_t k) {
+    double best = 0.0;
+    int64_t area = (x1 - x0 + 1) * (y1 - y0 + 1);
+    for (Py_ssize_t i = 0; i < k; ++i) {
+        const int64_t *g = gt + 4 * i;
+        int64_t iw = (x1 < g[2] ? x1 : g[2]) - (x0 > g[0] ? x0 : g[0]) + 1;
+        int64_t ih = (y1 < g[3] ? y1 : g[3]) - (y0 > g[1] ? y0 : g[1]) + 1;
+        if (iw < 0) iw = 0;
+        if (ih < 0) ih = 0;
+        int64_t inter = iw * ih;
+        int64_t uni = area + (g[2] - g[0] + 1) * (g[3] - g[1] + 1) - inter;
+        double iou = uni <= 0 ? 0.0 : (double)inter / (double)uni;
+        if (iou > best) best = iou;
+    }
+    return best;
+}
+
+/* Neighbour steps in OpenCV's chain-code order: E, NE, N, NW, W, SW, S, SE
+ * (counter-clockwise on screen, rows growing downwards). */
+static const int32_t step_dx[8] = {1, 1, 0, -1, -1, -1, 0, 1};
+static const int32_t step_dy[8] = {0, -1, -1, -1, 0, 1, 1, 1};
+
+/*
+ * Twice the polygon area (cv2.contourArea) of the outer border of the
+ * component whose first raster pixel is `start`, foreground being qp > l
+ * in the zero-padded map qp of row stride pw. Suzuki-Abe outer border
+ * following (as findContours), with the shoelace sum taken on the way.
+ */
+static int64_t outer_area2(const uint8_t *qp, int32_t pw, int32_t start,
+                           int l) {
+    int32_t off[8];
+    for (int d = 0; d < 8; ++d) off[d] = step_dy[d] * pw + step_dx[d];
+    /* look clockwise around the start from its west neighbour */
+    int d1 = -1;
+    for (int t = 0; t < 8; ++t) {
+        int d = (4 - t) & 7;
+        if (qp[start + off[d]] > l) {
+            d1 = d;
+            break;
+        }
+    }
+    if (d1 < 0) return 0; /* an isolated pixel */
+    const int32_t p1 = start + off[d1];
+    int32_t p3 = start, x3 = start % pw, y3 = start / pw;
+    int d2 = d1; /* direction from p3 to the previous pixel */
+    int64_t sum = 0;
+    for (;;) {
+        int d4 = d2;
+        for (int t = 1; t <= 8; ++t) {
+            d4 = (d2 + t) & 7; /* counter-clockwise after the previous */
+            if (qp[p3 + off[d4]] > l) break;
+        }
+        const int32_t p4 = p3 + off[d4];
+        const int32_t x4 = x3 + step_dx[d4], y4 = y3 + step_dy[d4];
+        sum += (int64_t)x3 * y4 - (int64_t)x4 * y3;
+        if (p4 == start && p3 == p1) break;
+        d2 = (d4 + 4) & 7;
+        p3 = p4;
+        x3 = x4;
+        y3 = y4;
+    }
+    return sum < 0 ? -sum : sum;
+}
+
+/* Neighbours of a pixel in the descending sweep, bit j of a mask:
+ * NW, N, NE, W, E, SW, S, SE. */
+enum { NW, N, NE, W, E, SW, S, SE };
+
+/* Per mask of swept neighbours (256 entries, built once):
+ *   window_grow: growth of 2 * Q4 + Q3 of p's component when p joins;
+ *   euler_step: change of 4 * (components - holes) of the whole image
+ *     (Gray's bit-quad formula for 8-connected foreground: 4 E =
+ *     Q1 - Q3 - 2 QD over all 2x2 windows of the zero-padded image);
+ *   clusters / cluster_rep: the groups of swept neighbours that are 8-
+ *     adjacent to each other (so already in one component) and one
+ *     neighbour of each: p needs one root look-up per group, not per
+ *     neighbour. */
+static int8_t window_grow[256], euler_step[256];
+static uint8_t clusters[256], cluster_rep[256][4];
+
+static void build_tables(void) {
+    /* each 2x2 window around p: its horizontal, vertical and diagonal
+     * neighbour of p */
+    static const int quad[4][3] = {
+        {W, N, NW}, {E, N, NE}, {W, S, SW}, {E, S, SE}};
+    /* 8-adjacency among the neighbours: consecutive on the ring, and the
+     * edge neighbours N-E, E-S, S-W, W-N */
+    static const int ring[8] = {NW, N, NE, E, SE, S, SW, W};
+    for (int mask = 0; mask < 256; ++mask) {
+        int grow = 0, euler = 0;
+        for (int i = 0; i < 4; ++i) {
+            const int hz = (mask >> quad[i][0]) & 1,
+                      vt = (mask >> quad[i][1]) & 1,
+                      dg = (mask >> quad[i][2]) & 1, c = hz + vt + dg;
+            grow += c >= 2;
+            if (c == 0 || c == 3)
+                euler += 1;
+            else if (c == 1)
+                euler += dg ? -3 : -1;
+            else
+                euler += (hz && vt) ? 1 : -1;
+        }
+        window_grow[mask] = (int8_t)grow;
+        euler_step[mask] = (int8_t)euler;
+        int group[8];
+        for (int j = 0; j < 8; ++j) group[j] = j;
+        for (int i = 0; i < 8; ++i) {
+            const int a = ring[i], b = ring[(i + 1) % 8];
+            if (((mask >> a) & 1) && ((mask >> b) & 1)) {
+                int ga = group[a], gb = group[b];
+                for (int j = 0; j < 8; ++j)
+                    if (group[j] == gb) group[j] = ga;
+            }
+        }
+        static const int edge[4][2] = {{N, E}, {E, S}, {S, W}, {W, N}};
+        for (int i = 0; i < 4; ++i) {
+            const int a = edge[i][0], b = edge[i][1];
+            if (((mask >> a) & 1) && ((mask >> b) & 1)) {
+                int ga = group[a], gb = group[b];
+                for (int j = 0; j < 8; ++j)
+                    if (group[j] == gb) group[j] = ga;
+            }
+        }
+        int num = 0;
+        for (int j = 0; j < 8; ++j) {
+            if (!((mask >> j) & 1)) continue;
+            int seen = 0;
+            for (int i = 0; i < j; ++i)
+                seen |= ((mask >> i) & 1) && group[i] == group[j];
+            if (!seen) cluster_rep[mask][num++] = (uint8_t)j;
+        }
+        clusters[mask] = (uint8_t)num;
+    }
+}
+
+/*
+ * Core. q: (h, w) uint8, gt: (k, 4) int64. Writes for every level l in
+ * [0, 256): v1[l], v2[l] (best IoUs, as wsol_box.scoremap_max_ious returns
+ * per threshold) and undecided[l] = 1 where v1[l] must come from
+ * findContours. workspace: workspace_bytes(h, w) bytes, 8-aligned.
+ */
+static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
+                       const int64_t *gt, Py_ssize_t k, double *v1, double *v2,
+                       uint8_t *undecided, void *workspace) {
+    const int32_t pw = (int32_t)(w + 2);
+    const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
+    Py_ssize_t count[NUM_LEVELS + 1] = {0};
+    /* carve the workspace, widest elements first (alignment) */
+    char *cursor = (char *)workspace;
+    double *live_iou = (double *)cursor;
+    cursor += sizeof(double) * m;
+    int64_t *live_area = (int64_t *)cursor;
+    cursor += sizeof(int64_t) * m;
+    Sweep s;
+    s.sets = (Set *)cursor;
+    cursor += sizeof(Set) * m;
+    s.live = (int32_t *)cursor;
+    cursor += sizeof(int32_t) * m;
+    uint32_t *order = (uint32_t *)cursor; /* pixels by value: (y << 16) | x */
+    cursor += sizeof(uint32_t) * m;
+    s.parent = (int32_t *)cursor;
+    cursor += sizeof(int32_t) * (n + 1);
+    s.set_of = (int32_t *)cursor;
+    cursor += sizeof(int32_t) * (n + 1);
+    uint8_t *qp = (uint8_t *)cursor; /* q with a zero frame */
+    /* the sentinel: parent of every pixel not (yet) in a sweep */
+    const int32_t none = (int32_t)n;
+
+    memset(qp, 0, (size_t)pw);
+    memset(qp + (h + 1) * pw, 0, (size_t)pw);
+    int max_value = 0;
+    Py_ssize_t part[4][NUM_LEVELS];
+    memset(part, 0, sizeof(part));
+    for (Py_ssize_t y = 0; y < h; ++y) {
+        const uint8_t *row = q + y * w;
+        uint8_t *prow = qp + (y + 1) * pw;
+        prow[0] = prow[w + 1] = 0;
+        memcpy(prow + 1, row, (size_t)w);
+        Py_ssize_t x = 0;
+        /* four histograms: runs of equal values would otherwise chain each
+         * increment to the previous one's store */
+        for (; x + 4 <= w; x += 4) {
+            part[0][row[x]]++;
+            part[1][row[x + 1]]++;
+            part[2][row[x + 2]]++;
+            part[3][row[x + 3]]++;
+        }
+        for (; x < w; ++x) part[0][row[x]]++;
+    }
+    for (int v = 0; v < NUM_LEVELS; ++v) {
+        count[v + 1] =
+            count[v] + part[0][v] + part[1][v] + part[2][v] + part[3][v];
+        if (count[v + 1] > count[v]) max_value = v;
+    }
+    {
+        Py_ssize_t next[NUM_LEVELS];
+        memcpy(next, count, sizeof(next));
+        for (Py_ssize_t y = 0; y < h; ++y) {
+            const uint8_t *row = q + y * w;
+            for (Py_ssize_t x = 0; x < w; ++x)
+                order[next[row[x]]++] = (uint32_t)((y << 16) | x);
+        }
+    }
+    /* quirk: no contour -> the box (0, 0, 0, 0), which still has IoU > 0
+     * with a GT box touching the top-left pixel. */
+    const double empty_iou = best_iou(0, 0, 0, 0, gt, k);
+    for (int l = 0; l < NUM_LEVELS; ++l) {
+        v1[l] = v2[l] = empty_iou;
+        undecided[l] = 0;
+    }
+
+    /* Descending sweep: 8-connected foreground q > l = v - 1. Within a
+     * value, pixels come in raster order, so a neighbour of equal value is
+     * already swept iff it precedes p (NW, N, NE, W). */
+    for (Py_ssize_t p = 0; p <= n; ++p) s.parent[p] = none;
+    s.num_sets = s.num_live = 0;
+    s.keep = -1;
+    const int32_t nb8[8] = {-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1};
+    int32_t euler4 = 0; /* 4 * (components - holes) of q > l */
+    int max_hole_level = -1;
+    /* The set that the last pixels joined, kept in registers: consecutive
+     * pixels mostly join the same set, and updating it in memory chains
+     * every pixel to the previous one's stores. */
+    Set cached = {0};
+    int32_t cached_root = -1, prev_p = -1, prev_r = -1;
+    int prev_mask = 0;
+#define FLUSH_CACHED()                                  \
+    do {                                                \
+        if (cached_root >= 0) {                         \
+            s.sets[s.set_of[cached_root]] = cached;     \
+            cached_root = -1;                           \
+        }                                               \
+    } while (0)
+    for (int v = max_value; v >= 1; --v) {
+        prev_p = -1; /* runs (and prev_mask) are within one value */
+        for (Py_ssize_t i = count[v]; i < count[v + 1]; ++i) {
+            const int32_t x = (int32_t)(order[i] & 0xffff);
+            const int32_t y = (int32_t)(order[i] >> 16);
+            const int32_t p = (y + 1) * pw + x + 1;
+            const uint8_t *c = qp + p;
+            int mask;
+            if (p - 1 == prev_p) {
+                /* the run goes on: the neighbours shift west by one (N ->
+                 * NW, NE -> N, S -> SW, SE -> S), the previous pixel is W */
+                mask = (prev_mask >> 1 & 1) | (prev_mask >> 2 & 1) << 1 |
+                       1 << 3 | (prev_mask >> 6 & 1) << 5 |
+                       (prev_mask >> 7 & 1) << 6 | (c[-pw + 1] >= v) << 2 |
+                       (c[1] > v) << 4 | (c[pw + 1] > v) << 7;
+            } else {
+                mask = (c[-pw - 1] >= v) | (c[-pw] >= v) << 1 |
+                       (c[-pw + 1] >= v) << 2 | (c[-1] >= v) << 3 |
+                       (c[1] > v) << 4 | (c[pw - 1] > v) << 5 |
+                       (c[pw] > v) << 6 | (c[pw + 1] > v) << 7;
+            }
+            prev_mask = mask;
+            euler4 += euler_step[mask];
+            if (mask == 0) {
+                FLUSH_CACHED();
+                new_set(&s, p, x, y);
+                prev_p = prev_r = p;
+                continue;
+            }
+            /* Two thirds of the pixels continue a run of their value to the
+             * right: their west neighbour, the previous pixel, gives the
+             * root without a look-up. */
+            int32_t r = p - 1 == prev_p
+                            ? prev_r
+                            : root_of(s.parent,
+                                      p + nb8[cluster_rep[mask][0]]);
+            if (clusters[mask] > 1) { /* p may join several components */
+                FLUSH_CACHED();
+                for (int j = 0; j < clusters[mask]; ++j) {
+                    const int32_t a =
+                        root_of(s.parent, p + nb8[cluster_rep[mask][j]]);
+                    if (a != r) r = join(&s, r, a);
+                }
+            }
+            if (r != cached_root) {
+                FLUSH_CACHED();
+                cached = s.sets[s.set_of[r]];
+                cached_root = r;
+            }
+            s.parent[p] = r;
+            prev_p = p;
+            prev_r = r;
+            cached.size++;
+            cached.window += window_grow[mask];
+            cached.first = p < cached.first ? p : cached.first;
+            cached.x0 = x < cached.x0 ? x : cached.x0;
+            cached.x1 = x > cached.x1 ? x : cached.x1;
+            cached.y0 = y < cached.y0 ? y : cached.y0;
+            cached.y1 = y > cached.y1 ? y : cached.y1;
+        }
+        FLUSH_CACHED();
+        const int l = v - 1;
+        const int32_t holes = s.num_live - euler4 / 4;
+        if (holes > 0 && l > max_hole_level) max_hole_level = l;
+        double best = 0.0;
+        for (int32_t i = 0; i < s.num_live; ++i) {
+            const Set *e = &s.sets[s.live[i]];
+            /* quirk: x1 = x + w, y1 = y + h, clipped to size - 1 */
+            int64_t x1 = e->x1 + 1, y1 = e->y1 + 1;
+            if (x1 > w - 1) x1 = w - 1;
+            if (y1 > h - 1) y1 = h - 1;
+            live_iou[i] = best_iou(e->x0, e->y0, x1, y1, gt, k);
+            if (live_iou[i] > best) best = live_iou[i];
+        }
+        v2[l] = best; /* hole boxes are added by the ascending sweep */
+        if (s.num_live == 1) {
+            v1[l] = live_iou[0];
+            continue;
+        }
+        /* Twice the outer contour areas. Without holes, exact: 2 Q4 + Q3.
+         * With holes, 2 Q4 + Q3 is only a lower bound (a hole's windows
+         * count in its component's outer contour) and twice the area of
+         * the box through the extreme pixel centres an upper bound; the
+         * components that may be the largest are traced. */
+        int32_t top = 0;
+        for (int32_t i = 1; i < s.num_live; ++i)
+            if (s.sets[s.live[i]].window > s.sets[s.live[top]].window) top = i;
+        const int32_t top_window = s.sets[s.live[top]].window;
+        for (int32_t i = 0; i < s.num_live; ++i) {
+            const Set *e = &s.sets[s.live[i]];
+            if (holes == 0) {
+                live_area[i] = e->window;
+                continue;
+            }
+            const int64_t upper =
+                2 * (int64_t)(e->x1 - e->x0) * (int64_t)(e->y1 - e->y0);
+            live_area[i] = (i == top || upper >= top_window)
+                               ? outer_area2(qp, pw, e->first, l)
+                               : -1; /* cannot be the largest */
+        }
+        /* quirk: v1 keeps the FIRST contour of largest area. findContours
+         * lists top-level contours last-found first (reverse raster order
+         * of their first pixel), each followed by its children, so among
+         * top-level components of equal area the one found last wins.
+         * Without holes every component is top-level. */
+        int32_t win = 0, tie_changes_iou = 0;
+        for (int32_t i = 1; i < s.num_live; ++i) {
+            if (live_area[i] > live_area[win]) {
+                win = i;
+                tie_changes_iou = 0;
+            } else if (live_area[i] == live_area[win]) {
+                if (live_iou[i] != live_iou[win]) tie_changes_iou = 1;
+                if (s.sets[s.live[i]].first > s.sets[s.live[win]].first)
+                    win = i;
+            }
+        }
+        v1[l] = live_iou[win];
+        /* with holes, a tied component may be nested (ordered otherwise) */
+        if (holes > 0 && tie_changes_iou) undecided[l] = 1;
+    }
+
+#undef FLUSH_CACHED
+
+    /* Ascending sweep, only up to the last level with a hole: 4-connected
+     * background q <= l. The zero frame is one set rooted at pixel 0 (a
+     * frame pixel) that always survives; the other sets are the holes. */
+    if (max_hole_level < 0) return;
+    for (Py_ssize_t p = 0; p <= n; ++p) s.parent[p] = none;
+    for (int32_t x = 0; x < pw; ++x)
+        s.parent[x] = s.parent[(h + 1) * pw + x] = 0;
+    for (Py_ssize_t y = 1; y <= h; ++y)
+        s.parent[y * pw] = s.parent[y * pw + w + 1] = 0;
+    s.num_sets = s.num_live = 0;
+    s.keep = -1;
+    new_set(&s, 0, -1, -1);
+    s.sets[0].size = (int32_t)n;
+    s.num_live = 0; /* the frame's set is never a hole */
+    s.keep = 0;
+    const int32_t nb4[4] = {-pw, -1, 1, pw};
+    for (int v = 0; v <= max_hole_level; ++v) {
+        for (Py_ssize_t i = count[v]; i < count[v + 1]; ++i) {
+            const int32_t x = (int32_t)(order[i] & 0xffff);
+            const int32_t y = (int32_t)(order[i] >> 16);
+            const int32_t p = (y + 1) * pw + x + 1;
+            int32_t rn[4], r = none;
+            for (int j = 0; j < 4; ++j) {
+                rn[j] = root_of(s.parent, p + nb4[j]);
+                /* the smallest root: the frame's (pixel 0) if there */
+                r = rn[j] < r ? rn[j] : r;
+            }
+            if (r == none) {
+                new_set(&s, p, x, y);
+                continue;
+            }
+            int merge = 0;
+            for (int j = 0; j < 4; ++j)
+                merge |= (rn[j] != none) & (rn[j] != r);
+            if (merge)
+                for (int j = 0; j < 4; ++j) {
+                    const int32_t a = find_root(s.parent, rn[j]);
+                    if (rn[j] != none && a != r) r = join(&s, r, a);
+                }
+            grow_set(&s, r, p, x, y, 0);
+        }
+        for (int32_t i = 0; i < s.num_live; ++i) {
+            const Set *e = &s.sets[s.live[i]];
+            /* the hole border runs one pixel outside the hole;
+             * quirk: x1 = x + w, y1 = y + h, clipped to size - 1 */
+            int64_t x1 = e->x1 + 2, y1 = e->y1 + 2;
+            if (x1 > w - 1) x1 = w - 1;
+            if (y1 > h - 1) y1 = h - 1;
+            const double iou = best_iou(e->x0 - 1, e->y0 - 1, x1, y1, gt, k);
+            if (iou > v2[v]) v2[v] = iou;
+        }
+    }
+}
+
+/* Python: box_levels(q, h, w, gt, v1, v2, undecided, workspace). q:
+ * C-contiguous (h, w) uint8; gt: C-contiguous (k, 4) int64, k >= 1; v1,
+ * v2: writable float64 (256,); undecided: writable uint8 (256,);
+ * workspace: writable, at least workspace_bytes(h, w) bytes, 8-aligned.
+ * The GIL is released. */
+static PyObject *py_box_levels(PyObject *self, PyObject *args) {
+    Py_buffer q, gt, v1, v2, und, ws;
+    Py_ssize_t h, w;
+    if (!PyArg_ParseTuple(args, "y*nny*w*w*w*w*", &q, &h, &w, &gt, &v1, &v2,
+                          &und, &ws))
+        return NULL;
+    PyObject *result = NULL;
+    if (h < 1 || w < 1 || (h + 2) * (w + 2) > INT32_MAX / 2 || h > 65535 || w > 65535 ||
+        q.len != h * w || gt.len < 32 || gt.len % 32 != 0 ||
+        v1.len != NUM_LEVELS * 8 || v2.len != NUM_LEVELS * 8 ||
+        und.len != NUM_LEVELS || ws.len < workspace_bytes(h, w) ||
+        ((uintptr_t)ws.buf) % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "box_levels: expected an (h, w) uint8 map, (k >= 1, "
+                        "4) int64 boxes, 256-long outputs and an 8-aligned "
+                        "workspace of workspace_bytes(h, w) bytes");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    box_levels((const uint8_t *)q.buf, h, w, (const int64_t *)gt.buf,
+               gt.len / 32, (double *)v1.buf, (double *)v2.buf,
+               (uint8_t *)und.buf, ws.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&q);
+    PyBuffer_Release(&gt);
+    PyBuffer_Release(&v1);
+    PyBuffer_Release(&v2);
+    PyBuffer_Release(&und);
+    PyBuffer_Release(&ws);
+    return result;
+}
+
+/* Python: workspace_bytes(h, w) -> int */
+static PyObject *py_workspace_bytes(PyObject *self, PyObject *args) {
+    Py_ssize_t h, w;
+    if (!PyArg_ParseTuple(args, "nn", &h, &w)) return NULL;
+    if (h < 1 || w < 1) {
+        PyErr_SetString(PyExc_ValueError, "workspace_bytes: h, w >= 1");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(workspace_bytes(h, w));
+}
+
+/* See py_normalize_quantize. Branch-free loops, so that they vectorise.
+ * Returns 0 (out untouched) if a value is not finite. */
+static int normalize_quantize(const double *x, uint8_t *out, Py_ssize_t n) {
+    double lo = INFINITY, hi = -INFINITY, bad = 0.0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        bad += x[i] - x[i]; /* NaN unless finite */
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+    }
+    if (!(bad == 0.0)) return 0; /* NaN: a value was not finite */
+    if (n == 0 || lo == hi) {
+        memset(out, 0, (size_t)n);
+        return 1;
+    }
+    /* max(x - lo) is (hi - lo) rounded: rounding is monotonic */
+    const double den = hi - lo;
+    for (Py_ssize_t i = 0; i < n; ++i)
+        out[i] = (uint8_t)(int32_t)((double)(float)((x[i] - lo) / den) *
+                                    255.0);
+    return 1;
+}
+
+/* Python: normalize_quantize(src, dst) -> bool. src: contiguous float64
+ * map, dst: writable uint8 of the same number of elements. Writes
+ * (float64(float32((x - min) / (max - min))) * 255) truncated to uint8,
+ * i.e. resize_scoremap's min-max normalisation, the float32 of a score-map
+ * dump, then quantize_scoremap, with the same IEEE operations as numpy.
+ * A constant map gives zeros (as normalize_scoremap). Returns False (dst
+ * untouched) if a value is not finite: the caller's numpy path reports it.
+ * The GIL is released. */
+static PyObject *py_normalize_quantize(PyObject *self, PyObject *args) {
+    Py_buffer src, dst;
+    if (!PyArg_ParseTuple(args, "y*w*", &src, &dst)) return NULL;
+    PyObject *result = NULL;
+    if (dst.len * 8 != src.len) {
+        PyErr_SetString(PyExc_ValueError,
+                        "normalize_quantize: expected C-contiguous float64 "
+                        "input and a uint8 output of as many elements");
+        goto done;
+    }
+    const double *x = (const double *)src.buf;
+    uint8_t *out = (uint8_t *)dst.buf;
+    Py_ssize_t n = dst.len;
+    int finite;
+    Py_BEGIN_ALLOW_THREADS
+    finite = normalize_quantize(x, out, n);
+    Py_END_ALLOW_THREADS
+    result = PyBool_FromLong(finite);
+done:
+    PyBuffer_Release(&src);
+    PyBuffer_Release(&dst);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"box_levels", py_box_levels, METH_VARARGS,
+     "Best v1/v2 IoU of a uint8 score map at each of the 256 levels."},
+    {"workspace_bytes", py_workspace_bytes, METH_VARARGS,
+     "Scratch bytes box_levels needs for an (h, w) map."},
+    {"normalize_quantize", py_normalize_quantize, METH_VARARGS,
+     "Min-max normalise, round to float32 and quantise to uint8."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_wsol_box_ext",
+                                    NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__wsol_box_ext(void) {
+    build_tables();
+    return PyModule_Create(&module);
+}
