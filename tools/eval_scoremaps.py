@@ -59,6 +59,11 @@ def parse_args(argv=None):
     parser.add_argument('--workers', type=int,
                         default=min(2, os.cpu_count() or 1),
                         help='processes (images are independent)')
+    parser.add_argument(
+        '--backend', choices=['auto', 'c', 'opencv'], default='auto',
+        help="box backend (same numbers): 'c' is mmspg's compiled core, "
+        "'opencv' one findContours per threshold level; 'auto': 'c' when "
+        'built')
     parser.add_argument('--out', default=None, help='result JSON file')
     parser.add_argument('--plot', default=None,
                         help='PNG of the accuracy-vs-threshold curves')
@@ -106,7 +111,8 @@ def main(argv=None) -> dict:
         iou_thresholds=args.iou_thresholds,
         mask_root=args.mask_root,
         workers=args.workers,
-        progress=_Progress(total))
+        progress=_Progress(total),
+        backend=args.backend)
     if 'pxap' in result:
         print(f'PxAP: {result["pxap"]:.4f}')
     else:

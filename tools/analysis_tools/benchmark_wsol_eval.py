@@ -9,7 +9,9 @@ with metadata in the benchmark layout, then evaluates them twice:
   and once with all contours (MaxBoxAccV2), as the benchmark needs one run
   per setting;
 * ``mmspg``: ``evaluate_scoremap_folder`` (the core behind
-  ``tools/eval_scoremaps.py`` and ``WSOLEvaluator``).
+  ``tools/eval_scoremaps.py`` and ``WSOLEvaluator``), once per box backend
+  built here (``c``: the compiled core, ``opencv``: one findContours per
+  threshold level).
 
 Every metric and every curve point must be exactly equal (max abs diff 0);
 the script exits non-zero otherwise. It prints maps/s of both and the
@@ -26,6 +28,14 @@ inputs) of that config, interleaved so both see the same machine load::
 
     python tools/analysis_tools/benchmark_wsol_eval.py \\
         --metric-cost configs/demo/spg_demo.py
+
+With ``--loop-cost CONFIG CHECKPOINT`` it runs the test loop of
+``tools/test.py`` (the config's test dataloader and evaluator, a trained
+checkpoint) a few times per box backend and reports the share of the loop's
+wall time spent in ``WSOLEvaluator.process()``::
+
+    python tools/analysis_tools/benchmark_wsol_eval.py \\
+        --loop-cost configs/demo/spg_demo.py work_dirs/spg_demo/epoch_30.pth
 """
 import argparse
 import os
@@ -37,7 +47,7 @@ import time
 import cv2
 import numpy as np
 
-from mmspg.evaluation.functional import (cam_threshold_grid,
+from mmspg.evaluation.functional import (box_backends, cam_threshold_grid,
                                          evaluate_scoremap_folder,
                                          read_boxes, read_image_ids,
                                          read_image_sizes, write_metadata)
@@ -163,22 +173,24 @@ def compare(root, interval, iou_thresholds, workers):
             np.argmax(acc_v2[k]))]
         curves[f'maxboxacc_v2_iou{k}'] = acc_v2[k]
     timings = dict(plain_v1=t1 - t0, plain_v2=t2 - t1)
-    for n in sorted({1, workers}):
-        s = time.perf_counter()
-        ours = evaluate_scoremap_folder(
-            osp.join(root, 'metadata'), osp.join(root, 'scoremaps'),
-            interval, iou_thresholds, workers=n)
-        timings[f'mmspg_{n}proc'] = time.perf_counter() - s
     diff = 0.0
-    for key, value in plain.items():
-        d = abs(float(value) - ours[key])
-        print(f'{key:36s} plain {float(value):10.6f} mmspg '
-              f'{ours[key]:10.6f} |diff| {d}')
-        diff = max(diff, d)
-    for key, curve in curves.items():
-        d = float(np.abs(np.asarray(ours['curves'][key]) - curve).max())
-        print(f'curve {key:30s} max |diff| {d}')
-        diff = max(diff, d)
+    for backend in box_backends():
+        for n in sorted({1, workers}):
+            s = time.perf_counter()
+            ours = evaluate_scoremap_folder(
+                osp.join(root, 'metadata'), osp.join(root, 'scoremaps'),
+                interval, iou_thresholds, workers=n, backend=backend)
+            timings[f'mmspg_{backend}_{n}proc'] = time.perf_counter() - s
+        print(f'-- backend {backend!r}')
+        for key, value in plain.items():
+            d = abs(float(value) - ours[key])
+            print(f'{key:36s} plain {float(value):10.6f} mmspg '
+                  f'{ours[key]:10.6f} |diff| {d}')
+            diff = max(diff, d)
+        for key, curve in curves.items():
+            d = float(np.abs(np.asarray(ours['curves'][key]) - curve).max())
+            print(f'curve {key:30s} max |diff| {d}')
+            diff = max(diff, d)
     assert len(cam_threshold_grid(interval)) == len(thresholds)
     return diff, timings
 
@@ -218,11 +230,16 @@ def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
         "box_frame='benchmark', interval 0.001": dict(),
         "box_frame='benchmark', interval 0.001, num_threads=0":
         dict(num_threads=0),
+        "box_frame='benchmark', interval 0.001, box_backend='opencv'":
+        dict(box_backend='opencv'),
         "box_frame='benchmark', interval 0.01": dict(cam_curve_interval=.01),
         "box_frame='input', interval 0.001": dict(box_frame='input'),
         "box_frame='input', interval 0.01":
         dict(box_frame='input', cam_curve_interval=.01),
     }
+    if 'c' not in box_backends():
+        settings = {k: v for k, v in settings.items()
+                    if 'box_backend' not in v}
     metrics = {k: WSOLEvaluator(**v) for k, v in settings.items()}
     times = dict.fromkeys(['forward (predict)', *settings], 0.0)
     with torch.no_grad():
@@ -241,6 +258,47 @@ def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
         print(f'{k:55s} {v / n * 1000:8.2f} ms/image')
 
 
+def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
+    """Share of tools/test.py's loop spent in WSOLEvaluator.process()."""
+    from mmengine.config import Config
+
+    from mmspg.engine.runner import build_runner
+    from mmspg.evaluation import WSOLEvaluator, wsol_evaluator_cfgs
+    spent = [0.0]
+    process = WSOLEvaluator.process
+
+    def timed_process(self, *args, **kwargs):
+        start = time.perf_counter()
+        process(self, *args, **kwargs)
+        spent[0] += time.perf_counter() - start
+
+    WSOLEvaluator.process = timed_process
+    try:
+        for backend in box_backends():
+            cfg = Config.fromfile(config)
+            cfg.load_from = checkpoint
+            cfg.work_dir = tempfile.mkdtemp(prefix='mmspg_loop_cost_')
+            cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
+            if not cfgs:
+                sys.exit(f'{config}: test_evaluator has no WSOLEvaluator')
+            for metric in cfgs:
+                metric['box_backend'] = backend
+            runner = build_runner(cfg)
+            n = len(runner.test_dataloader.dataset)
+            for r in range(rounds):
+                spent[0] = 0.0
+                start = time.perf_counter()
+                runner.test()
+                loop = time.perf_counter() - start
+                print(f'box_backend={backend!r} round {r}: {n} images, loop '
+                      f'{loop:.3f} s, process() {spent[0]:.3f} s = '
+                      f'{spent[0] / loop * 100:.1f}% of the loop, '
+                      f'{spent[0] / n * 1000:.2f} ms/image')
+            del runner
+    finally:
+        WSOLEvaluator.process = process
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--num-maps', type=int, default=200)
@@ -252,9 +310,16 @@ def main():
     parser.add_argument('--metric-cost', metavar='CONFIG', default=None,
                         help='time WSOLEvaluator.process() vs the forward '
                         'of this config instead')
+    parser.add_argument('--loop-cost', nargs=2,
+                        metavar=('CONFIG', 'CHECKPOINT'), default=None,
+                        help="share of tools/test.py's loop spent in "
+                        'WSOLEvaluator.process() instead')
     args = parser.parse_args()
     if args.metric_cost:
         metric_cost(args.metric_cost)
+        return
+    if args.loop_cost:
+        loop_cost(*args.loop_cost)
         return
     with tempfile.TemporaryDirectory() as root:
         make_layout(root, args.num_maps, args.seed)

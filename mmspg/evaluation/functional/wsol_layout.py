@@ -8,9 +8,9 @@ from typing import Callable, Dict, Optional, Sequence
 
 import numpy as np
 
-from .wsol_box import (box_accuracy_summary, cam_threshold_grid,
-                       check_scoremap, hits_from_ious, rescale_boxes,
-                       scoremap_max_ious)
+from .wsol_box import (BOX_BACKENDS, box_accuracy_summary,
+                       cam_threshold_grid, check_scoremap, hits_from_ious,
+                       rescale_boxes, scoremap_max_ious)
 from .wsol_mask import load_benchmark_mask, pxap_histograms, pxap_summary
 from .wsol_metadata import (read_boxes, read_image_ids, read_image_sizes,
                             read_mask_paths, scoremap_path)
@@ -30,13 +30,15 @@ def _load(scoremap_root: str, image_id: str) -> np.ndarray:
 
 
 def _box_job(args):
-    scoremap_root, image_id, boxes, size, thresholds, iou_thresholds = args
+    (scoremap_root, image_id, boxes, size, thresholds, iou_thresholds,
+     backend) = args
     scoremap = _load(scoremap_root, image_id)
     h, w = scoremap.shape
     # The benchmark rescales GT boxes to its 224 x 224 map; rescaling to the
     # map's own frame is the same for 224 maps and also serves other sizes.
     gt = rescale_boxes(boxes, size, (w, h))
-    v1_iou, v2_iou = scoremap_max_ious(scoremap, gt, thresholds, check=False)
+    v1_iou, v2_iou = scoremap_max_ious(scoremap, gt, thresholds, check=False,
+                                       backend=backend)
     v1, v2 = hits_from_ious(v1_iou, v2_iou, iou_thresholds)
     return np.packbits(v1), np.packbits(v2, axis=1)
 
@@ -68,7 +70,8 @@ def evaluate_scoremap_folder(metadata_root: str,
                              mask_root: Optional[str] = None,
                              workers: int = 1,
                              progress: Optional[Callable[[], None]] = None,
-                             with_curves: bool = True) -> Dict:
+                             with_curves: bool = True,
+                             backend: str = 'auto') -> Dict:
     """Evaluate every image of ``image_ids.txt``.
 
     Args:
@@ -84,6 +87,8 @@ def evaluate_scoremap_folder(metadata_root: str,
         workers (int): Processes to spread the images over.
         progress (callable, optional): Called once per evaluated image.
         with_curves (bool): Add the accuracy-vs-threshold curves.
+        backend (str): Box backend, one of ``BOX_BACKENDS`` (same numbers;
+            ``'auto'``: the compiled one when built).
 
     Returns:
         dict: see :func:`box_accuracy_summary` / :func:`pxap_summary`, plus
@@ -91,6 +96,9 @@ def evaluate_scoremap_folder(metadata_root: str,
     """
     thresholds = cam_threshold_grid(cam_curve_interval)
     iou_thresholds = [int(k) for k in iou_thresholds]
+    if backend not in BOX_BACKENDS:
+        raise ValueError(f'backend must be one of {BOX_BACKENDS}, got '
+                         f'{backend!r}')
     image_ids = read_image_ids(metadata_root)
     if not image_ids:
         raise ValueError(f'{metadata_root}/image_ids.txt lists no image')
@@ -120,7 +128,7 @@ def evaluate_scoremap_folder(metadata_root: str,
             raise KeyError(f'{metadata_root}/{name} has no entry for image '
                            f'{missing[0]!r}')
     tasks = [(scoremap_root, i, boxes[i], sizes[i], thresholds,
-              iou_thresholds) for i in image_ids]
+              iou_thresholds, backend) for i in image_ids]
     v1 = np.zeros(len(thresholds), dtype=np.int64)
     v2 = np.zeros((len(iou_thresholds), len(thresholds)), dtype=np.int64)
     for p1, p2 in _run(_box_job, tasks, workers, progress):

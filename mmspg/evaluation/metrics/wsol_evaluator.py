@@ -10,7 +10,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
-from ..functional import (BENCHMARK_SIZE, benchmark_quantized_scoremap,
+from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
+                          benchmark_quantized_scoremap,
                           box_accuracy_summary, cam_threshold_grid,
                           check_boxes, hits_from_ious, quantize_scoremap,
                           quantized_max_ious, rescale_boxes, resize_scoremap,
@@ -119,6 +120,9 @@ class WSOLEvaluator(BaseMetric):
             between forward passes).
             Records keep the sample order, so results do not depend on it.
             0 or 1: no thread. Defaults to 2.
+        box_backend (str): ``'auto'`` (the compiled core when built, else
+            OpenCV), ``'c'`` or ``'opencv'``; the numbers are the same
+            (see :func:`mmspg.evaluation.functional.quantized_max_ious`).
         collect_device (str): Device to gather results across ranks.
         prefix (str, optional): Metric name prefix, ``'wsol'`` by default.
         collect_dir (str, optional): Folder for CPU collection.
@@ -136,6 +140,7 @@ class WSOLEvaluator(BaseMetric):
                  box_frame: str = 'benchmark',
                  scoremap_dump_dir: Optional[str] = None,
                  num_threads: int = 2,
+                 box_backend: str = 'auto',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -160,6 +165,10 @@ class WSOLEvaluator(BaseMetric):
         self.box_frame = box_frame
         self.scoremap_dump_dir = scoremap_dump_dir
         self.num_threads = int(num_threads)
+        if box_backend not in BOX_BACKENDS:
+            raise ValueError(f'WSOLEvaluator: box_backend must be one of '
+                             f'{BOX_BACKENDS}, got {box_backend!r}')
+        self.box_backend = box_backend
         self._pool: Optional[ThreadPoolExecutor] = None
         # The fixed threshold rides along with the grid: one call, and the
         # core shares its contours with the grid point of equal int value.
@@ -238,7 +247,8 @@ class WSOLEvaluator(BaseMetric):
         if len(gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
                              'ground-truth box')
-        v1_iou, v2_iou = quantized_max_ious(q, gt, self._thresholds)
+        v1_iou, v2_iou = quantized_max_ious(q, gt, self._thresholds,
+                                            self.box_backend)
         v1, v2 = hits_from_ious(v1_iou, v2_iou, self.iou_thresholds)
         record = dict(
             v1=np.packbits(v1[:num_t]),
