@@ -327,36 +327,47 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     memset(qp, 0, (size_t)pw);
     memset(qp + (h + 1) * pw, 0, (size_t)pw);
     int max_value = 0;
-    Py_ssize_t part[4][NUM_LEVELS];
+    Py_ssize_t part[4][NUM_LEVELS]; /* top even/odd, bottom even/odd */
     memset(part, 0, sizeof(part));
+    /* Counting sort, stable (raster order within a value): the sweeps rely
+     * on it. The top and bottom halves of the map are counted and placed
+     * with separate counters, two per half: runs of equal values would
+     * otherwise chain each increment to the previous one's store. */
+    const Py_ssize_t half = h / 2;
     for (Py_ssize_t y = 0; y < h; ++y) {
         const uint8_t *row = q + y * w;
         uint8_t *prow = qp + (y + 1) * pw;
         prow[0] = prow[w + 1] = 0;
         memcpy(prow + 1, row, (size_t)w);
+        Py_ssize_t *even = part[y < half ? 0 : 2], *odd = even + NUM_LEVELS;
         Py_ssize_t x = 0;
-        /* four histograms: runs of equal values would otherwise chain each
-         * increment to the previous one's store */
-        for (; x + 4 <= w; x += 4) {
-            part[0][row[x]]++;
-            part[1][row[x + 1]]++;
-            part[2][row[x + 2]]++;
-            part[3][row[x + 3]]++;
+        for (; x + 2 <= w; x += 2) {
+            even[row[x]]++;
+            odd[row[x + 1]]++;
         }
-        for (; x < w; ++x) part[0][row[x]]++;
+        if (x < w) even[row[x]]++;
     }
+    Py_ssize_t next_top[NUM_LEVELS], next_bottom[NUM_LEVELS];
     for (int v = 0; v < NUM_LEVELS; ++v) {
-        count[v + 1] =
-            count[v] + part[0][v] + part[1][v] + part[2][v] + part[3][v];
+        const Py_ssize_t top = part[0][v] + part[1][v];
+        count[v + 1] = count[v] + top + part[2][v] + part[3][v];
+        next_top[v] = count[v];
+        next_bottom[v] = count[v] + top;
         if (count[v + 1] > count[v]) max_value = v;
     }
-    {
-        Py_ssize_t next[NUM_LEVELS];
-        memcpy(next, count, sizeof(next));
-        for (Py_ssize_t y = 0; y < h; ++y) {
-            const uint8_t *row = q + y * w;
+    for (Py_ssize_t y = 0; y < h - half; ++y) {
+        const uint8_t *row_b = q + (y + half) * w;
+        const uint32_t key_b = (uint32_t)((y + half) << 16);
+        if (y < half) {
+            const uint8_t *row_t = q + y * w;
+            const uint32_t key_t = (uint32_t)(y << 16);
+            for (Py_ssize_t x = 0; x < w; ++x) {
+                order[next_top[row_t[x]]++] = key_t | (uint32_t)x;
+                order[next_bottom[row_b[x]]++] = key_b | (uint32_t)x;
+            }
+        } else {
             for (Py_ssize_t x = 0; x < w; ++x)
-                order[next[row[x]]++] = (uint32_t)((y << 16) | x);
+                order[next_bottom[row_b[x]]++] = key_b | (uint32_t)x;
         }
     }
     /* quirk: no contour -> the box (0, 0, 0, 0), which still has IoU > 0
@@ -379,15 +390,23 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     /* The set that the last pixels joined, kept in registers: consecutive
      * pixels mostly join the same set, and updating it in memory chains
      * every pixel to the previous one's stores. */
-    Set cached = {0};
     int32_t cached_root = -1, prev_p = -1, prev_r = -1;
     int prev_mask = 0;
-#define FLUSH_CACHED()                                  \
-    do {                                                \
-        if (cached_root >= 0) {                         \
-            s.sets[s.set_of[cached_root]] = cached;     \
-            cached_root = -1;                           \
-        }                                               \
+    int32_t c_size = 0, c_window = 0, c_first = 0, c_x0 = 0, c_x1 = 0,
+            c_y0 = 0, c_y1 = 0;
+#define FLUSH_CACHED()                                      \
+    do {                                                    \
+        if (cached_root >= 0) {                             \
+            Set *e_ = &s.sets[s.set_of[cached_root]];       \
+            e_->size = c_size;                              \
+            e_->window = c_window;                          \
+            e_->first = c_first;                            \
+            e_->x0 = c_x0;                                  \
+            e_->x1 = c_x1;                                  \
+            e_->y0 = c_y0;                                  \
+            e_->y1 = c_y1;                                  \
+            cached_root = -1;                               \
+        }                                                   \
     } while (0)
     for (int v = max_value; v >= 1; --v) {
         prev_p = -1; /* runs (and prev_mask) are within one value */
@@ -435,19 +454,28 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
             }
             if (r != cached_root) {
                 FLUSH_CACHED();
-                cached = s.sets[s.set_of[r]];
+                const Set *e = &s.sets[s.set_of[r]];
+                c_size = e->size;
+                c_window = e->window;
+                c_first = e->first;
+                c_x0 = e->x0;
+                c_x1 = e->x1;
+                c_y0 = e->y0;
+                c_y1 = e->y1;
                 cached_root = r;
             }
             s.parent[p] = r;
             prev_p = p;
             prev_r = r;
-            cached.size++;
-            cached.window += window_grow[mask];
-            cached.first = p < cached.first ? p : cached.first;
-            cached.x0 = x < cached.x0 ? x : cached.x0;
-            cached.x1 = x > cached.x1 ? x : cached.x1;
-            cached.y0 = y < cached.y0 ? y : cached.y0;
-            cached.y1 = y > cached.y1 ? y : cached.y1;
+            c_size++;
+            c_window += window_grow[mask];
+            /* rarely taken: predicted branches beat conditional moves,
+             * which would chain every pixel to the previous one */
+            if (p < c_first) c_first = p;
+            if (x < c_x0) c_x0 = x;
+            if (x > c_x1) c_x1 = x;
+            if (y < c_y0) c_y0 = y;
+            if (y > c_y1) c_y1 = y;
         }
         FLUSH_CACHED();
         const int l = v - 1;
@@ -620,13 +648,35 @@ static PyObject *py_workspace_bytes(PyObject *self, PyObject *args) {
 /* See py_normalize_quantize. Branch-free loops, so that they vectorise.
  * Returns 0 (out untouched) if a value is not finite. */
 static int normalize_quantize(const double *x, uint8_t *out, Py_ssize_t n) {
-    double lo = INFINITY, hi = -INFINITY, bad = 0.0;
-    for (Py_ssize_t i = 0; i < n; ++i) {
-        bad += x[i] - x[i]; /* NaN unless finite */
-        lo = x[i] < lo ? x[i] : lo;
-        hi = x[i] > hi ? x[i] : hi;
+    /* Four independent min/max chains and an integer test of the exponent
+     * bits: a single floating-point chain (which the compiler may not
+     * reorder) made this pass ten times slower than the division pass. */
+    double lo4[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    double hi4[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    uint64_t nonfinite = 0;
+    Py_ssize_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; ++j) {
+            const double v = x[i + j];
+            uint64_t bits;
+            memcpy(&bits, &v, sizeof(bits));
+            nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff; /* inf or NaN */
+            lo4[j] = v < lo4[j] ? v : lo4[j];
+            hi4[j] = v > hi4[j] ? v : hi4[j];
+        }
+    for (; i < n; ++i) {
+        uint64_t bits;
+        memcpy(&bits, &x[i], sizeof(bits));
+        nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff;
+        lo4[0] = x[i] < lo4[0] ? x[i] : lo4[0];
+        hi4[0] = x[i] > hi4[0] ? x[i] : hi4[0];
     }
-    if (!(bad == 0.0)) return 0; /* NaN: a value was not finite */
+    if (nonfinite) return 0;
+    double lo = lo4[0], hi = hi4[0];
+    for (int j = 1; j < 4; ++j) {
+        lo = lo4[j] < lo ? lo4[j] : lo;
+        hi = hi4[j] > hi ? hi4[j] : hi;
+    }
     if (n == 0 || lo == hi) {
         memset(out, 0, (size_t)n);
         return 1;
