@@ -67,13 +67,14 @@ typedef struct {
     int32_t *live; /* indices of the current sets, in any order */
     int32_t num_live;
     int32_t keep; /* root pixel that always survives a join, or -1 */
+    int32_t row_stride; /* of the zero-framed map: width + 2 */
 } Sweep;
 
 /* Bytes of scratch memory box_levels needs for an (h, w) map. The caller
  * owns it and reuses it: a fresh allocation per map costs page faults. */
 static Py_ssize_t workspace_bytes(Py_ssize_t h, Py_ssize_t w) {
     const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
-    return m * (sizeof(Set) + 2 * sizeof(double) + 2 * sizeof(int32_t)) +
+    return m * (sizeof(Set) + 2 * sizeof(double) + 2 * sizeof(int32_t) + 4) +
            (n + 1) * (2 * sizeof(int32_t)) + n;
 }
 
@@ -116,7 +117,12 @@ static inline int32_t new_set(Sweep *s, int32_t p, int32_t x, int32_t y) {
 /* Join the sets of roots a != b (union by size); returns the survivor. */
 static inline int32_t join(Sweep *s, int32_t a, int32_t b) {
     Set *ea = &s->sets[s->set_of[a]], *eb = &s->sets[s->set_of[b]];
-    if (b == s->keep || (a != s->keep && ea->size < eb->size)) {
+    /* union by size: 2 Q4 + Q3 in the descending sweep (which does not
+     * count pixels), pixels in the ascending one */
+    if (b == s->keep ||
+        (a != s->keep &&
+         (ea->window < eb->window ||
+          (ea->window == eb->window && ea->size < eb->size)))) {
         int32_t t = a;
         a = b;
         b = t;
@@ -235,6 +241,11 @@ enum { NW, N, NE, W, E, SW, S, SE };
  *     neighbour. */
 static int8_t window_grow[256], euler_step[256];
 static uint8_t clusters[256], cluster_rep[256][4];
+/* The same for the ascending sweep (4-connected background), mask bits N,
+ * W, E, S, NW, NE, SW, SE: two swept edge neighbours are already in one set
+ * when the corner between them is swept too. W, when swept, represents
+ * its group (it is often the previous pixel, whose set is known). */
+static uint8_t up_clusters[256], up_cluster_rep[256][4];
 
 static void build_tables(void) {
     /* each 2x2 window around p: its horizontal, vertical and diagonal
@@ -288,7 +299,167 @@ static void build_tables(void) {
             if (!seen) cluster_rep[mask][num++] = (uint8_t)j;
         }
         clusters[mask] = (uint8_t)num;
+        /* ascending: edges 0 N, 1 W, 2 E, 3 S; corners 4 NW, 5 NE, 6 SW,
+         * 7 SE joining (N, W), (N, E), (W, S), (E, S) */
+        static const int corner[4][3] = {{4, 0, 1}, {5, 0, 2}, {6, 1, 3},
+                                         {7, 2, 3}};
+        int up_group[4] = {0, 1, 2, 3};
+        for (int i = 0; i < 4; ++i) {
+            const int c = corner[i][0], a = corner[i][1], b = corner[i][2];
+            if (((mask >> c) & 1) && ((mask >> a) & 1) && ((mask >> b) & 1)) {
+                const int ga = up_group[a], gb = up_group[b];
+                for (int j = 0; j < 4; ++j)
+                    if (up_group[j] == gb) up_group[j] = ga;
+            }
+        }
+        static const int up_order[4] = {1, 0, 2, 3}; /* W first */
+        int up_num = 0, seen_groups = 0;
+        for (int t = 0; t < 4; ++t) {
+            const int j = up_order[t];
+            if (!((mask >> j) & 1) || (seen_groups >> up_group[j] & 1))
+                continue;
+            seen_groups |= 1 << up_group[j];
+            up_cluster_rep[mask][up_num++] = (uint8_t)j;
+        }
+        up_clusters[mask] = (uint8_t)up_num;
     }
+}
+
+/*
+ * Descending sweep over the pixels of value v (raster order), given the
+ * sets of the pixels above v. Returns the updated 4 * Euler number. Kept
+ * apart from box_levels, with few live variables, so that the compiler
+ * keeps them in registers: spilled accumulators chained every pixel to the
+ * previous one's stores and tripled the cost of the sweep.
+ */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static NOINLINE int32_t sweep_down_value(Sweep *s, const uint32_t *begin,
+                                         const uint32_t *end,
+                                         const uint8_t *masks,
+                                         int32_t euler4) {
+    int32_t *const parent = s->parent;
+    const int32_t pw = s->row_stride;
+    const int32_t nb8[8] = {-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1};
+    int32_t prev_p = -1, prev_r = -1, root = -1, window = 0;
+    Set *e = NULL; /* the set of `root`, whose window is held in `window` */
+    for (const uint32_t *it = begin; it != end; ++it, ++masks) {
+        const int32_t x = (int32_t)(*it & 0xffff);
+        const int32_t y = (int32_t)(*it >> 16);
+        const int32_t p = (y + 1) * pw + x + 1;
+        const int mask = *masks;
+        euler4 += euler_step[mask];
+        if (mask == 0) { /* a new component (a regional maximum) */
+            if (e) e->window = window;
+            e = NULL;
+            root = -1;
+            new_set(s, p, x, y);
+            prev_p = prev_r = p;
+            continue;
+        }
+        /* Two thirds of the pixels continue a run of their value: their
+         * west neighbour, the previous pixel, gives the root without a
+         * look-up. */
+        int32_t r = p - 1 == prev_p
+                        ? prev_r
+                        : root_of(parent, p + nb8[cluster_rep[mask][0]]);
+        if (clusters[mask] > 1) { /* p may join several components */
+            if (e) e->window = window;
+            e = NULL;
+            root = -1;
+            for (int j = 0; j < clusters[mask]; ++j) {
+                const int32_t a =
+                    root_of(parent, p + nb8[cluster_rep[mask][j]]);
+                if (a != r) r = join(s, r, a);
+            }
+        }
+        if (r != root) {
+            if (e) e->window = window;
+            e = &s->sets[s->set_of[r]];
+            window = e->window;
+            root = r;
+        }
+        parent[p] = r;
+        prev_p = p;
+        prev_r = r;
+        /* 2 * Q4 + Q3 grows by one per 2x2 window around p that had 2 or 3
+         * swept pixels (2 -> 3: a new Q3; 3 -> 4: a Q3 becomes a Q4) */
+        window += window_grow[mask];
+        /* rarely taken: predicted branches, no store per pixel */
+        if (p < e->first) e->first = p;
+        if (x < e->x0) e->x0 = x;
+        if (x > e->x1) e->x1 = x;
+        if (y < e->y0) e->y0 = y;
+        if (y > e->y1) e->y1 = y;
+    }
+    if (e) e->window = window;
+    return euler4;
+}
+
+/*
+ * Ascending sweep over the pixels of one value (raster order), given the
+ * sets of the pixels below it: 4-connected, the frame's set (pixel 0)
+ * always survives. Same register-friendly layout as sweep_down_value.
+ */
+static NOINLINE void sweep_up_value(Sweep *s, const uint32_t *begin,
+                                    const uint32_t *end,
+                                    const uint8_t *masks) {
+    int32_t *const parent = s->parent;
+    const int32_t pw = s->row_stride;
+    const int32_t nb4[4] = {-pw, -1, 1, pw}; /* bit order N, W, E, S */
+    int32_t prev_p = -1, prev_r = -1, root = -1, size = 0;
+    Set *e = NULL; /* the set of `root`, whose size is held in `size` */
+    for (const uint32_t *it = begin; it != end; ++it, ++masks) {
+        const int32_t x = (int32_t)(*it & 0xffff);
+        const int32_t y = (int32_t)(*it >> 16);
+        const int32_t p = (y + 1) * pw + x + 1;
+        const int mask = *masks;
+        if ((mask & 0xf) == 0) { /* a new set (no swept edge neighbour) */
+            if (e) e->size = size;
+            e = NULL;
+            root = -1;
+            new_set(s, p, x, y);
+            prev_p = prev_r = p;
+            continue;
+        }
+        /* W is the previous pixel when the run of the value goes on; one
+         * look-up per group of already connected neighbours otherwise */
+        const int run = p - 1 == prev_p;
+        int32_t r = -1;
+        for (int j = 0; j < up_clusters[mask]; ++j) {
+            const int nb = up_cluster_rep[mask][j];
+            const int32_t a =
+                nb == 1 && run ? prev_r : root_of(parent, p + nb4[nb]);
+            if (r < 0) {
+                r = a;
+            } else if (a != r) {
+                if (e) e->size = size;
+                e = NULL;
+                root = -1;
+                r = join(s, r, a);
+            }
+        }
+        if (r != root) {
+            if (e) e->size = size;
+            e = &s->sets[s->set_of[r]];
+            size = e->size;
+            root = r;
+        }
+        parent[p] = r;
+        prev_p = p;
+        prev_r = r;
+        size++;
+        if (r == 0) continue; /* the frame's set: its box is never used */
+        if (x < e->x0) e->x0 = x;
+        if (x > e->x1) e->x1 = x;
+        if (y < e->y0) e->y0 = y;
+        if (y > e->y1) e->y1 = y;
+    }
+    if (e) e->size = size;
 }
 
 /*
@@ -310,6 +481,7 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     int64_t *live_area = (int64_t *)cursor;
     cursor += sizeof(int64_t) * m;
     Sweep s;
+    s.row_stride = pw;
     s.sets = (Set *)cursor;
     cursor += sizeof(Set) * m;
     s.live = (int32_t *)cursor;
@@ -321,6 +493,16 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     s.set_of = (int32_t *)cursor;
     cursor += sizeof(int32_t) * (n + 1);
     uint8_t *qp = (uint8_t *)cursor; /* q with a zero frame */
+    cursor += n;
+    /* per pixel in raster order, then per pixel in sweep order: which
+     * neighbours a sweep has already reached when it reaches the pixel */
+    uint8_t *down_mask_px = (uint8_t *)cursor;
+    cursor += m;
+    uint8_t *up_mask_px = (uint8_t *)cursor;
+    cursor += m;
+    uint8_t *down_mask = (uint8_t *)cursor;
+    cursor += m;
+    uint8_t *up_mask = (uint8_t *)cursor;
     /* the sentinel: parent of every pixel not (yet) in a sweep */
     const int32_t none = (int32_t)n;
 
@@ -347,6 +529,39 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         }
         if (x < w) even[row[x]]++;
     }
+    /* Neighbour masks, in one raster pass (sequential, vectorisable): the
+     * sweeps then never read the neighbours' values, whose scattered
+     * reads cost more than the rest of a sweep. A neighbour of equal value
+     * is reached first iff it precedes the pixel in raster order (NW, N,
+     * NE, W), as the sort keeps raster order within a value. Descending
+     * (bit order NW, N, NE, W, E, SW, S, SE): the neighbour is above, or
+     * equal and first; the zero frame never is (pixels of value 0 are not
+     * swept). Ascending (N, W, E, S): below, or equal and first, or the
+     * frame. */
+    for (Py_ssize_t y = 0; y < h; ++y) {
+        const uint8_t *up = qp + y * pw, *row = up + pw, *dn = row + pw;
+        uint8_t *dm = down_mask_px + y * w, *am = up_mask_px + y * w;
+        for (Py_ssize_t x = 1; x <= w; ++x) {
+            const uint8_t c = row[x];
+            dm[x - 1] = (uint8_t)((up[x - 1] >= c) | (up[x] >= c) << 1 |
+                                  (up[x + 1] >= c) << 2 |
+                                  (row[x - 1] >= c) << 3 |
+                                  (row[x + 1] > c) << 4 |
+                                  (dn[x - 1] > c) << 5 | (dn[x] > c) << 6 |
+                                  (dn[x + 1] > c) << 7);
+            am[x - 1] = (uint8_t)((up[x] <= c) | (row[x - 1] <= c) << 1 |
+                                  (row[x + 1] < c) << 2 | (dn[x] < c) << 3 |
+                                  (up[x - 1] <= c) << 4 |
+                                  (up[x + 1] <= c) << 5 |
+                                  (dn[x - 1] < c) << 6 | (dn[x + 1] < c) << 7);
+        }
+        /* the frame is always swept (N, NW, NE, W of the first row and
+         * column already are: 0 <= c) */
+        am[w - 1] |= 1 << 2 | 1 << 5 | 1 << 7; /* E, NE, SE */
+        am[0] |= 1 << 6;                        /* SW */
+    }
+    for (Py_ssize_t x = 0; x < w; ++x) /* S, SW, SE */
+        up_mask_px[(h - 1) * w + x] |= 1 << 3 | 1 << 6 | 1 << 7;
     Py_ssize_t next_top[NUM_LEVELS], next_bottom[NUM_LEVELS];
     for (int v = 0; v < NUM_LEVELS; ++v) {
         const Py_ssize_t top = part[0][v] + part[1][v];
@@ -361,13 +576,25 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         if (y < half) {
             const uint8_t *row_t = q + y * w;
             const uint32_t key_t = (uint32_t)(y << 16);
+            const Py_ssize_t it = y * w, ib = (y + half) * w;
             for (Py_ssize_t x = 0; x < w; ++x) {
-                order[next_top[row_t[x]]++] = key_t | (uint32_t)x;
-                order[next_bottom[row_b[x]]++] = key_b | (uint32_t)x;
+                const Py_ssize_t t = next_top[row_t[x]]++;
+                const Py_ssize_t b = next_bottom[row_b[x]]++;
+                order[t] = key_t | (uint32_t)x;
+                down_mask[t] = down_mask_px[it + x];
+                up_mask[t] = up_mask_px[it + x];
+                order[b] = key_b | (uint32_t)x;
+                down_mask[b] = down_mask_px[ib + x];
+                up_mask[b] = up_mask_px[ib + x];
             }
         } else {
-            for (Py_ssize_t x = 0; x < w; ++x)
-                order[next_bottom[row_b[x]]++] = key_b | (uint32_t)x;
+            const Py_ssize_t ib = (y + half) * w;
+            for (Py_ssize_t x = 0; x < w; ++x) {
+                const Py_ssize_t b = next_bottom[row_b[x]]++;
+                order[b] = key_b | (uint32_t)x;
+                down_mask[b] = down_mask_px[ib + x];
+                up_mask[b] = up_mask_px[ib + x];
+            }
         }
     }
     /* quirk: no contour -> the box (0, 0, 0, 0), which still has IoU > 0
@@ -384,100 +611,11 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     for (Py_ssize_t p = 0; p <= n; ++p) s.parent[p] = none;
     s.num_sets = s.num_live = 0;
     s.keep = -1;
-    const int32_t nb8[8] = {-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1};
     int32_t euler4 = 0; /* 4 * (components - holes) of q > l */
     int max_hole_level = -1;
-    /* The set that the last pixels joined, kept in registers: consecutive
-     * pixels mostly join the same set, and updating it in memory chains
-     * every pixel to the previous one's stores. */
-    int32_t cached_root = -1, prev_p = -1, prev_r = -1;
-    int prev_mask = 0;
-    int32_t c_size = 0, c_window = 0, c_first = 0, c_x0 = 0, c_x1 = 0,
-            c_y0 = 0, c_y1 = 0;
-#define FLUSH_CACHED()                                      \
-    do {                                                    \
-        if (cached_root >= 0) {                             \
-            Set *e_ = &s.sets[s.set_of[cached_root]];       \
-            e_->size = c_size;                              \
-            e_->window = c_window;                          \
-            e_->first = c_first;                            \
-            e_->x0 = c_x0;                                  \
-            e_->x1 = c_x1;                                  \
-            e_->y0 = c_y0;                                  \
-            e_->y1 = c_y1;                                  \
-            cached_root = -1;                               \
-        }                                                   \
-    } while (0)
     for (int v = max_value; v >= 1; --v) {
-        prev_p = -1; /* runs (and prev_mask) are within one value */
-        for (Py_ssize_t i = count[v]; i < count[v + 1]; ++i) {
-            const int32_t x = (int32_t)(order[i] & 0xffff);
-            const int32_t y = (int32_t)(order[i] >> 16);
-            const int32_t p = (y + 1) * pw + x + 1;
-            const uint8_t *c = qp + p;
-            int mask;
-            if (p - 1 == prev_p) {
-                /* the run goes on: the neighbours shift west by one (N ->
-                 * NW, NE -> N, S -> SW, SE -> S), the previous pixel is W */
-                mask = (prev_mask >> 1 & 1) | (prev_mask >> 2 & 1) << 1 |
-                       1 << 3 | (prev_mask >> 6 & 1) << 5 |
-                       (prev_mask >> 7 & 1) << 6 | (c[-pw + 1] >= v) << 2 |
-                       (c[1] > v) << 4 | (c[pw + 1] > v) << 7;
-            } else {
-                mask = (c[-pw - 1] >= v) | (c[-pw] >= v) << 1 |
-                       (c[-pw + 1] >= v) << 2 | (c[-1] >= v) << 3 |
-                       (c[1] > v) << 4 | (c[pw - 1] > v) << 5 |
-                       (c[pw] > v) << 6 | (c[pw + 1] > v) << 7;
-            }
-            prev_mask = mask;
-            euler4 += euler_step[mask];
-            if (mask == 0) {
-                FLUSH_CACHED();
-                new_set(&s, p, x, y);
-                prev_p = prev_r = p;
-                continue;
-            }
-            /* Two thirds of the pixels continue a run of their value to the
-             * right: their west neighbour, the previous pixel, gives the
-             * root without a look-up. */
-            int32_t r = p - 1 == prev_p
-                            ? prev_r
-                            : root_of(s.parent,
-                                      p + nb8[cluster_rep[mask][0]]);
-            if (clusters[mask] > 1) { /* p may join several components */
-                FLUSH_CACHED();
-                for (int j = 0; j < clusters[mask]; ++j) {
-                    const int32_t a =
-                        root_of(s.parent, p + nb8[cluster_rep[mask][j]]);
-                    if (a != r) r = join(&s, r, a);
-                }
-            }
-            if (r != cached_root) {
-                FLUSH_CACHED();
-                const Set *e = &s.sets[s.set_of[r]];
-                c_size = e->size;
-                c_window = e->window;
-                c_first = e->first;
-                c_x0 = e->x0;
-                c_x1 = e->x1;
-                c_y0 = e->y0;
-                c_y1 = e->y1;
-                cached_root = r;
-            }
-            s.parent[p] = r;
-            prev_p = p;
-            prev_r = r;
-            c_size++;
-            c_window += window_grow[mask];
-            /* rarely taken: predicted branches beat conditional moves,
-             * which would chain every pixel to the previous one */
-            if (p < c_first) c_first = p;
-            if (x < c_x0) c_x0 = x;
-            if (x > c_x1) c_x1 = x;
-            if (y < c_y0) c_y0 = y;
-            if (y > c_y1) c_y1 = y;
-        }
-        FLUSH_CACHED();
+        euler4 = sweep_down_value(&s, order + count[v], order + count[v + 1],
+                                  down_mask + count[v], euler4);
         const int l = v - 1;
         const int32_t holes = s.num_live - euler4 / 4;
         if (holes > 0 && l > max_hole_level) max_hole_level = l;
@@ -538,8 +676,6 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         if (holes > 0 && tie_changes_iou) undecided[l] = 1;
     }
 
-#undef FLUSH_CACHED
-
     /* Ascending sweep, only up to the last level with a hole: 4-connected
      * background q <= l. The zero frame is one set rooted at pixel 0 (a
      * frame pixel) that always survives; the other sets are the holes. */
@@ -555,32 +691,9 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     s.sets[0].size = (int32_t)n;
     s.num_live = 0; /* the frame's set is never a hole */
     s.keep = 0;
-    const int32_t nb4[4] = {-pw, -1, 1, pw};
     for (int v = 0; v <= max_hole_level; ++v) {
-        for (Py_ssize_t i = count[v]; i < count[v + 1]; ++i) {
-            const int32_t x = (int32_t)(order[i] & 0xffff);
-            const int32_t y = (int32_t)(order[i] >> 16);
-            const int32_t p = (y + 1) * pw + x + 1;
-            int32_t rn[4], r = none;
-            for (int j = 0; j < 4; ++j) {
-                rn[j] = root_of(s.parent, p + nb4[j]);
-                /* the smallest root: the frame's (pixel 0) if there */
-                r = rn[j] < r ? rn[j] : r;
-            }
-            if (r == none) {
-                new_set(&s, p, x, y);
-                continue;
-            }
-            int merge = 0;
-            for (int j = 0; j < 4; ++j)
-                merge |= (rn[j] != none) & (rn[j] != r);
-            if (merge)
-                for (int j = 0; j < 4; ++j) {
-                    const int32_t a = find_root(s.parent, rn[j]);
-                    if (rn[j] != none && a != r) r = join(&s, r, a);
-                }
-            grow_set(&s, r, p, x, y, 0);
-        }
+        sweep_up_value(&s, order + count[v], order + count[v + 1],
+                       up_mask + count[v]);
         for (int32_t i = 0; i < s.num_live; ++i) {
             const Set *e = &s.sets[s.live[i]];
             /* the hole border runs one pixel outside the hole;
