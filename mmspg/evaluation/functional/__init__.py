@@ -3,7 +3,8 @@ from .scoremap import (benchmark_quantized_scoremap, normalize_scoremap,
 from .wsol_box import (BENCHMARK_SIZE, BOX_BACKENDS, box_accuracy_summary,
                        box_backends, boxes_from_binary, cam_threshold_grid,
                        check_boxes, check_scoremap, hits_from_ious,
-                       multiple_iou, quantize_scoremap, quantized_max_ious,
+                       level_max_ious, multiple_iou, quantize_scoremap,
+                       quantized_max_ious,
                        rescale_boxes, scoremap_max_ious,
                        scoremap_max_ious_slow)
 from .wsol_layout import evaluate_scoremap_folder
@@ -15,6 +16,7 @@ from .wsol_metadata import (read_boxes, read_class_labels, read_image_ids,
 __all__ = [
     'normalize_scoremap', 'resize_scoremap', 'benchmark_quantized_scoremap',
     'BENCHMARK_SIZE', 'BOX_BACKENDS', 'box_backends', 'quantized_max_ious',
+    'level_max_ious',
     'box_accuracy_summary', 'boxes_from_binary', 'cam_threshold_grid',
     'check_boxes', 'check_scoremap', 'hits_from_ious', 'multiple_iou',
     'quantize_scoremap', 'rescale_boxes', 'scoremap_max_ious',

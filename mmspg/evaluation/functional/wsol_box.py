@@ -55,7 +55,8 @@ __all__ = [
     'BENCHMARK_SIZE', 'cam_threshold_grid', 'check_scoremap',
     'check_boxes', 'quantize_scoremap', 'rescale_boxes',
     'multiple_iou', 'boxes_from_binary', 'scoremap_max_ious',
-    'quantized_max_ious', 'scoremap_max_ious_slow', 'hits_from_ious',
+    'quantized_max_ious', 'level_max_ious', 'scoremap_max_ious_slow',
+    'hits_from_ious',
     'box_accuracy_summary', 'BOX_BACKENDS', 'box_backends'
 ]
 
@@ -288,11 +289,31 @@ def scoremap_max_ious(
 
 
 _workspace = threading.local()
+_ALL_LEVELS = np.arange(256)
 
 
-def _level_ious_c(q: np.ndarray,
-                  gt_boxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """(256,) v1 and v2 IoUs of each level ``q > l`` from the extension."""
+def level_max_ious(
+        q: np.ndarray,
+        gt_boxes: np.ndarray,
+        backend: str = 'auto') -> Tuple[np.ndarray, np.ndarray, int]:
+    """Best v1 / v2 IoU of every binarisation ``q > l`` of a uint8 map.
+
+    The per-threshold results of :func:`quantized_max_ious` are these,
+    indexed by ``int(t * max)``.
+
+    Args:
+        q (np.ndarray): C-contiguous (H, W) uint8 map.
+        gt_boxes (np.ndarray): C-contiguous int64 (K, 4) GT boxes, K >= 1.
+        backend (str): One of :data:`BOX_BACKENDS` (not validated here).
+
+    Returns:
+        tuple: float64 (256,) v1 and (256,) v2 IoUs for l = 0 .. 255 (an
+        empty binarisation gives the IoU of the box (0, 0, 0, 0)), and the
+        map's maximum value.
+    """
+    if backend == 'opencv' or _wsol_box_ext is None or q.size == 0:
+        v1, v2 = _max_ious_opencv(q, gt_boxes, _ALL_LEVELS)
+        return v1, v2, int(q.max()) if q.size else 0
     height, width = q.shape
     need = _wsol_box_ext.workspace_bytes(height, width)
     buf = getattr(_workspace, 'buf', None)
@@ -302,15 +323,13 @@ def _level_ious_c(q: np.ndarray,
     v1 = np.empty(256)
     v2 = np.empty(256)
     undecided = np.empty(256, dtype=np.uint8)
-    _wsol_box_ext.box_levels(q, height, width, gt_boxes, v1, v2, undecided,
-                             buf)
+    max_value = _wsol_box_ext.box_levels(q, height, width, gt_boxes, v1, v2,
+                                         undecided, buf)
     for level in np.flatnonzero(undecided):
         # quirk: v1 ties between nested contours follow findContours' order
-        boxes, largest = boxes_from_binary(
-            (q > level).astype(np.uint8))
-        v1[level] = multiple_iou(boxes[largest:largest + 1],
-                                 gt_boxes).max()
-    return v1, v2
+        boxes, largest = boxes_from_binary((q > level).astype(np.uint8))
+        v1[level] = multiple_iou(boxes[largest:largest + 1], gt_boxes).max()
+    return v1, v2, max_value
 
 
 def quantized_max_ious(
@@ -346,11 +365,10 @@ def quantized_max_ious(
     gt_boxes = np.ascontiguousarray(gt_boxes, dtype=np.int64).reshape(-1, 4)
     if len(gt_boxes) == 0:
         raise ValueError('gt_boxes: at least one box is needed')
+    v1, v2, max_value = level_max_ious(np.ascontiguousarray(q), gt_boxes,
+                                       backend)
     # quirk: the threshold is int(t * max of the uint8 map), truncated.
-    int_thr = (thresholds * q.max()).astype(np.int64)
-    if backend == 'opencv' or _wsol_box_ext is None or q.size == 0:
-        return _max_ious_opencv(q, gt_boxes, int_thr)
-    v1, v2 = _level_ious_c(np.ascontiguousarray(q), gt_boxes)
+    int_thr = (thresholds * max_value).astype(np.int64)
     return v1[int_thr], v2[int_thr]
 
 

@@ -11,11 +11,11 @@ from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
 from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
-                          benchmark_quantized_scoremap,
+                          benchmark_quantized_scoremap, box_backends,
                           box_accuracy_summary, cam_threshold_grid,
-                          check_boxes, hits_from_ious, quantize_scoremap,
-                          quantized_max_ious, rescale_boxes, resize_scoremap,
-                          scoremap_path, write_metadata)
+                          check_boxes, level_max_ious, quantize_scoremap,
+                          rescale_boxes, resize_scoremap, scoremap_path,
+                          write_metadata)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
@@ -168,11 +168,20 @@ class WSOLEvaluator(BaseMetric):
         if box_backend not in BOX_BACKENDS:
             raise ValueError(f'WSOLEvaluator: box_backend must be one of '
                              f'{BOX_BACKENDS}, got {box_backend!r}')
+        if box_backend not in box_backends() + ('auto', ):
+            raise RuntimeError(
+                "WSOLEvaluator: box_backend='c' needs mmspg's compiled "
+                'extension, which is not built; reinstall mmspg with a C '
+                'compiler (pip install -e .)')
         self.box_backend = box_backend
         self._pool: Optional[ThreadPoolExecutor] = None
-        # The fixed threshold rides along with the grid: one call, and the
-        # core shares its contours with the grid point of equal int value.
+        # The fixed threshold rides along with the grid: the core's levels
+        # serve both.
         self._thresholds = np.append(self.cam_thresholds, self.cam_threshold)
+        # quirk: IoU thresholds are compared as k / 100 with >= (v1: 50).
+        self._iou_fractions = np.array([0.5] +
+                                       [k / 100 for k in self.iou_thresholds])
+        self._level_index: Dict[int, np.ndarray] = {}
 
     def __getstate__(self) -> dict:
         # A thread pool cannot be pickled or deep-copied.
@@ -247,13 +256,24 @@ class WSOLEvaluator(BaseMetric):
         if len(gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
                              'ground-truth box')
-        v1_iou, v2_iou = quantized_max_ious(q, gt, self._thresholds,
-                                            self.box_backend)
-        v1, v2 = hits_from_ious(v1_iou, v2_iou, self.iou_thresholds)
+        v1_iou, v2_iou, max_value = level_max_ious(
+            q, np.ascontiguousarray(gt, dtype=np.int64), self.box_backend)
+        index = self._level_index.get(max_value)
+        if index is None:
+            # quirk: the threshold is int(t * max of the uint8 map).
+            index = self._level_index[max_value] = (
+                self._thresholds * max_value).astype(np.int64)
+        # hits per level (v1 at IoU 0.5, then v2 per IoU threshold), then
+        # per cam threshold
+        level_hits = np.empty((len(self._iou_fractions), 256), dtype=bool)
+        np.greater_equal(v1_iou, self._iou_fractions[0], out=level_hits[0])
+        np.greater_equal(v2_iou[None], self._iou_fractions[1:, None],
+                         out=level_hits[1:])
+        hits = level_hits[:, index]
         record = dict(
-            v1=np.packbits(v1[:num_t]),
-            v2=np.packbits(v2[:, :num_t], axis=1),
-            hit=bool(v1[num_t]),
+            v1=np.packbits(hits[0, :num_t]),
+            v2=np.packbits(hits[1:, :num_t], axis=1),
+            hit=bool(hits[0, num_t]),
             top1=bool(order[0] == label),
             top5=bool(label in order[:5]))
         if self.scoremap_dump_dir is not None:

@@ -74,7 +74,8 @@ typedef struct {
  * owns it and reuses it: a fresh allocation per map costs page faults. */
 static Py_ssize_t workspace_bytes(Py_ssize_t h, Py_ssize_t w) {
     const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
-    return m * (sizeof(Set) + 2 * sizeof(double) + 2 * sizeof(int32_t) + 4) +
+    return m * (sizeof(Set) + 2 * sizeof(double) + sizeof(int32_t) +
+                sizeof(uint64_t) + sizeof(uint16_t)) +
            (n + 1) * (2 * sizeof(int32_t)) + n;
 }
 
@@ -338,20 +339,19 @@ static void build_tables(void) {
 #define NOINLINE
 #endif
 
-static NOINLINE int32_t sweep_down_value(Sweep *s, const uint32_t *begin,
-                                         const uint32_t *end,
-                                         const uint8_t *masks,
+static NOINLINE int32_t sweep_down_value(Sweep *s, const uint64_t *begin,
+                                         const uint64_t *end,
                                          int32_t euler4) {
     int32_t *const parent = s->parent;
     const int32_t pw = s->row_stride;
     const int32_t nb8[8] = {-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1};
     int32_t prev_p = -1, prev_r = -1, root = -1, window = 0;
     Set *e = NULL; /* the set of `root`, whose window is held in `window` */
-    for (const uint32_t *it = begin; it != end; ++it, ++masks) {
+    for (const uint64_t *it = begin; it != end; ++it) {
         const int32_t x = (int32_t)(*it & 0xffff);
-        const int32_t y = (int32_t)(*it >> 16);
+        const int32_t y = (int32_t)(*it >> 16 & 0xffff);
         const int32_t p = (y + 1) * pw + x + 1;
-        const int mask = *masks;
+        const int mask = (int)(*it >> 32 & 0xff);
         euler4 += euler_step[mask];
         if (mask == 0) { /* a new component (a regional maximum) */
             if (e) e->window = window;
@@ -405,19 +405,18 @@ static NOINLINE int32_t sweep_down_value(Sweep *s, const uint32_t *begin,
  * sets of the pixels below it: 4-connected, the frame's set (pixel 0)
  * always survives. Same register-friendly layout as sweep_down_value.
  */
-static NOINLINE void sweep_up_value(Sweep *s, const uint32_t *begin,
-                                    const uint32_t *end,
-                                    const uint8_t *masks) {
+static NOINLINE void sweep_up_value(Sweep *s, const uint64_t *begin,
+                                    const uint64_t *end) {
     int32_t *const parent = s->parent;
     const int32_t pw = s->row_stride;
     const int32_t nb4[4] = {-pw, -1, 1, pw}; /* bit order N, W, E, S */
     int32_t prev_p = -1, prev_r = -1, root = -1, size = 0;
     Set *e = NULL; /* the set of `root`, whose size is held in `size` */
-    for (const uint32_t *it = begin; it != end; ++it, ++masks) {
+    for (const uint64_t *it = begin; it != end; ++it) {
         const int32_t x = (int32_t)(*it & 0xffff);
-        const int32_t y = (int32_t)(*it >> 16);
+        const int32_t y = (int32_t)(*it >> 16 & 0xffff);
         const int32_t p = (y + 1) * pw + x + 1;
-        const int mask = *masks;
+        const int mask = (int)(*it >> 40 & 0xff);
         if ((mask & 0xf) == 0) { /* a new set (no swept edge neighbour) */
             if (e) e->size = size;
             e = NULL;
@@ -467,10 +466,11 @@ static NOINLINE void sweep_up_value(Sweep *s, const uint32_t *begin,
  * [0, 256): v1[l], v2[l] (best IoUs, as wsol_box.scoremap_max_ious returns
  * per threshold) and undecided[l] = 1 where v1[l] must come from
  * findContours. workspace: workspace_bytes(h, w) bytes, 8-aligned.
+ * Returns the map's maximum value.
  */
-static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
-                       const int64_t *gt, Py_ssize_t k, double *v1, double *v2,
-                       uint8_t *undecided, void *workspace) {
+static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
+                      const int64_t *gt, Py_ssize_t k, double *v1, double *v2,
+                      uint8_t *undecided, void *workspace) {
     const int32_t pw = (int32_t)(w + 2);
     const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
     Py_ssize_t count[NUM_LEVELS + 1] = {0};
@@ -486,23 +486,19 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     cursor += sizeof(Set) * m;
     s.live = (int32_t *)cursor;
     cursor += sizeof(int32_t) * m;
-    uint32_t *order = (uint32_t *)cursor; /* pixels by value: (y << 16) | x */
-    cursor += sizeof(uint32_t) * m;
+    /* pixels sorted by value: x | y << 16 | descending-sweep neighbour mask
+     * << 32 | ascending one << 40, one stream for the sort to scatter */
+    uint64_t *order = (uint64_t *)cursor;
+    cursor += sizeof(uint64_t) * m;
     s.parent = (int32_t *)cursor;
     cursor += sizeof(int32_t) * (n + 1);
     s.set_of = (int32_t *)cursor;
     cursor += sizeof(int32_t) * (n + 1);
+    /* per pixel in raster order: which neighbours each sweep has already
+     * reached when it reaches the pixel (descending | ascending << 8) */
+    uint16_t *masks_px = (uint16_t *)cursor;
+    cursor += sizeof(uint16_t) * m;
     uint8_t *qp = (uint8_t *)cursor; /* q with a zero frame */
-    cursor += n;
-    /* per pixel in raster order, then per pixel in sweep order: which
-     * neighbours a sweep has already reached when it reaches the pixel */
-    uint8_t *down_mask_px = (uint8_t *)cursor;
-    cursor += m;
-    uint8_t *up_mask_px = (uint8_t *)cursor;
-    cursor += m;
-    uint8_t *down_mask = (uint8_t *)cursor;
-    cursor += m;
-    uint8_t *up_mask = (uint8_t *)cursor;
     /* the sentinel: parent of every pixel not (yet) in a sweep */
     const int32_t none = (int32_t)n;
 
@@ -540,28 +536,29 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
      * frame. */
     for (Py_ssize_t y = 0; y < h; ++y) {
         const uint8_t *up = qp + y * pw, *row = up + pw, *dn = row + pw;
-        uint8_t *dm = down_mask_px + y * w, *am = up_mask_px + y * w;
+        uint16_t *mk = masks_px + y * w;
         for (Py_ssize_t x = 1; x <= w; ++x) {
             const uint8_t c = row[x];
-            dm[x - 1] = (uint8_t)((up[x - 1] >= c) | (up[x] >= c) << 1 |
+            const uint16_t dm = (uint16_t)((up[x - 1] >= c) | (up[x] >= c) << 1 |
                                   (up[x + 1] >= c) << 2 |
                                   (row[x - 1] >= c) << 3 |
                                   (row[x + 1] > c) << 4 |
                                   (dn[x - 1] > c) << 5 | (dn[x] > c) << 6 |
                                   (dn[x + 1] > c) << 7);
-            am[x - 1] = (uint8_t)((up[x] <= c) | (row[x - 1] <= c) << 1 |
-                                  (row[x + 1] < c) << 2 | (dn[x] < c) << 3 |
-                                  (up[x - 1] <= c) << 4 |
-                                  (up[x + 1] <= c) << 5 |
-                                  (dn[x - 1] < c) << 6 | (dn[x + 1] < c) << 7);
+            const uint16_t am = (uint16_t)(
+                (up[x] <= c) | (row[x - 1] <= c) << 1 |
+                (row[x + 1] < c) << 2 | (dn[x] < c) << 3 |
+                (up[x - 1] <= c) << 4 | (up[x + 1] <= c) << 5 |
+                (dn[x - 1] < c) << 6 | (dn[x + 1] < c) << 7);
+            mk[x - 1] = (uint16_t)(dm | am << 8);
         }
         /* the frame is always swept (N, NW, NE, W of the first row and
          * column already are: 0 <= c) */
-        am[w - 1] |= 1 << 2 | 1 << 5 | 1 << 7; /* E, NE, SE */
-        am[0] |= 1 << 6;                        /* SW */
+        mk[w - 1] |= (1 << 2 | 1 << 5 | 1 << 7) << 8; /* E, NE, SE */
+        mk[0] |= (1 << 6) << 8;                        /* SW */
     }
     for (Py_ssize_t x = 0; x < w; ++x) /* S, SW, SE */
-        up_mask_px[(h - 1) * w + x] |= 1 << 3 | 1 << 6 | 1 << 7;
+        masks_px[(h - 1) * w + x] |= (1 << 3 | 1 << 6 | 1 << 7) << 8;
     Py_ssize_t next_top[NUM_LEVELS], next_bottom[NUM_LEVELS];
     for (int v = 0; v < NUM_LEVELS; ++v) {
         const Py_ssize_t top = part[0][v] + part[1][v];
@@ -571,30 +568,25 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         if (count[v + 1] > count[v]) max_value = v;
     }
     for (Py_ssize_t y = 0; y < h - half; ++y) {
-        const uint8_t *row_b = q + (y + half) * w;
-        const uint32_t key_b = (uint32_t)((y + half) << 16);
+        const Py_ssize_t ib = (y + half) * w;
+        const uint8_t *row_b = q + ib;
+        const uint16_t *mk_b = masks_px + ib;
+        const uint64_t key_b = (uint64_t)(y + half) << 16;
         if (y < half) {
-            const uint8_t *row_t = q + y * w;
-            const uint32_t key_t = (uint32_t)(y << 16);
-            const Py_ssize_t it = y * w, ib = (y + half) * w;
+            const Py_ssize_t it = y * w;
+            const uint8_t *row_t = q + it;
+            const uint16_t *mk_t = masks_px + it;
+            const uint64_t key_t = (uint64_t)y << 16;
             for (Py_ssize_t x = 0; x < w; ++x) {
-                const Py_ssize_t t = next_top[row_t[x]]++;
-                const Py_ssize_t b = next_bottom[row_b[x]]++;
-                order[t] = key_t | (uint32_t)x;
-                down_mask[t] = down_mask_px[it + x];
-                up_mask[t] = up_mask_px[it + x];
-                order[b] = key_b | (uint32_t)x;
-                down_mask[b] = down_mask_px[ib + x];
-                up_mask[b] = up_mask_px[ib + x];
+                order[next_top[row_t[x]]++] =
+                    key_t | (uint64_t)x | (uint64_t)mk_t[x] << 32;
+                order[next_bottom[row_b[x]]++] =
+                    key_b | (uint64_t)x | (uint64_t)mk_b[x] << 32;
             }
         } else {
-            const Py_ssize_t ib = (y + half) * w;
-            for (Py_ssize_t x = 0; x < w; ++x) {
-                const Py_ssize_t b = next_bottom[row_b[x]]++;
-                order[b] = key_b | (uint32_t)x;
-                down_mask[b] = down_mask_px[ib + x];
-                up_mask[b] = up_mask_px[ib + x];
-            }
+            for (Py_ssize_t x = 0; x < w; ++x)
+                order[next_bottom[row_b[x]]++] =
+                    key_b | (uint64_t)x | (uint64_t)mk_b[x] << 32;
         }
     }
     /* quirk: no contour -> the box (0, 0, 0, 0), which still has IoU > 0
@@ -615,7 +607,7 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     int max_hole_level = -1;
     for (int v = max_value; v >= 1; --v) {
         euler4 = sweep_down_value(&s, order + count[v], order + count[v + 1],
-                                  down_mask + count[v], euler4);
+                                  euler4);
         const int l = v - 1;
         const int32_t holes = s.num_live - euler4 / 4;
         if (holes > 0 && l > max_hole_level) max_hole_level = l;
@@ -679,7 +671,7 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     /* Ascending sweep, only up to the last level with a hole: 4-connected
      * background q <= l. The zero frame is one set rooted at pixel 0 (a
      * frame pixel) that always survives; the other sets are the holes. */
-    if (max_hole_level < 0) return;
+    if (max_hole_level < 0) return max_value;
     for (Py_ssize_t p = 0; p <= n; ++p) s.parent[p] = none;
     for (int32_t x = 0; x < pw; ++x)
         s.parent[x] = s.parent[(h + 1) * pw + x] = 0;
@@ -692,8 +684,7 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     s.num_live = 0; /* the frame's set is never a hole */
     s.keep = 0;
     for (int v = 0; v <= max_hole_level; ++v) {
-        sweep_up_value(&s, order + count[v], order + count[v + 1],
-                       up_mask + count[v]);
+        sweep_up_value(&s, order + count[v], order + count[v + 1]);
         for (int32_t i = 0; i < s.num_live; ++i) {
             const Set *e = &s.sets[s.live[i]];
             /* the hole border runs one pixel outside the hole;
@@ -705,13 +696,14 @@ static void box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
             if (iou > v2[v]) v2[v] = iou;
         }
     }
+    return max_value;
 }
 
 /* Python: box_levels(q, h, w, gt, v1, v2, undecided, workspace). q:
  * C-contiguous (h, w) uint8; gt: C-contiguous (k, 4) int64, k >= 1; v1,
  * v2: writable float64 (256,); undecided: writable uint8 (256,);
  * workspace: writable, at least workspace_bytes(h, w) bytes, 8-aligned.
- * The GIL is released. */
+ * Returns the maximum of q. The GIL is released. */
 static PyObject *py_box_levels(PyObject *self, PyObject *args) {
     Py_buffer q, gt, v1, v2, und, ws;
     Py_ssize_t h, w;
@@ -730,13 +722,14 @@ static PyObject *py_box_levels(PyObject *self, PyObject *args) {
                         "workspace of workspace_bytes(h, w) bytes");
         goto done;
     }
+    int max_value;
     Py_BEGIN_ALLOW_THREADS
-    box_levels((const uint8_t *)q.buf, h, w, (const int64_t *)gt.buf,
-               gt.len / 32, (double *)v1.buf, (double *)v2.buf,
-               (uint8_t *)und.buf, ws.buf);
+    max_value = box_levels((const uint8_t *)q.buf, h, w,
+                           (const int64_t *)gt.buf, gt.len / 32,
+                           (double *)v1.buf, (double *)v2.buf,
+                           (uint8_t *)und.buf, ws.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = PyLong_FromLong(max_value);
 done:
     PyBuffer_Release(&q);
     PyBuffer_Release(&gt);
