@@ -384,17 +384,33 @@ static NOINLINE int32_t sweep_down_value(Sweep *s, const uint64_t *begin,
             root = r;
         }
         parent[p] = r;
-        prev_p = p;
-        prev_r = r;
         /* 2 * Q4 + Q3 grows by one per 2x2 window around p that had 2 or 3
          * swept pixels (2 -> 3: a new Q3; 3 -> 4: a Q3 becomes a Q4) */
         window += window_grow[mask];
         /* rarely taken: predicted branches, no store per pixel */
         if (p < e->first) e->first = p;
         if (x < e->x0) e->x0 = x;
-        if (x > e->x1) e->x1 = x;
         if (y < e->y0) e->y0 = y;
         if (y > e->y1) e->y1 = y;
+        /* The run of value v goes on to the right (two thirds of the
+         * pixels): same row, so same root as long as every swept
+         * neighbour is connected to W, the previous pixel; only the
+         * window and Euler sums and the right end change. */
+        uint32_t next_key = (uint32_t)*it + 1; /* x + 1, same y */
+        int32_t q = p;
+        while (it + 1 != end && (uint32_t)it[1] == next_key &&
+               clusters[it[1] >> 32 & 0xff] == 1) {
+            ++it;
+            const int m = (int)(*it >> 32 & 0xff);
+            euler4 += euler_step[m];
+            window += window_grow[m];
+            parent[++q] = r;
+            ++next_key;
+        }
+        const int32_t x_end = x + (q - p);
+        if (x_end > e->x1) e->x1 = x_end;
+        prev_p = q;
+        prev_r = r;
     }
     if (e) e->window = window;
     return euler4;
@@ -449,12 +465,22 @@ static NOINLINE void sweep_up_value(Sweep *s, const uint64_t *begin,
             root = r;
         }
         parent[p] = r;
-        prev_p = p;
-        prev_r = r;
         size++;
+        /* the run goes on to the right while W is the only group */
+        uint32_t next_key = (uint32_t)*it + 1; /* x + 1, same y */
+        int32_t q = p;
+        while (it + 1 != end && (uint32_t)it[1] == next_key &&
+               up_clusters[it[1] >> 40 & 0xff] == 1) {
+            ++it;
+            parent[++q] = r;
+            ++next_key;
+        }
+        size += q - p;
+        prev_p = q;
+        prev_r = r;
         if (r == 0) continue; /* the frame's set: its box is never used */
         if (x < e->x0) e->x0 = x;
-        if (x > e->x1) e->x1 = x;
+        if (x + (q - p) > e->x1) e->x1 = x + (q - p);
         if (y < e->y0) e->y0 = y;
         if (y > e->y1) e->y1 = y;
     }
