@@ -57,7 +57,8 @@ __all__ = [
     'multiple_iou', 'boxes_from_binary', 'scoremap_max_ious',
     'quantized_max_ious', 'level_max_ious', 'scoremap_max_ious_slow',
     'hits_from_ious',
-    'box_accuracy_summary', 'BOX_BACKENDS', 'box_backends'
+    'box_accuracy_summary', 'BOX_BACKENDS', 'box_backends',
+    'compiled_extension'
 ]
 
 #: ``backend`` values of :func:`scoremap_max_ious`; ``'auto'`` is ``'c'``
@@ -83,6 +84,12 @@ def cam_threshold_grid(interval: float = 0.001) -> np.ndarray:
         raise ValueError(
             f'cam_curve_interval must be in (0, 1), got {interval!r}')
     return np.arange(0, 1, interval)
+
+
+def compiled_extension():
+    """The compiled extension module ``_wsol_box_ext``, or None if not built.
+    """
+    return _wsol_box_ext
 
 
 def box_backends() -> Tuple[str, ...]:

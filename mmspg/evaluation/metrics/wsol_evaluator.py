@@ -1,6 +1,7 @@
 """WSOL metric: classification, SPG-style localization and exact MaxBoxAcc."""
 import os
 import os.path as osp
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -12,12 +13,14 @@ from mmengine.logging import print_log
 from mmspg.registry import METRICS
 from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           benchmark_quantized_scoremap, box_backends,
+                          compiled_extension,
                           box_accuracy_summary, cam_threshold_grid,
                           check_boxes, level_max_ious, quantize_scoremap,
                           rescale_boxes, resize_scoremap, scoremap_path,
                           write_metadata)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
+_workspace = threading.local()  # per-thread scratch of the extension
 
 
 def wsol_evaluator_cfgs(evaluator: Any) -> List[dict]:
@@ -196,20 +199,20 @@ class WSOLEvaluator(BaseMetric):
             q = quantize_scoremap(resize_scoremap(loc_map, (h, w)))
             gt = _int_boxes(_get(sample, 'gt_bboxes', image_id), w, h)
             return q, gt
-        ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
-        # The benchmark's boxes are ints in the original frame; truncating
-        # first keeps this metric equal to eval_scoremaps on its own dump.
-        ori_gt = check_boxes(
-            np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
-            f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
         if self.box_frame == 'original':
+            ori_h, ori_w = (int(v)
+                            for v in _get(sample, 'ori_shape', image_id))
+            ori_gt = check_boxes(
+                np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
+                f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
             return quantize_scoremap(resize_scoremap(
                 loc_map, (ori_h, ori_w))), ori_gt
         # Quantised from the float32 map a dump writes, so re-evaluating
-        # the dump gives the same numbers.
+        # the dump gives the same numbers. The benchmark's boxes are ints in
+        # the original frame, truncated first for the same reason.
         return benchmark_quantized_scoremap(
-            loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)), rescale_boxes(
-                ori_gt, (ori_w, ori_h))
+            loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)), self._benchmark_gt(
+                sample, image_id)
 
     @staticmethod
     def _benchmark_map(loc_map: np.ndarray) -> np.ndarray:
@@ -227,17 +230,25 @@ class WSOLEvaluator(BaseMetric):
                 [0, 1] at the input size, ``gt_bboxes``, ``ori_gt_bboxes``
                 (K, 4), ``ori_shape`` (h, w), ``image_id``).
         """
-        if self.num_threads > 1 and len(data_samples) > 1:
+        samples = list(data_samples)
+        if self.num_threads > 1 and len(samples) > 1:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.num_threads)
-            records = list(self._pool.map(self._reduce, data_samples))
+            # one contiguous chunk per thread: a task per sample costs more
+            # in futures and hand-overs than a sample's Python glue
+            step = -(-len(samples) // self.num_threads)
+            chunks = [samples[i:i + step]
+                      for i in range(0, len(samples), step)]
+            for records in self._pool.map(self._reduce_all, chunks):
+                self.results.extend(records)
         else:
-            records = [self._reduce(sample) for sample in data_samples]
-        self.results.extend(records)
+            self.results.extend(self._reduce_all(samples))
+
+    def _reduce_all(self, samples: List[Any]) -> List[dict]:
+        return [self._reduce(sample) for sample in samples]
 
     def _reduce(self, sample: Any) -> dict:
         """The small record of one sample (see :meth:`process`)."""
-        num_t = len(self.cam_thresholds)
         image_id = (sample.get('image_id') if isinstance(sample, dict) else
                     getattr(sample, 'image_id', None))
         image_id = str(image_id) if image_id is not None else '<unknown>'
@@ -246,12 +257,67 @@ class WSOLEvaluator(BaseMetric):
                                    image_id)).reshape(-1)[0])
         # Stable sort: ties go to the lower class index, as argmax does.
         order = np.argsort(-score, kind='stable')
-        loc_map = _to_numpy(_get(sample, 'gt_loc_map', image_id))
-        loc_map = loc_map.astype(np.float64).squeeze()
+        loc_map = _to_numpy(_get(sample, 'gt_loc_map', image_id)).squeeze()
         if loc_map.ndim != 2:
             raise ValueError(f'WSOLEvaluator: gt_loc_map of image '
                              f'{image_id!r} must be (H, W), got '
                              f'{loc_map.shape}')
+        record = None
+        if self.box_frame == 'benchmark' and self.box_backend != 'opencv':
+            record = self._record_compiled(sample, image_id, loc_map)
+        if record is None:  # other frames, OpenCV, or a rare fallback
+            record = self._record(sample, image_id,
+                                  loc_map.astype(np.float64))
+        record.update(top1=bool(order[0] == label),
+                      top5=bool(label in order[:5]))
+        if self.scoremap_dump_dir is not None:
+            self._dump(sample, image_id, label, loc_map.astype(np.float64),
+                       record)
+        return record
+
+    def _benchmark_gt(self, sample: Any, image_id: str) -> np.ndarray:
+        """Int GT boxes rescaled from ``ori_shape`` to the 224 frame."""
+        ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
+        ori_gt = check_boxes(
+            np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
+            f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
+        return rescale_boxes(ori_gt, (ori_w, ori_h))
+
+    def _record_compiled(self, sample: Any, image_id: str,
+                         loc_map: np.ndarray) -> Optional[dict]:
+        """The record from one call of the extension (benchmark frame), or
+        None where it defers to the step-by-step path."""
+        ext = compiled_extension()
+        if ext is None:
+            return None
+        if loc_map.dtype not in (np.float32, np.float64):
+            loc_map = loc_map.astype(np.float64)
+        loc_map = np.ascontiguousarray(loc_map)
+        gt = np.ascontiguousarray(self._benchmark_gt(sample, image_id))
+        if len(gt) == 0:
+            raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
+                             'ground-truth box')
+        h, w = loc_map.shape
+        need = ext.record_workspace_bytes(h, w, BENCHMARK_SIZE,
+                                          BENCHMARK_SIZE)
+        buf = getattr(_workspace, 'buf', None)
+        if buf is None or buf.nbytes < need:
+            buf = _workspace.buf = np.empty(-(-need // 8), dtype=np.float64)
+        num_t = len(self.cam_thresholds)
+        bits = np.empty((len(self._iou_fractions), -(-num_t // 8)),
+                        dtype=np.uint8)
+        hit = ext.wsol_record(loc_map, h, w, loc_map.dtype == np.float64,
+                              BENCHMARK_SIZE, BENCHMARK_SIZE, gt,
+                              self._thresholds, self._iou_fractions, bits,
+                              buf)
+        if hit < 0:
+            return None
+        return dict(v1=bits[0], v2=bits[1:], hit=bool(hit))
+
+    def _record(self, sample: Any, image_id: str,
+                loc_map: np.ndarray) -> dict:
+        """The record, step by step (any frame and backend)."""
+        num_t = len(self.cam_thresholds)
         q, gt = self._frame(sample, image_id, loc_map)
         if len(gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
@@ -270,15 +336,10 @@ class WSOLEvaluator(BaseMetric):
         np.greater_equal(v2_iou[None], self._iou_fractions[1:, None],
                          out=level_hits[1:])
         hits = level_hits[:, index]
-        record = dict(
+        return dict(
             v1=np.packbits(hits[0, :num_t]),
             v2=np.packbits(hits[1:, :num_t], axis=1),
-            hit=bool(hits[0, num_t]),
-            top1=bool(order[0] == label),
-            top5=bool(label in order[:5]))
-        if self.scoremap_dump_dir is not None:
-            self._dump(sample, image_id, label, loc_map, record)
-        return record
+            hit=bool(hits[0, num_t]))
 
     def _dump(self, sample, image_id, label, loc_map, record) -> None:
         scoremap = self._benchmark_map(loc_map)

@@ -993,6 +993,141 @@ static PyObject *py_resize_workspace_bytes(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(resize_workspace_bytes(sh, dh, dw));
 }
 
+/*
+ * The whole per-image reduction of WSOLEvaluator in the benchmark frame,
+ * in one call without the GIL (the Python glue around the other calls cost
+ * as much as a sweep, and held the GIL):
+ *   map (sh, sw) float32 or float64 -> bicubic resize to (dh, dw),
+ *   normalisation, float32 rounding, quantisation (resize_normalize_quantize)
+ *   -> box_levels -> hit flags per level (v1 at iou[0], v2 at iou[1..]) ->
+ *   per threshold t, level int(t * max) -> bits packed as np.packbits does.
+ * Returns the hit flag at the last threshold, -1 if a level needs the
+ * findContours fallback or a value is not finite (the caller then takes
+ * the step-by-step path), -2 for bad arguments.
+ */
+static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
+                       Py_ssize_t sw, Py_ssize_t dh, Py_ssize_t dw,
+                       const int64_t *gt, Py_ssize_t k,
+                       const double *thresholds, Py_ssize_t num_t,
+                       const double *iou, Py_ssize_t num_iou, uint8_t *bits,
+                       char *workspace) {
+    double *srcd = (double *)workspace;
+    workspace += sizeof(double) * sh * sw;
+    uint8_t *q = (uint8_t *)workspace;
+    workspace += (dh * dw + 7) / 8 * 8;
+    char *resize_ws = workspace;
+    workspace += (resize_workspace_bytes(sh, dh, dw) + 7) / 8 * 8;
+    uint64_t nonfinite = 0;
+    for (Py_ssize_t i = 0; i < sh * sw; ++i) {
+        const double v = src_is_double ? ((const double *)src)[i]
+                                        : (double)((const float *)src)[i];
+        uint64_t b;
+        memcpy(&b, &v, sizeof(b));
+        nonfinite |= ((b >> 52) & 0x7ff) == 0x7ff;
+        srcd[i] = v;
+    }
+    if (nonfinite) return -1;
+    {
+        double *resized = (double *)resize_ws;
+        double *tmp = resized + dw * dh;
+        float *alpha = (float *)(tmp + dw * sh);
+        int32_t *ofs = (int32_t *)(alpha + 4 * (dw + dh));
+        double lo, hi;
+        cubic_resize(srcd, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo,
+                     &hi);
+        if (!isfinite(lo) || !isfinite(hi)) return -1;
+        if (lo == hi)
+            memset(q, 0, (size_t)(dh * dw));
+        else
+            quantize_range(resized, q, dh * dw, lo, hi);
+    }
+    double v1[NUM_LEVELS], v2[NUM_LEVELS];
+    uint8_t undecided[NUM_LEVELS];
+    const int max_value =
+        box_levels(q, dh, dw, gt, k, v1, v2, undecided, workspace);
+    for (int l = 0; l < NUM_LEVELS; ++l)
+        if (undecided[l]) return -1;
+    /* hits per level, then per threshold; quirk: IoU thresholds compared
+     * with >= */
+    const Py_ssize_t row_bytes = (num_t - 1 + 7) / 8;
+    memset(bits, 0, (size_t)(row_bytes * num_iou));
+    int last_hit = 0;
+    for (Py_ssize_t t = 0; t < num_t; ++t) {
+        /* quirk: the threshold is int(t * max of the uint8 map) */
+        const int64_t l = (int64_t)(thresholds[t] * (double)max_value);
+        const int level = l < NUM_LEVELS ? (int)l : NUM_LEVELS - 1;
+        for (Py_ssize_t i = 0; i < num_iou; ++i) {
+            const int hit = (i == 0 ? v1[level] : v2[level]) >= iou[i];
+            if (t == num_t - 1) {
+                if (i == 0) last_hit = hit;
+                continue;
+            }
+            bits[i * row_bytes + t / 8] |= (uint8_t)(hit << (7 - t % 8));
+        }
+    }
+    return last_hit;
+}
+
+static Py_ssize_t record_workspace_bytes(Py_ssize_t sh, Py_ssize_t sw,
+                                         Py_ssize_t dh, Py_ssize_t dw) {
+    return sizeof(double) * sh * sw + (dh * dw + 7) / 8 * 8 +
+           (resize_workspace_bytes(sh, dh, dw) + 7) / 8 * 8 +
+           workspace_bytes(dh, dw);
+}
+
+/* Python: wsol_record(map, sh, sw, is_double, dh, dw, gt, thresholds, iou,
+ * bits, workspace) -> int. map: C-contiguous float32/float64 (sh, sw); gt:
+ * int64 (k, 4); thresholds: float64 (T,), the last one the fixed
+ * threshold; iou: float64 (I,); bits: writable uint8 (I, ceil((T-1)/8));
+ * workspace: 8-aligned, record_workspace_bytes(sh, sw, dh, dw) bytes. */
+static PyObject *py_wsol_record(PyObject *self, PyObject *args) {
+    Py_buffer src, gt, thr, iou, bits, ws;
+    Py_ssize_t sh, sw, dh, dw;
+    int is_double;
+    if (!PyArg_ParseTuple(args, "y*nnpnny*y*y*w*w*", &src, &sh, &sw,
+                          &is_double, &dh, &dw, &gt, &thr, &iou, &bits, &ws))
+        return NULL;
+    PyObject *result = NULL;
+    const Py_ssize_t num_t = thr.len / 8, num_iou = iou.len / 8;
+    if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || dh > 65535 || dw > 65535 ||
+        src.len != sh * sw * (is_double ? 8 : 4) || gt.len < 32 ||
+        gt.len % 32 != 0 || num_t < 2 || num_iou < 1 ||
+        bits.len != num_iou * ((num_t - 1 + 7) / 8) ||
+        ws.len < record_workspace_bytes(sh, sw, dh, dw) ||
+        ((uintptr_t)ws.buf) % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError, "wsol_record: bad arguments");
+        goto done;
+    }
+    int ret;
+    Py_BEGIN_ALLOW_THREADS
+    ret = wsol_record(src.buf, is_double, sh, sw, dh, dw,
+                      (const int64_t *)gt.buf, gt.len / 32,
+                      (const double *)thr.buf, num_t,
+                      (const double *)iou.buf, num_iou, (uint8_t *)bits.buf,
+                      (char *)ws.buf);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLong(ret);
+done:
+    PyBuffer_Release(&src);
+    PyBuffer_Release(&gt);
+    PyBuffer_Release(&thr);
+    PyBuffer_Release(&iou);
+    PyBuffer_Release(&bits);
+    PyBuffer_Release(&ws);
+    return result;
+}
+
+/* Python: record_workspace_bytes(sh, sw, dh, dw) -> int */
+static PyObject *py_record_workspace_bytes(PyObject *self, PyObject *args) {
+    Py_ssize_t sh, sw, dh, dw;
+    if (!PyArg_ParseTuple(args, "nnnn", &sh, &sw, &dh, &dw)) return NULL;
+    if (sh < 1 || sw < 1 || dh < 1 || dw < 1) {
+        PyErr_SetString(PyExc_ValueError, "record_workspace_bytes: sizes >= 1");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(record_workspace_bytes(sh, sw, dh, dw));
+}
+
 /* Python: normalize_quantize(src, dst) -> bool. src: contiguous float64
  * map, dst: writable uint8 of the same number of elements. Writes
  * (float64(float32((x - min) / (max - min))) * 255) truncated to uint8,
@@ -1032,6 +1167,10 @@ static PyMethodDef methods[] = {
      "cv2.resize INTER_CUBIC (bit-identical), then normalize_quantize."},
     {"resize_workspace_bytes", py_resize_workspace_bytes, METH_VARARGS,
      "Scratch bytes resize_normalize_quantize needs."},
+    {"wsol_record", py_wsol_record, METH_VARARGS,
+     "WSOLEvaluator's per-image hit bits in the benchmark frame."},
+    {"record_workspace_bytes", py_record_workspace_bytes, METH_VARARGS,
+     "Scratch bytes wsol_record needs."},
     {"workspace_bytes", py_workspace_bytes, METH_VARARGS,
      "Scratch bytes box_levels needs for an (h, w) map."},
     {"normalize_quantize", py_normalize_quantize, METH_VARARGS,
