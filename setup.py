@@ -58,6 +58,7 @@ setup(
         Extension(
             'mmspg.evaluation.functional._wsol_box_ext',
             sources=['mmspg/evaluation/functional/csrc/wsol_box_levels.c'],
+            depends=['mmspg/evaluation/functional/csrc/wsol_box_sweeps.h'],
             extra_compile_args=['-O3'],
             optional=True)
     ],

@@ -326,166 +326,21 @@ static void build_tables(void) {
     }
 }
 
-/*
- * Descending sweep over the pixels of value v (raster order), given the
- * sets of the pixels above v. Returns the updated 4 * Euler number. Kept
- * apart from box_levels, with few live variables, so that the compiler
- * keeps them in registers: spilled accumulators chained every pixel to the
- * previous one's stores and tripled the cost of the sweep.
- */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-
-static NOINLINE int32_t sweep_down_value(Sweep *s, const uint64_t *begin,
-                                         const uint64_t *end,
-                                         int32_t euler4) {
-    int32_t *const parent = s->parent;
-    const int32_t pw = s->row_stride;
-    const int32_t nb8[8] = {-pw - 1, -pw, -pw + 1, -1, 1, pw - 1, pw, pw + 1};
-    int32_t prev_p = -1, prev_r = -1, root = -1, window = 0;
-    Set *e = NULL; /* the set of `root`, whose window is held in `window` */
-    for (const uint64_t *it = begin; it != end; ++it) {
-        const int32_t x = (int32_t)(*it & 0xffff);
-        const int32_t y = (int32_t)(*it >> 16 & 0xffff);
-        const int32_t p = (y + 1) * pw + x + 1;
-        const int mask = (int)(*it >> 32 & 0xff);
-        euler4 += euler_step[mask];
-        if (mask == 0) { /* a new component (a regional maximum) */
-            if (e) e->window = window;
-            e = NULL;
-            root = -1;
-            new_set(s, p, x, y);
-            prev_p = prev_r = p;
-            continue;
-        }
-        /* Two thirds of the pixels continue a run of their value: their
-         * west neighbour, the previous pixel, gives the root without a
-         * look-up. */
-        int32_t r = p - 1 == prev_p
-                        ? prev_r
-                        : root_of(parent, p + nb8[cluster_rep[mask][0]]);
-        if (clusters[mask] > 1) { /* p may join several components */
-            if (e) e->window = window;
-            e = NULL;
-            root = -1;
-            for (int j = 0; j < clusters[mask]; ++j) {
-                const int32_t a =
-                    root_of(parent, p + nb8[cluster_rep[mask][j]]);
-                if (a != r) r = join(s, r, a);
-            }
-        }
-        if (r != root) {
-            if (e) e->window = window;
-            e = &s->sets[s->set_of[r]];
-            window = e->window;
-            root = r;
-        }
-        parent[p] = r;
-        /* 2 * Q4 + Q3 grows by one per 2x2 window around p that had 2 or 3
-         * swept pixels (2 -> 3: a new Q3; 3 -> 4: a Q3 becomes a Q4) */
-        window += window_grow[mask];
-        /* rarely taken: predicted branches, no store per pixel */
-        if (p < e->first) e->first = p;
-        if (x < e->x0) e->x0 = x;
-        if (y < e->y0) e->y0 = y;
-        if (y > e->y1) e->y1 = y;
-        /* The run of value v goes on to the right (two thirds of the
-         * pixels): same row, so same root as long as every swept
-         * neighbour is connected to W, the previous pixel; only the
-         * window and Euler sums and the right end change. */
-        uint32_t next_key = (uint32_t)*it + 1; /* x + 1, same y */
-        int32_t q = p;
-        while (it + 1 != end && (uint32_t)it[1] == next_key &&
-               clusters[it[1] >> 32 & 0xff] == 1) {
-            ++it;
-            const int m = (int)(*it >> 32 & 0xff);
-            euler4 += euler_step[m];
-            window += window_grow[m];
-            parent[++q] = r;
-            ++next_key;
-        }
-        const int32_t x_end = x + (q - p);
-        if (x_end > e->x1) e->x1 = x_end;
-        prev_p = q;
-        prev_r = r;
-    }
-    if (e) e->window = window;
-    return euler4;
-}
-
-/*
- * Ascending sweep over the pixels of one value (raster order), given the
- * sets of the pixels below it: 4-connected, the frame's set (pixel 0)
- * always survives. Same register-friendly layout as sweep_down_value.
- */
-static NOINLINE void sweep_up_value(Sweep *s, const uint64_t *begin,
-                                    const uint64_t *end) {
-    int32_t *const parent = s->parent;
-    const int32_t pw = s->row_stride;
-    const int32_t nb4[4] = {-pw, -1, 1, pw}; /* bit order N, W, E, S */
-    int32_t prev_p = -1, prev_r = -1, root = -1, size = 0;
-    Set *e = NULL; /* the set of `root`, whose size is held in `size` */
-    for (const uint64_t *it = begin; it != end; ++it) {
-        const int32_t x = (int32_t)(*it & 0xffff);
-        const int32_t y = (int32_t)(*it >> 16 & 0xffff);
-        const int32_t p = (y + 1) * pw + x + 1;
-        const int mask = (int)(*it >> 40 & 0xff);
-        if ((mask & 0xf) == 0) { /* a new set (no swept edge neighbour) */
-            if (e) e->size = size;
-            e = NULL;
-            root = -1;
-            new_set(s, p, x, y);
-            prev_p = prev_r = p;
-            continue;
-        }
-        /* W is the previous pixel when the run of the value goes on; one
-         * look-up per group of already connected neighbours otherwise */
-        const int run = p - 1 == prev_p;
-        int32_t r = -1;
-        for (int j = 0; j < up_clusters[mask]; ++j) {
-            const int nb = up_cluster_rep[mask][j];
-            const int32_t a =
-                nb == 1 && run ? prev_r : root_of(parent, p + nb4[nb]);
-            if (r < 0) {
-                r = a;
-            } else if (a != r) {
-                if (e) e->size = size;
-                e = NULL;
-                root = -1;
-                r = join(s, r, a);
-            }
-        }
-        if (r != root) {
-            if (e) e->size = size;
-            e = &s->sets[s->set_of[r]];
-            size = e->size;
-            root = r;
-        }
-        parent[p] = r;
-        size++;
-        /* the run goes on to the right while W is the only group */
-        uint32_t next_key = (uint32_t)*it + 1; /* x + 1, same y */
-        int32_t q = p;
-        while (it + 1 != end && (uint32_t)it[1] == next_key &&
-               up_clusters[it[1] >> 40 & 0xff] == 1) {
-            ++it;
-            parent[++q] = r;
-            ++next_key;
-        }
-        size += q - p;
-        prev_p = q;
-        prev_r = r;
-        if (r == 0) continue; /* the frame's set: its box is never used */
-        if (x < e->x0) e->x0 = x;
-        if (x + (q - p) > e->x1) e->x1 = x + (q - p);
-        if (y < e->y0) e->y0 = y;
-        if (y > e->y1) e->y1 = y;
-    }
-    if (e) e->size = size;
-}
+/* the sweeps, for 4-byte entries (maps up to 256 x 256) and 8-byte ones */
+#define ENTRY_T uint32_t
+#define XBITS 8
+#define SUFFIX narrow
+#include "wsol_box_sweeps.h"
+#undef ENTRY_T
+#undef XBITS
+#undef SUFFIX
+#define ENTRY_T uint64_t
+#define XBITS 16
+#define SUFFIX wide
+#include "wsol_box_sweeps.h"
+#undef ENTRY_T
+#undef XBITS
+#undef SUFFIX
 
 /*
  * Core. q: (h, w) uint8, gt: (k, 4) int64. Writes for every level l in
@@ -512,9 +367,10 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     cursor += sizeof(Set) * m;
     s.live = (int32_t *)cursor;
     cursor += sizeof(int32_t) * m;
-    /* pixels sorted by value: x | y << 16 | descending-sweep neighbour mask
-     * << 32 | ascending one << 40, one stream for the sort to scatter */
-    uint64_t *order = (uint64_t *)cursor;
+    /* pixels sorted by value, with their neighbour masks (see
+     * wsol_box_sweeps.h): 4-byte entries for maps up to 256 x 256 */
+    const int narrow = h <= 256 && w <= 256;
+    void *order = cursor;
     cursor += sizeof(uint64_t) * m;
     s.parent = (int32_t *)cursor;
     cursor += sizeof(int32_t) * (n + 1);
@@ -593,28 +449,12 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         next_bottom[v] = count[v] + top;
         if (count[v + 1] > count[v]) max_value = v;
     }
-    for (Py_ssize_t y = 0; y < h - half; ++y) {
-        const Py_ssize_t ib = (y + half) * w;
-        const uint8_t *row_b = q + ib;
-        const uint16_t *mk_b = masks_px + ib;
-        const uint64_t key_b = (uint64_t)(y + half) << 16;
-        if (y < half) {
-            const Py_ssize_t it = y * w;
-            const uint8_t *row_t = q + it;
-            const uint16_t *mk_t = masks_px + it;
-            const uint64_t key_t = (uint64_t)y << 16;
-            for (Py_ssize_t x = 0; x < w; ++x) {
-                order[next_top[row_t[x]]++] =
-                    key_t | (uint64_t)x | (uint64_t)mk_t[x] << 32;
-                order[next_bottom[row_b[x]]++] =
-                    key_b | (uint64_t)x | (uint64_t)mk_b[x] << 32;
-            }
-        } else {
-            for (Py_ssize_t x = 0; x < w; ++x)
-                order[next_bottom[row_b[x]]++] =
-                    key_b | (uint64_t)x | (uint64_t)mk_b[x] << 32;
-        }
-    }
+    if (narrow)
+        scatter_narrow((uint32_t *)order, q, masks_px, h, w, half, next_top,
+                       next_bottom);
+    else
+        scatter_wide((uint64_t *)order, q, masks_px, h, w, half, next_top,
+                     next_bottom);
     /* quirk: no contour -> the box (0, 0, 0, 0), which still has IoU > 0
      * with a GT box touching the top-left pixel. */
     const double empty_iou = best_iou(0, 0, 0, 0, gt, k);
@@ -632,8 +472,12 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     int32_t euler4 = 0; /* 4 * (components - holes) of q > l */
     int max_hole_level = -1;
     for (int v = max_value; v >= 1; --v) {
-        euler4 = sweep_down_value(&s, order + count[v], order + count[v + 1],
-                                  euler4);
+        euler4 = narrow ? sweep_down_value_narrow(
+                              &s, (const uint32_t *)order + count[v],
+                              (const uint32_t *)order + count[v + 1], euler4)
+                        : sweep_down_value_wide(
+                              &s, (const uint64_t *)order + count[v],
+                              (const uint64_t *)order + count[v + 1], euler4);
         const int l = v - 1;
         const int32_t holes = s.num_live - euler4 / 4;
         if (holes > 0 && l > max_hole_level) max_hole_level = l;
@@ -710,7 +554,12 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
     s.num_live = 0; /* the frame's set is never a hole */
     s.keep = 0;
     for (int v = 0; v <= max_hole_level; ++v) {
-        sweep_up_value(&s, order + count[v], order + count[v + 1]);
+        if (narrow)
+            sweep_up_value_narrow(&s, (const uint32_t *)order + count[v],
+                                  (const uint32_t *)order + count[v + 1]);
+        else
+            sweep_up_value_wide(&s, (const uint64_t *)order + count[v],
+                                (const uint64_t *)order + count[v + 1]);
         for (int32_t i = 0; i < s.num_live; ++i) {
             const Set *e = &s.sets[s.live[i]];
             /* the hole border runs one pixel outside the hole;
