@@ -70,10 +70,12 @@ def test_c_backend_equals_opencv_on_random_maps(kind):
 
 
 def test_c_backend_equals_opencv_on_cam_sized_maps():
+    # 224 x 224 (4-byte sorted entries) and maps wider or taller than 256
+    # (8-byte entries)
     rng = np.random.default_rng(0)
-    for _ in range(3):
-        q = quantize_scoremap(random_map(rng, 'smooth', 224, 224))
-        assert_backends_equal(q, random_boxes(rng, 224, 224))
+    for h, w in [(224, 224), (224, 224), (300, 90), (40, 333)]:
+        q = quantize_scoremap(random_map(rng, 'smooth', h, w))
+        assert_backends_equal(q, random_boxes(rng, h, w))
 
 
 def test_hole_box_is_the_hole_grown_by_one_pixel():
@@ -183,10 +185,14 @@ def test_benchmark_quantized_scoremap_equals_the_numpy_steps():
     for _ in range(30):
         h, w = int(rng.integers(2, 80)), int(rng.integers(2, 80))
         m = rng.random((h, w)) * rng.uniform(0.01, 50) - rng.uniform(0, 5)
+        # the bicubic resize in the extension is OpenCV's, bit for bit,
+        # for any source and target size
+        size = (224, 224) if _ % 2 else (int(rng.integers(1, 300)),
+                                         int(rng.integers(1, 300)))
         expected = quantize_scoremap(
-            resize_scoremap(m, (224, 224)).astype(np.float32))
-        np.testing.assert_array_equal(benchmark_quantized_scoremap(m),
-                                      expected)
+            resize_scoremap(m, size).astype(np.float32))
+        np.testing.assert_array_equal(
+            benchmark_quantized_scoremap(m, size), expected)
     # constant and NaN maps normalise to zeros, as normalize_scoremap does
     assert benchmark_quantized_scoremap(np.full((4, 4), 3.0)).max() == 0
     assert benchmark_quantized_scoremap(np.full((4, 4), np.nan)).max() == 0

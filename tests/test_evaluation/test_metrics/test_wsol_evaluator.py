@@ -6,7 +6,7 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mmspg.evaluation import WSOLEvaluator
-from mmspg.evaluation.functional import evaluate_scoremap_folder
+from mmspg.evaluation.functional import box_backends, evaluate_scoremap_folder
 from mmspg.registry import METRICS
 
 
@@ -191,3 +191,74 @@ def test_wsol_evaluator_cfgs_finds_every_form():
     assert wsol_evaluator_cfgs([acc, wsol, scoped]) == [wsol, scoped]
     found = wsol_evaluator_cfgs(dict(type='Evaluator', metrics=[acc, wsol]))
     assert found == [wsol] and found[0] is wsol  # mutable in place
+
+
+def mixed_samples(seed, n=24):
+    """CAM-like and noisy maps (float32 and float64), several GT boxes."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        side = int(rng.integers(6, 60))
+        low = rng.random((max(2, side // 6), max(2, side // 6)))
+        m = cv2.resize(low, (side, side), interpolation=cv2.INTER_CUBIC)
+        if i % 3 == 0:
+            m = m + 0.3 * rng.random((side, side))  # holes, many contours
+        if i % 2:
+            m = m.astype(np.float32)
+        h, w = int(rng.integers(60, 400)), int(rng.integers(60, 400))
+        k = int(rng.integers(1, 4))
+        x0, y0 = rng.uniform(0, w / 2, k), rng.uniform(0, h / 2, k)
+        ori = np.stack([x0, y0, x0 + rng.uniform(1, w / 2, k),
+                        y0 + rng.uniform(1, h / 2, k)], 1)
+        s = side / np.array([w, h, w, h])
+        out.append(make_sample(int(rng.integers(0, 10)), rng.random(10), m,
+                               ori * s, ori, (h, w), f'{i}.jpg'))
+    return out
+
+
+@pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
+@pytest.mark.parametrize('frame', ['benchmark', 'original', 'input'])
+def test_compiled_and_opencv_backends_give_equal_records(frame):
+    # benchmark frame: one extension call per image (resize, quantisation,
+    # box levels, hit bits); other frames: the step-by-step path. Both must
+    # equal the OpenCV backend record for record.
+    samples = mixed_samples(0)
+    c = WSOLEvaluator(box_frame=frame, box_backend='c')
+    cv = WSOLEvaluator(box_frame=frame, box_backend='opencv', num_threads=0)
+    c.process(None, samples)
+    cv.process(None, samples)
+    assert len(c.results) == len(cv.results) == len(samples)
+    for a, b in zip(c.results, cv.results):
+        np.testing.assert_array_equal(a['v1'], b['v1'])
+        np.testing.assert_array_equal(a['v2'], b['v2'])
+        assert (a['hit'], a['top1'], a['top5']) == (b['hit'], b['top1'],
+                                                     b['top5'])
+    assert c.compute_metrics(c.results) == cv.compute_metrics(cv.results)
+
+
+@pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
+def test_compiled_record_defers_non_finite_maps_to_numpy():
+    # A NaN map normalises to zeros (normalize_scoremap); the extension
+    # hands it back to the numpy path, which must give the same record as
+    # an all-zero map.
+    base = mixed_samples(1, n=1)[0]
+    nan = dict(base, gt_loc_map=torch.full((8, 8), float('nan')))
+    zero = dict(base, gt_loc_map=torch.zeros(8, 8))
+    metric = WSOLEvaluator()
+    metric.process(None, [nan, zero])
+    a, b = metric.results
+    np.testing.assert_array_equal(a['v1'], b['v1'])
+    np.testing.assert_array_equal(a['v2'], b['v2'])
+
+
+def test_box_backend_is_checked(monkeypatch):
+    with pytest.raises(ValueError, match='box_backend'):
+        WSOLEvaluator(box_backend='fast')
+    import mmspg.evaluation.functional.wsol_box as wsol_box
+    monkeypatch.setattr(wsol_box, '_wsol_box_ext', None)
+    with pytest.raises(RuntimeError, match='compiled'):
+        WSOLEvaluator(box_backend='c')
+    # 'auto' falls back to OpenCV without the extension
+    metric = WSOLEvaluator(num_threads=0)
+    metric.process(None, mixed_samples(2, n=3))
+    assert len(metric.results) == 3
