@@ -421,12 +421,11 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
         uint16_t *mk = masks_px + y * w;
         for (Py_ssize_t x = 1; x <= w; ++x) {
             const uint8_t c = row[x];
-            const uint16_t dm = (uint16_t)((up[x - 1] >= c) | (up[x] >= c) << 1 |
-                                  (up[x + 1] >= c) << 2 |
-                                  (row[x - 1] >= c) << 3 |
-                                  (row[x + 1] > c) << 4 |
-                                  (dn[x - 1] > c) << 5 | (dn[x] > c) << 6 |
-                                  (dn[x + 1] > c) << 7);
+            const uint16_t dm = (uint16_t)(
+                (up[x - 1] >= c) | (up[x] >= c) << 1 | (up[x + 1] >= c) << 2 |
+                (row[x - 1] >= c) << 3 | (row[x + 1] > c) << 4 |
+                (dn[x - 1] > c) << 5 | (dn[x] > c) << 6 |
+                (dn[x + 1] > c) << 7);
             const uint16_t am = (uint16_t)(
                 (up[x] <= c) | (row[x - 1] <= c) << 1 |
                 (row[x + 1] < c) << 2 | (dn[x] < c) << 3 |
@@ -586,7 +585,8 @@ static PyObject *py_box_levels(PyObject *self, PyObject *args) {
                           &und, &ws))
         return NULL;
     PyObject *result = NULL;
-    if (h < 1 || w < 1 || (h + 2) * (w + 2) > INT32_MAX / 2 || h > 65535 || w > 65535 ||
+    if (h < 1 || w < 1 || (h + 2) * (w + 2) > INT32_MAX / 2 || h > 65535 ||
+        w > 65535 ||
         q.len != h * w || gt.len < 32 || gt.len % 32 != 0 ||
         v1.len != NUM_LEVELS * 8 || v2.len != NUM_LEVELS * 8 ||
         und.len != NUM_LEVELS || ws.len < workspace_bytes(h, w) ||
@@ -836,7 +836,8 @@ static PyObject *py_resize_workspace_bytes(PyObject *self, PyObject *args) {
     Py_ssize_t sh, dh, dw;
     if (!PyArg_ParseTuple(args, "nnn", &sh, &dh, &dw)) return NULL;
     if (sh < 1 || dh < 1 || dw < 1) {
-        PyErr_SetString(PyExc_ValueError, "resize_workspace_bytes: sizes >= 1");
+        PyErr_SetString(PyExc_ValueError,
+                        "resize_workspace_bytes: sizes >= 1");
         return NULL;
     }
     return PyLong_FromSsize_t(resize_workspace_bytes(sh, dh, dw));
@@ -971,7 +972,8 @@ static PyObject *py_record_workspace_bytes(PyObject *self, PyObject *args) {
     Py_ssize_t sh, sw, dh, dw;
     if (!PyArg_ParseTuple(args, "nnnn", &sh, &sw, &dh, &dw)) return NULL;
     if (sh < 1 || sw < 1 || dh < 1 || dw < 1) {
-        PyErr_SetString(PyExc_ValueError, "record_workspace_bytes: sizes >= 1");
+        PyErr_SetString(PyExc_ValueError,
+                        "record_workspace_bytes: sizes >= 1");
         return NULL;
     }
     return PyLong_FromSsize_t(record_workspace_bytes(sh, sw, dh, dw));
