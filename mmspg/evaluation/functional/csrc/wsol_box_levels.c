@@ -712,11 +712,11 @@ static inline Py_ssize_t clamp_index(Py_ssize_t i, Py_ssize_t size) {
 /* Bytes of scratch resize_normalize_quantize needs. */
 static Py_ssize_t resize_workspace_bytes(Py_ssize_t sh, Py_ssize_t dh,
                                          Py_ssize_t dw) {
-    return sizeof(double) * (dw * sh + dw * dh) +
+    return sizeof(double) * (dw * sh + dw * dh + 4 * dw) +
            (sizeof(float) * 4 + sizeof(int32_t)) * (dw + dh);
 }
 
-/* dst (dh, dw) = cv2.resize(src (sh, sw), INTER_CUBIC); tmp: dw * sh
+/* dst (dh, dw) = cv2.resize(src (sh, sw), INTER_CUBIC); tmp: dw * sh + 4 dw
  * doubles, ofs: dw + dh ints, alpha: 4 * (dw + dh) floats. */
 static void cubic_resize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
                          double *dst, Py_ssize_t dh, Py_ssize_t dw,
@@ -727,21 +727,35 @@ static void cubic_resize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
     float *xa = alpha, *ya = alpha + 4 * dw;
     cubic_taps(sw, dw, xofs, xa);
     cubic_taps(sh, dh, yofs, ya);
+    /* the taps as doubles (exact), and the range of x whose four taps
+     * all lie inside the row (xofs grows with x) */
+    double *xd = tmp + dw * sh;
+    Py_ssize_t inner0 = dw, inner1 = dw;
+    for (Py_ssize_t x = 0; x < dw; ++x) {
+        for (int j = 0; j < 4; ++j) xd[4 * x + j] = xa[4 * x + j];
+        const int inside = xofs[x] >= 0 && xofs[x] + 3 < sw;
+        if (inside && inner0 == dw) inner0 = x;
+        if (inside) inner1 = x + 1;
+    }
+    if (inner0 == dw) inner1 = dw;
     for (Py_ssize_t y = 0; y < sh; ++y) { /* horizontal pass */
         const double *row = src + y * sw;
         double *out = tmp + y * dw;
         for (Py_ssize_t x = 0; x < dw; ++x) {
-            const Py_ssize_t s0 = xofs[x];
-            const float *a = xa + 4 * x;
-            if (s0 >= 0 && s0 + 3 < sw) {
-                out[x] = row[s0] * a[0] + row[s0 + 1] * a[1] +
-                         row[s0 + 2] * a[2] + row[s0 + 3] * a[3];
-            } else {
-                double v = 0;
-                for (int j = 0; j < 4; ++j)
-                    v += row[clamp_index(s0 + j, sw)] * a[j];
-                out[x] = v;
+            if (x == inner0) { /* no clamping: a branch-free loop */
+                for (; x < inner1; ++x) {
+                    const double *r = row + xofs[x], *a = xd + 4 * x;
+                    out[x] = r[0] * a[0] + r[1] * a[1] + r[2] * a[2] +
+                             r[3] * a[3];
+                }
+                if (x == dw) break;
             }
+            const Py_ssize_t s0 = xofs[x];
+            const double *a = xd + 4 * x;
+            double v = 0;
+            for (int j = 0; j < 4; ++j)
+                v += row[clamp_index(s0 + j, sw)] * a[j];
+            out[x] = v;
         }
     }
     for (Py_ssize_t y = 0; y < dh; ++y) { /* vertical pass */
@@ -799,8 +813,8 @@ static PyObject *py_resize_normalize_quantize(PyObject *self,
     char *cursor = (char *)ws.buf;
     double *resized = (double *)cursor;
     cursor += sizeof(double) * dw * dh;
-    double *tmp = (double *)cursor;
-    cursor += sizeof(double) * dw * sh;
+    double *tmp = (double *)cursor; /* then cubic_resize's double taps */
+    cursor += sizeof(double) * (dw * sh + 4 * dw);
     float *alpha = (float *)cursor;
     cursor += sizeof(float) * 4 * (dw + dh);
     int32_t *ofs = (int32_t *)cursor;
@@ -880,7 +894,7 @@ static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
     {
         double *resized = (double *)resize_ws;
         double *tmp = resized + dw * dh;
-        float *alpha = (float *)(tmp + dw * sh);
+        float *alpha = (float *)(tmp + dw * sh + 4 * dw);
         int32_t *ofs = (int32_t *)(alpha + 4 * (dw + dh));
         double lo, hi;
         cubic_resize(srcd, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo,
