@@ -9,6 +9,7 @@ import os.path as osp
 import re
 
 from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -31,6 +32,27 @@ def parse_requirements(fname):
             line.split('#')[0].strip() for line in f
             if line.split('#')[0].strip()
         ]
+
+
+class BuildExtWithOptionalOpenMP(build_ext):
+    """Build the extension with OpenMP, or without it if that fails.
+
+    With OpenMP, ``WSOLEvaluator`` spreads a batch over the OpenMP threads
+    that torch already runs; without it (a compiler without OpenMP) the
+    extension still builds and runs one image at a time per Python thread.
+    """
+
+    def build_extension(self, ext):
+        flags = (ext.extra_compile_args, ext.extra_link_args)
+        try:
+            super().build_extension(ext)
+        except Exception:  # noqa: B902 (CompileError, LinkError)
+            ext.extra_compile_args = [
+                a for a in flags[0] if a != '-fopenmp']
+            ext.extra_link_args = [a for a in flags[1] if a != '-fopenmp']
+            if (ext.extra_compile_args, ext.extra_link_args) == flags:
+                raise
+            super().build_extension(ext)
 
 
 setup(
@@ -59,7 +81,9 @@ setup(
             'mmspg.evaluation.functional._wsol_box_ext',
             sources=['mmspg/evaluation/functional/csrc/wsol_box_levels.c'],
             depends=['mmspg/evaluation/functional/csrc/wsol_box_sweeps.h'],
-            extra_compile_args=['-O3'],
+            extra_compile_args=['-O3', '-fopenmp'],
+            extra_link_args=['-fopenmp'],
             optional=True)
     ],
+    cmdclass={'build_ext': BuildExtWithOptionalOpenMP},
     zip_safe=False)

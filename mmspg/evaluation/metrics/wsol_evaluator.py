@@ -185,11 +185,14 @@ class WSOLEvaluator(BaseMetric):
         self._iou_fractions = np.array([0.5] +
                                        [k / 100 for k in self.iou_thresholds])
         self._level_index: Dict[int, np.ndarray] = {}
+        self._workspaces: List[np.ndarray] = []  # of the extension
 
     def __getstate__(self) -> dict:
-        # A thread pool cannot be pickled or deep-copied.
+        # A thread pool cannot be pickled or deep-copied; the scratch
+        # buffers need not be.
         state = self.__dict__.copy()
         state['_pool'] = None
+        state['_workspaces'] = []
         return state
 
     def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
@@ -231,7 +234,12 @@ class WSOLEvaluator(BaseMetric):
                 (K, 4), ``ori_shape`` (h, w), ``image_id``).
         """
         samples = list(data_samples)
-        if self.num_threads > 1 and len(samples) > 1:
+        ext = compiled_extension()
+        if (ext is not None and samples and self.box_frame == 'benchmark'
+                and self.box_backend != 'opencv'
+                and (ext.max_threads() > 1 or self.num_threads <= 1)):
+            self.results.extend(self._reduce_batch_compiled(samples, ext))
+        elif self.num_threads > 1 and len(samples) > 1:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.num_threads)
             # one contiguous chunk per thread: a task per sample costs more
@@ -247,8 +255,8 @@ class WSOLEvaluator(BaseMetric):
     def _reduce_all(self, samples: List[Any]) -> List[dict]:
         return [self._reduce(sample) for sample in samples]
 
-    def _reduce(self, sample: Any) -> dict:
-        """The small record of one sample (see :meth:`process`)."""
+    def _prepare(self, sample: Any) -> tuple:
+        """Image id, label, classification flags and the (H, W) map."""
         image_id = (sample.get('image_id') if isinstance(sample, dict) else
                     getattr(sample, 'image_id', None))
         image_id = str(image_id) if image_id is not None else '<unknown>'
@@ -257,23 +265,76 @@ class WSOLEvaluator(BaseMetric):
                                    image_id)).reshape(-1)[0])
         # Stable sort: ties go to the lower class index, as argmax does.
         order = np.argsort(-score, kind='stable')
+        flags = dict(top1=bool(order[0] == label),
+                     top5=bool(label in order[:5]))
         loc_map = _to_numpy(_get(sample, 'gt_loc_map', image_id)).squeeze()
         if loc_map.ndim != 2:
             raise ValueError(f'WSOLEvaluator: gt_loc_map of image '
                              f'{image_id!r} must be (H, W), got '
                              f'{loc_map.shape}')
-        record = None
-        if self.box_frame == 'benchmark' and self.box_backend != 'opencv':
-            record = self._record_compiled(sample, image_id, loc_map)
+        if loc_map.dtype not in (np.float32, np.float64):
+            loc_map = loc_map.astype(np.float64)
+        return image_id, label, flags, np.ascontiguousarray(loc_map)
+
+    def _finish(self, sample: Any, image_id: str, label: int, flags: dict,
+                loc_map: np.ndarray, record: Optional[dict]) -> dict:
         if record is None:  # other frames, OpenCV, or a rare fallback
             record = self._record(sample, image_id,
                                   loc_map.astype(np.float64))
-        record.update(top1=bool(order[0] == label),
-                      top5=bool(label in order[:5]))
+        record.update(flags)
         if self.scoremap_dump_dir is not None:
             self._dump(sample, image_id, label, loc_map.astype(np.float64),
                        record)
         return record
+
+    def _reduce(self, sample: Any) -> dict:
+        """The small record of one sample (see :meth:`process`)."""
+        image_id, label, flags, loc_map = self._prepare(sample)
+        record = None
+        if self.box_frame == 'benchmark' and self.box_backend != 'opencv':
+            record = self._record_compiled(sample, image_id, loc_map)
+        return self._finish(sample, image_id, label, flags, loc_map, record)
+
+    def _reduce_batch_compiled(self, samples: List[Any], ext) -> List[dict]:
+        """The records of a batch from one extension call (benchmark frame),
+        the images spread over the OpenMP threads torch already runs."""
+        prepared, tasks = [], []
+        rows = len(self._iou_fractions)
+        row_bytes = -(-len(self.cam_thresholds) // 8)
+        for sample in samples:
+            image_id, label, flags, loc_map = self._prepare(sample)
+            gt = np.ascontiguousarray(self._benchmark_gt(sample, image_id))
+            if len(gt) == 0:
+                raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
+                                 'ground-truth box')
+            bits = np.empty((rows, row_bytes), dtype=np.uint8)
+            h, w = loc_map.shape
+            tasks.append(
+                (loc_map, h, w, loc_map.dtype == np.float64, gt, bits))
+            prepared.append((sample, image_id, label, flags, loc_map, bits))
+        max_h = max(t[1] for t in tasks)
+        max_w = max(t[2] for t in tasks)
+        need = ext.record_workspace_bytes(max_h, max_w, BENCHMARK_SIZE,
+                                          BENCHMARK_SIZE)
+        count = max(1, min(self.num_threads, ext.max_threads()))
+        if (len(self._workspaces) < count
+                or self._workspaces[0].nbytes < need):
+            self._workspaces = [
+                np.empty(-(-need // 8), dtype=np.float64)
+                for _ in range(count)
+            ]
+        hits = ext.wsol_records(tasks, BENCHMARK_SIZE, BENCHMARK_SIZE,
+                                self._thresholds, self._iou_fractions,
+                                self._workspaces[:count])
+        records = []
+        for (sample, image_id, label, flags, loc_map, bits), hit in zip(
+                prepared, hits):
+            record = None if hit < 0 else dict(
+                v1=bits[0], v2=bits[1:], hit=bool(hit))
+            records.append(
+                self._finish(sample, image_id, label, flags, loc_map,
+                             record))
+        return records
 
     def _benchmark_gt(self, sample: Any, image_id: str) -> np.ndarray:
         """Int GT boxes rescaled from ``ori_shape`` to the 224 frame."""
@@ -290,9 +351,6 @@ class WSOLEvaluator(BaseMetric):
         ext = compiled_extension()
         if ext is None:
             return None
-        if loc_map.dtype not in (np.float32, np.float64):
-            loc_map = loc_map.astype(np.float64)
-        loc_map = np.ascontiguousarray(loc_map)
         gt = np.ascontiguousarray(self._benchmark_gt(sample, image_id))
         if len(gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '

@@ -217,13 +217,17 @@ def mixed_samples(seed, n=24):
 
 
 @pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
-@pytest.mark.parametrize('frame', ['benchmark', 'original', 'input'])
-def test_compiled_and_opencv_backends_give_equal_records(frame):
-    # benchmark frame: one extension call per image (resize, quantisation,
-    # box levels, hit bits); other frames: the step-by-step path. Both must
-    # equal the OpenCV backend record for record.
+@pytest.mark.parametrize('frame, num_threads',
+                         [('benchmark', 2), ('benchmark', 0),
+                          ('original', 2), ('input', 2)])
+def test_compiled_and_opencv_backends_give_equal_records(frame, num_threads):
+    # benchmark frame: one extension call per batch (resize, quantisation,
+    # box levels, hit bits; images spread over OpenMP threads); other
+    # frames: the step-by-step path. Both must equal the OpenCV backend
+    # record for record.
     samples = mixed_samples(0)
-    c = WSOLEvaluator(box_frame=frame, box_backend='c')
+    c = WSOLEvaluator(box_frame=frame, box_backend='c',
+                      num_threads=num_threads)
     cv = WSOLEvaluator(box_frame=frame, box_backend='opencv', num_threads=0)
     c.process(None, samples)
     cv.process(None, samples)

@@ -42,6 +42,9 @@
 
 #include <math.h>
 #include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -981,6 +984,140 @@ done:
     return result;
 }
 
+/* Python: max_threads() -> int: the OpenMP threads wsol_records may use
+ * (torch's intra-op threads, when torch shares the OpenMP runtime), 1
+ * without OpenMP. */
+static PyObject *py_max_threads(PyObject *self, PyObject *args) {
+#ifdef _OPENMP
+    return PyLong_FromLong(omp_get_max_threads());
+#else
+    return PyLong_FromLong(1);
+#endif
+}
+
+/* Python: wsol_records(tasks, dh, dw, thresholds, iou, workspaces) ->
+ * list[int]. tasks: list of (map, sh, sw, is_double, gt, bits) as for
+ * wsol_record; workspaces: list of writable 8-aligned buffers of
+ * record_workspace_bytes for the largest map, one per thread. The images
+ * are spread over OpenMP threads without the GIL: in a test loop these are
+ * torch's own threads, which otherwise spin idle after each forward pass
+ * while Python threads would compete with them for the cores. */
+static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
+    PyObject *tasks, *workspaces;
+    Py_ssize_t dh, dw;
+    Py_buffer thr, iou;
+    if (!PyArg_ParseTuple(args, "O!nny*y*O!", &PyList_Type, &tasks, &dh, &dw,
+                          &thr, &iou, &PyList_Type, &workspaces))
+        return NULL;
+    const Py_ssize_t n = PyList_GET_SIZE(tasks);
+    const Py_ssize_t num_ws = PyList_GET_SIZE(workspaces);
+    const Py_ssize_t num_t = thr.len / 8, num_iou = iou.len / 8;
+    PyObject *result = NULL;
+    Py_buffer *bufs = (Py_buffer *)calloc((size_t)(3 * n + num_ws + 1),
+                                          sizeof(Py_buffer));
+    Py_ssize_t *dims = (Py_ssize_t *)calloc((size_t)(3 * n + 1),
+                                            sizeof(Py_ssize_t));
+    int *ret = (int *)calloc((size_t)(n + 1), sizeof(int));
+    Py_ssize_t acquired = 0; /* buffers in bufs to release */
+    if (!bufs || !dims || !ret) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (num_ws < 1 || dh < 1 || dw < 1 || dh > 65535 || dw > 65535 ||
+        num_t < 2 || num_iou < 1) {
+        PyErr_SetString(PyExc_ValueError, "wsol_records: bad arguments");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < num_ws; ++i) {
+        if (PyObject_GetBuffer(PyList_GET_ITEM(workspaces, i),
+                               &bufs[3 * n + i], PyBUF_WRITABLE) < 0)
+            goto done;
+        acquired = 3 * n + i + 1;
+    }
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject *task = PyList_GET_ITEM(tasks, i);
+        PyObject *map, *gt, *bits;
+        Py_ssize_t sh, sw;
+        int is_double;
+        if (!PyArg_ParseTuple(task, "OnnpOO", &map, &sh, &sw, &is_double,
+                              &gt, &bits))
+            goto done;
+        dims[3 * i] = sh;
+        dims[3 * i + 1] = sw;
+        dims[3 * i + 2] = is_double;
+        /* acquired counts a prefix only for the workspaces; the task
+         * buffers are released one by one below */
+        if (PyObject_GetBuffer(map, &bufs[3 * i], PyBUF_SIMPLE) < 0)
+            goto done;
+        if (PyObject_GetBuffer(gt, &bufs[3 * i + 1], PyBUF_SIMPLE) < 0) {
+            PyBuffer_Release(&bufs[3 * i]);
+            goto done;
+        }
+        if (PyObject_GetBuffer(bits, &bufs[3 * i + 2], PyBUF_WRITABLE) < 0) {
+            PyBuffer_Release(&bufs[3 * i]);
+            PyBuffer_Release(&bufs[3 * i + 1]);
+            goto done;
+        }
+        ret[n] = (int)(i + 1); /* tasks with buffers held */
+        if (sh < 1 || sw < 1 ||
+            bufs[3 * i].len != sh * sw * (is_double ? 8 : 4) ||
+            bufs[3 * i + 1].len < 32 || bufs[3 * i + 1].len % 32 != 0 ||
+            bufs[3 * i + 2].len != num_iou * ((num_t - 1 + 7) / 8)) {
+            PyErr_Format(PyExc_ValueError, "wsol_records: bad task %zd", i);
+            goto done;
+        }
+        for (Py_ssize_t j = 0; j < num_ws; ++j)
+            if (bufs[3 * n + j].len < record_workspace_bytes(sh, sw, dh, dw) ||
+                ((uintptr_t)bufs[3 * n + j].buf) % 8 != 0) {
+                PyErr_SetString(PyExc_ValueError,
+                                "wsol_records: workspace too small");
+                goto done;
+            }
+    }
+    {
+        const double *thresholds = (const double *)thr.buf;
+        const double *ious = (const double *)iou.buf;
+        Py_BEGIN_ALLOW_THREADS
+#ifdef _OPENMP
+        int threads = omp_get_max_threads();
+        if (threads > num_ws) threads = (int)num_ws;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+        for (Py_ssize_t i = 0; i < n; ++i) {
+#ifdef _OPENMP
+            const int tid = omp_get_thread_num();
+#else
+            const int tid = 0;
+#endif
+            ret[i] = wsol_record(bufs[3 * i].buf, (int)dims[3 * i + 2],
+                                 dims[3 * i], dims[3 * i + 1], dh, dw,
+                                 (const int64_t *)bufs[3 * i + 1].buf,
+                                 bufs[3 * i + 1].len / 32, thresholds, num_t,
+                                 ious, num_iou, (uint8_t *)bufs[3 * i + 2].buf,
+                                 (char *)bufs[3 * n + tid].buf);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = PyList_New(n);
+    if (result)
+        for (Py_ssize_t i = 0; i < n; ++i)
+            PyList_SET_ITEM(result, i, PyLong_FromLong(ret[i]));
+done:
+    if (bufs) {
+        const Py_ssize_t held = ret ? ret[n] : 0;
+        for (Py_ssize_t i = 0; i < held; ++i)
+            for (int j = 0; j < 3; ++j) PyBuffer_Release(&bufs[3 * i + j]);
+        for (Py_ssize_t i = 3 * n; i < acquired; ++i)
+            PyBuffer_Release(&bufs[i]);
+    }
+    free(bufs);
+    free(dims);
+    free(ret);
+    PyBuffer_Release(&thr);
+    PyBuffer_Release(&iou);
+    return result;
+}
+
 /* Python: record_workspace_bytes(sh, sw, dh, dw) -> int */
 static PyObject *py_record_workspace_bytes(PyObject *self, PyObject *args) {
     Py_ssize_t sh, sw, dh, dw;
@@ -1034,6 +1171,10 @@ static PyMethodDef methods[] = {
      "Scratch bytes resize_normalize_quantize needs."},
     {"wsol_record", py_wsol_record, METH_VARARGS,
      "WSOLEvaluator's per-image hit bits in the benchmark frame."},
+    {"wsol_records", py_wsol_records, METH_VARARGS,
+     "wsol_record over a batch, on OpenMP threads."},
+    {"max_threads", py_max_threads, METH_NOARGS,
+     "OpenMP threads wsol_records may use (1 without OpenMP)."},
     {"record_workspace_bytes", py_record_workspace_bytes, METH_VARARGS,
      "Scratch bytes wsol_record needs."},
     {"workspace_bytes", py_workspace_bytes, METH_VARARGS,
