@@ -32,7 +32,8 @@ inputs) of that config, interleaved so both see the same machine load::
 With ``--loop-cost CONFIG CHECKPOINT`` it runs the test loop of
 ``tools/test.py`` (the config's test dataloader and evaluator, a trained
 checkpoint) a few times per box backend and reports the share of the loop's
-wall time spent in ``WSOLEvaluator.process()``::
+wall time spent in ``WSOLEvaluator.process()``, then the loop's time with the
+metric's work stubbed out::
 
     python tools/analysis_tools/benchmark_wsol_eval.py \\
         --loop-cost configs/demo/spg_demo.py work_dirs/spg_demo/epoch_30.pth
@@ -259,22 +260,34 @@ def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
 
 
 def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
-    """Share of tools/test.py's loop spent in WSOLEvaluator.process()."""
+    """Share of tools/test.py's loop spent in WSOLEvaluator.process(), per
+    box backend, and the loop's time without the metric at all."""
     from mmengine.config import Config
 
     from mmspg.engine.runner import build_runner
     from mmspg.evaluation import WSOLEvaluator, wsol_evaluator_cfgs
     spent = [0.0]
-    process = WSOLEvaluator.process
+    process, evaluate = WSOLEvaluator.process, WSOLEvaluator.evaluate
 
     def timed_process(self, *args, **kwargs):
         start = time.perf_counter()
         process(self, *args, **kwargs)
         spent[0] += time.perf_counter() - start
 
-    WSOLEvaluator.process = timed_process
+    def no_process(self, data_batch, data_samples):
+        pass
+
+    def no_evaluate(self, size):
+        self.results.clear()
+        return {}
+
     try:
-        for backend in box_backends():
+        for backend in (*box_backends(), None):
+            if backend is None:  # the loop without the metric's work
+                WSOLEvaluator.process = no_process
+                WSOLEvaluator.evaluate = no_evaluate
+            else:
+                WSOLEvaluator.process = timed_process
             cfg = Config.fromfile(config)
             cfg.load_from = checkpoint
             cfg.work_dir = tempfile.mkdtemp(prefix='mmspg_loop_cost_')
@@ -282,7 +295,7 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
             if not cfgs:
                 sys.exit(f'{config}: test_evaluator has no WSOLEvaluator')
             for metric in cfgs:
-                metric['box_backend'] = backend
+                metric['box_backend'] = backend or 'auto'
             runner = build_runner(cfg)
             n = len(runner.test_dataloader.dataset)
             for r in range(rounds):
@@ -290,13 +303,17 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
                 start = time.perf_counter()
                 runner.test()
                 loop = time.perf_counter() - start
+                if backend is None:
+                    print(f'no metric round {r}: {n} images, loop '
+                          f'{loop:.3f} s')
+                    continue
                 print(f'box_backend={backend!r} round {r}: {n} images, loop '
                       f'{loop:.3f} s, process() {spent[0]:.3f} s = '
                       f'{spent[0] / loop * 100:.1f}% of the loop, '
                       f'{spent[0] / n * 1000:.2f} ms/image')
             del runner
     finally:
-        WSOLEvaluator.process = process
+        WSOLEvaluator.process, WSOLEvaluator.evaluate = process, evaluate
 
 
 def main():
