@@ -6,7 +6,8 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mmspg.evaluation import WSOLEvaluator
-from mmspg.evaluation.functional import box_backends, evaluate_scoremap_folder
+from mmspg.evaluation.functional import (box_backends, compiled_extension,
+                                         evaluate_scoremap_folder)
 from mmspg.registry import METRICS
 
 
@@ -217,14 +218,19 @@ def mixed_samples(seed, n=24):
 
 
 @pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
-@pytest.mark.parametrize('frame, num_threads',
-                         [('benchmark', 2), ('benchmark', 0),
-                          ('original', 2), ('input', 2)])
-def test_compiled_and_opencv_backends_give_equal_records(frame, num_threads):
+@pytest.mark.parametrize('frame, num_threads, openmp',
+                         [('benchmark', 2, True), ('benchmark', 0, True),
+                          ('benchmark', 2, False), ('original', 2, True),
+                          ('input', 2, True)])
+def test_compiled_and_opencv_backends_give_equal_records(
+        frame, num_threads, openmp, monkeypatch):
     # benchmark frame: one extension call per batch (resize, quantisation,
-    # box levels, hit bits; images spread over OpenMP threads); other
-    # frames: the step-by-step path. Both must equal the OpenCV backend
-    # record for record.
+    # box levels, hit bits; images spread over OpenMP threads), or per image
+    # on Python threads when there is a single OpenMP thread; other frames:
+    # the step-by-step path. All must equal the OpenCV backend record for
+    # record.
+    if not openmp:
+        monkeypatch.setattr(compiled_extension(), 'max_threads', lambda: 1)
     samples = mixed_samples(0)
     c = WSOLEvaluator(box_frame=frame, box_backend='c',
                       num_threads=num_threads)
