@@ -31,9 +31,10 @@ inputs) of that config, interleaved so both see the same machine load::
 
 With ``--loop-cost CONFIG CHECKPOINT`` it runs the test loop of
 ``tools/test.py`` (the config's test dataloader and evaluator, a trained
-checkpoint) a few times per box backend and reports the share of the loop's
-wall time spent in ``WSOLEvaluator.process()``, then the loop's time with the
-metric's work stubbed out::
+checkpoint) per box backend and with the metric's work stubbed out, the
+settings interleaved for 6 rounds, and reports medians: the share of the
+loop's wall time spent in ``WSOLEvaluator.process()`` and the loop's excess
+over the loop without the metric::
 
     python tools/analysis_tools/benchmark_wsol_eval.py \\
         --loop-cost configs/demo/spg_demo.py work_dirs/spg_demo/epoch_30.pth
@@ -259,9 +260,12 @@ def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
         print(f'{k:55s} {v / n * 1000:8.2f} ms/image')
 
 
-def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
-    """Share of tools/test.py's loop spent in WSOLEvaluator.process(), per
-    box backend, and the loop's time without the metric at all."""
+def loop_cost(config: str, checkpoint: str, rounds: int = 6) -> None:
+    """Time tools/test.py's loop per box backend and without the metric's
+    work, the settings interleaved round by round (this machine's load
+    drifts), and report medians."""
+    import statistics
+
     from mmengine.config import Config
 
     from mmspg.engine.runner import build_runner
@@ -281,39 +285,51 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 3) -> None:
         self.results.clear()
         return {}
 
+    settings = [*box_backends(), 'no metric']
+    runners, loops, spents = {}, {}, {}
+    for setting in settings:
+        cfg = Config.fromfile(config)
+        cfg.load_from = checkpoint
+        cfg.work_dir = tempfile.mkdtemp(prefix='mmspg_loop_cost_')
+        cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
+        if not cfgs:
+            sys.exit(f'{config}: test_evaluator has no WSOLEvaluator')
+        for metric in cfgs:
+            metric['box_backend'] = (setting if setting in box_backends()
+                                     else 'auto')
+        runners[setting] = build_runner(cfg)
+        loops[setting], spents[setting] = [], []
+    n = len(runners[settings[0]].test_dataloader.dataset)
     try:
-        for backend in (*box_backends(), None):
-            if backend is None:  # the loop without the metric's work
-                WSOLEvaluator.process = no_process
-                WSOLEvaluator.evaluate = no_evaluate
-            else:
-                WSOLEvaluator.process = timed_process
-            cfg = Config.fromfile(config)
-            cfg.load_from = checkpoint
-            cfg.work_dir = tempfile.mkdtemp(prefix='mmspg_loop_cost_')
-            cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
-            if not cfgs:
-                sys.exit(f'{config}: test_evaluator has no WSOLEvaluator')
-            for metric in cfgs:
-                metric['box_backend'] = backend or 'auto'
-            runner = build_runner(cfg)
-            n = len(runner.test_dataloader.dataset)
-            for r in range(rounds):
+        for r in range(rounds + 1):  # round 0 warms up, not counted
+            for setting in settings:
+                if setting == 'no metric':
+                    WSOLEvaluator.process = no_process
+                    WSOLEvaluator.evaluate = no_evaluate
+                else:
+                    WSOLEvaluator.process = timed_process
+                    WSOLEvaluator.evaluate = evaluate
                 spent[0] = 0.0
                 start = time.perf_counter()
-                runner.test()
-                loop = time.perf_counter() - start
-                if backend is None:
-                    print(f'no metric round {r}: {n} images, loop '
-                          f'{loop:.3f} s')
-                    continue
-                print(f'box_backend={backend!r} round {r}: {n} images, loop '
-                      f'{loop:.3f} s, process() {spent[0]:.3f} s = '
-                      f'{spent[0] / loop * 100:.1f}% of the loop, '
-                      f'{spent[0] / n * 1000:.2f} ms/image')
-            del runner
+                runners[setting].test()
+                if r:
+                    loops[setting].append(time.perf_counter() - start)
+                    spents[setting].append(spent[0])
     finally:
         WSOLEvaluator.process, WSOLEvaluator.evaluate = process, evaluate
+    base = statistics.median(loops['no metric'])
+    print(f'{n} images, median of {rounds} interleaved rounds:')
+    for setting in settings:
+        loop = statistics.median(loops[setting])
+        line = (f'{setting:10s} loop {loop:.3f} s '
+                f'[{min(loops[setting]):.3f}, {max(loops[setting]):.3f}]')
+        if setting != 'no metric':
+            p = statistics.median(spents[setting])
+            line += (f', process() {p:.3f} s = {p / loop * 100:.1f}% of '
+                     f'the loop ({p / n * 1000:.2f} ms/image); loop - '
+                     f'no-metric loop = {(loop - base) / loop * 100:.1f}% '
+                     'of the loop')
+        print(line)
 
 
 def main():
