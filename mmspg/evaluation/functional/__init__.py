@@ -2,12 +2,11 @@ from .scoremap import (benchmark_quantized_scoremap, normalize_scoremap,
                        resize_scoremap)
 from .wsol_box import (BENCHMARK_SIZE, BOX_BACKENDS, box_accuracy_summary,
                        box_backends, boxes_from_binary, cam_threshold_grid,
-                       compiled_extension,
-                       check_boxes, check_scoremap, hits_from_ious,
-                       level_max_ious, multiple_iou, quantize_scoremap,
-                       quantized_max_ious,
-                       rescale_boxes, scoremap_max_ious,
-                       scoremap_max_ious_slow)
+                       check_boxes, check_scoremap, compiled_extension,
+                       hits_from_ious, level_max_ious, multiple_iou,
+                       quantize_scoremap, quantized_max_ious, rescale_boxes,
+                       scoremap_max_ious, scoremap_max_ious_slow,
+                       thread_scratch)
 from .wsol_layout import evaluate_scoremap_folder
 from .wsol_mask import load_benchmark_mask, pxap_histograms, pxap_summary
 from .wsol_metadata import (read_boxes, read_class_labels, read_image_ids,
@@ -17,7 +16,7 @@ from .wsol_metadata import (read_boxes, read_class_labels, read_image_ids,
 __all__ = [
     'normalize_scoremap', 'resize_scoremap', 'benchmark_quantized_scoremap',
     'BENCHMARK_SIZE', 'BOX_BACKENDS', 'box_backends', 'quantized_max_ious',
-    'level_max_ious', 'compiled_extension',
+    'level_max_ious', 'compiled_extension', 'thread_scratch',
     'box_accuracy_summary', 'boxes_from_binary', 'cam_threshold_grid',
     'check_boxes', 'check_scoremap', 'hits_from_ious', 'multiple_iou',
     'quantize_scoremap', 'rescale_boxes', 'scoremap_max_ious',

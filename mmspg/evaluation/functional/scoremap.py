@@ -1,14 +1,10 @@
 """Score-map normalisation and resizing as the WSOL benchmark does them."""
-import threading
 from typing import Tuple
 
 import cv2
 import numpy as np
 
-try:
-    from . import _wsol_box_ext
-except ImportError:  # installed without a C compiler: numpy path only
-    _wsol_box_ext = None
+from .wsol_box import compiled_extension, quantize_scoremap, thread_scratch
 
 __all__ = [
     'normalize_scoremap', 'resize_scoremap', 'benchmark_quantized_scoremap'
@@ -77,32 +73,17 @@ def benchmark_quantized_scoremap(scoremap: np.ndarray,
     """
     cam = np.ascontiguousarray(scoremap, dtype=np.float64)
     h, w = int(size[0]), int(size[1])
-    if _wsol_box_ext is not None and cam.ndim == 2 and cam.size:
+    ext = compiled_extension()
+    if ext is not None and cam.ndim == 2 and cam.size:
         out = np.empty((h, w), dtype=np.uint8)
         if cam.shape == (h, w):  # no resize (OpenCV's would be a copy)
-            done = _wsol_box_ext.normalize_quantize(cam, out)
+            done = ext.normalize_quantize(cam, out)
         else:
-            done = _wsol_box_ext.resize_normalize_quantize(
+            done = ext.resize_normalize_quantize(
                 cam, cam.shape[0], cam.shape[1], out, h, w,
-                _resize_workspace(cam.shape[0], h, w))
+                thread_scratch('resize',
+                               ext.resize_workspace_bytes(cam.shape[0], h, w)))
         if done:
             return out
         # not finite: the numpy path below gives the documented result
-    if cam.shape != (h, w):
-        cam = cv2.resize(cam, (w, h), interpolation=cv2.INTER_CUBIC)
-    # same as quantize_scoremap (imported lazily: wsol_box imports us)
-    normalized = normalize_scoremap(cam).astype(np.float32)
-    return (normalized.astype(np.float64) * 255).astype(np.uint8)
-
-
-_workspace = threading.local()
-
-
-def _resize_workspace(src_h: int, h: int, w: int) -> np.ndarray:
-    """Per-thread scratch of the fused resize, reused across calls."""
-    need = _wsol_box_ext.resize_workspace_bytes(src_h, h, w)
-    buf = getattr(_workspace, 'buf', None)
-    if buf is None or buf.nbytes < need:
-        # float64: the 8-byte alignment the extension needs
-        buf = _workspace.buf = np.empty(-(-need // 8), dtype=np.float64)
-    return buf
+    return quantize_scoremap(resize_scoremap(cam, (h, w)).astype(np.float32))

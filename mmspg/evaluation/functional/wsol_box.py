@@ -58,7 +58,7 @@ __all__ = [
     'quantized_max_ious', 'level_max_ious', 'scoremap_max_ious_slow',
     'hits_from_ious',
     'box_accuracy_summary', 'BOX_BACKENDS', 'box_backends',
-    'compiled_extension'
+    'compiled_extension', 'thread_scratch'
 ]
 
 #: ``backend`` values of :func:`scoremap_max_ious`; ``'auto'`` is ``'c'``
@@ -295,8 +295,30 @@ def scoremap_max_ious(
         quantize_scoremap(scoremap), gt_boxes, cam_thresholds, backend)
 
 
-_workspace = threading.local()
+_scratch = threading.local()
 _ALL_LEVELS = np.arange(256)
+
+
+def thread_scratch(name: str, nbytes: int) -> np.ndarray:
+    """A per-thread scratch buffer of the extension, reused across calls (a
+    fresh one per call costs page faults comparable to the work itself).
+
+    Args:
+        name (str): Which buffer (callers that run one after the other in a
+            thread may share one; those alive at once need their own).
+        nbytes (int): Minimum size in bytes.
+
+    Returns:
+        np.ndarray: float64 (for the 8-byte alignment the extension needs)
+        of at least ``nbytes`` bytes, owned by the calling thread.
+    """
+    buffers = getattr(_scratch, 'buffers', None)
+    if buffers is None:
+        buffers = _scratch.buffers = {}
+    buf = buffers.get(name)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[name] = np.empty(-(-nbytes // 8), dtype=np.float64)
+    return buf
 
 
 def level_max_ious(
@@ -322,11 +344,8 @@ def level_max_ious(
         v1, v2 = _max_ious_opencv(q, gt_boxes, _ALL_LEVELS)
         return v1, v2, int(q.max()) if q.size else 0
     height, width = q.shape
-    need = _wsol_box_ext.workspace_bytes(height, width)
-    buf = getattr(_workspace, 'buf', None)
-    if buf is None or buf.nbytes < need:
-        # per thread, reused: float64 for the 8-byte alignment it needs
-        buf = _workspace.buf = np.empty(-(-need // 8), dtype=np.float64)
+    buf = thread_scratch('box_levels',
+                         _wsol_box_ext.workspace_bytes(height, width))
     v1 = np.empty(256)
     v2 = np.empty(256)
     undecided = np.empty(256, dtype=np.uint8)

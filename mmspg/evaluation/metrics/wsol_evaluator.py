@@ -1,7 +1,6 @@
 """WSOL metric: classification, SPG-style localization and exact MaxBoxAcc."""
 import os
 import os.path as osp
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -13,14 +12,13 @@ from mmengine.logging import print_log
 from mmspg.registry import METRICS
 from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           benchmark_quantized_scoremap, box_backends,
-                          compiled_extension,
+                          compiled_extension, thread_scratch,
                           box_accuracy_summary, cam_threshold_grid,
                           check_boxes, level_max_ious, quantize_scoremap,
                           rescale_boxes, resize_scoremap, scoremap_path,
                           write_metadata)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
-_workspace = threading.local()  # per-thread scratch of the extension
 
 
 def wsol_evaluator_cfgs(evaluator: Any) -> List[dict]:
@@ -185,14 +183,11 @@ class WSOLEvaluator(BaseMetric):
         self._iou_fractions = np.array([0.5] +
                                        [k / 100 for k in self.iou_thresholds])
         self._level_index: Dict[int, np.ndarray] = {}
-        self._workspaces: List[np.ndarray] = []  # of the extension
 
     def __getstate__(self) -> dict:
-        # A thread pool cannot be pickled or deep-copied; the scratch
-        # buffers need not be.
+        # A thread pool cannot be pickled or deep-copied.
         state = self.__dict__.copy()
         state['_pool'] = None
-        state['_workspaces'] = []
         return state
 
     def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
@@ -203,11 +198,7 @@ class WSOLEvaluator(BaseMetric):
             gt = _int_boxes(_get(sample, 'gt_bboxes', image_id), w, h)
             return q, gt
         if self.box_frame == 'original':
-            ori_h, ori_w = (int(v)
-                            for v in _get(sample, 'ori_shape', image_id))
-            ori_gt = check_boxes(
-                np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
-                f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
+            ori_gt, (ori_w, ori_h) = self._ori_gt(sample, image_id)
             return quantize_scoremap(resize_scoremap(
                 loc_map, (ori_h, ori_w))), ori_gt
         # Quantised from the float32 map a dump writes, so re-evaluating
@@ -235,22 +226,24 @@ class WSOLEvaluator(BaseMetric):
         """
         samples = list(data_samples)
         ext = compiled_extension()
-        if (ext is not None and samples and self.box_frame == 'benchmark'
-                and self.box_backend != 'opencv'
-                and (ext.max_threads() > 1 or self.num_threads <= 1)):
-            self.results.extend(self._reduce_batch_compiled(samples, ext))
-        elif self.num_threads > 1 and len(samples) > 1:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.num_threads)
-            # one contiguous chunk per thread: a task per sample costs more
-            # in futures and hand-overs than a sample's Python glue
-            step = -(-len(samples) // self.num_threads)
-            chunks = [samples[i:i + step]
-                      for i in range(0, len(samples), step)]
-            for records in self._pool.map(self._reduce_all, chunks):
-                self.results.extend(records)
-        else:
-            self.results.extend(self._reduce_all(samples))
+        # benchmark frame with the extension: one extension call per batch
+        # (or per chunk, when the pool below runs the chunks)
+        compiled = (ext is not None and self.box_frame == 'benchmark'
+                    and self.box_backend != 'opencv')
+        reduce = self._reduce_compiled if compiled else self._reduce_all
+        # the extension spreads a batch over OpenMP threads itself
+        on_openmp = compiled and ext.max_threads() > 1
+        if on_openmp or self.num_threads <= 1 or len(samples) <= 1:
+            self.results.extend(reduce(samples))
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.num_threads)
+        # one contiguous chunk per thread: a task per sample costs more in
+        # futures and hand-overs than a sample's Python glue
+        step = -(-len(samples) // self.num_threads)
+        chunks = [samples[i:i + step] for i in range(0, len(samples), step)]
+        for records in self._pool.map(reduce, chunks):
+            self.results.extend(records)
 
     def _reduce_all(self, samples: List[Any]) -> List[dict]:
         return [self._reduce(sample) for sample in samples]
@@ -288,25 +281,22 @@ class WSOLEvaluator(BaseMetric):
         return record
 
     def _reduce(self, sample: Any) -> dict:
-        """The small record of one sample (see :meth:`process`)."""
+        """The small record of one sample, step by step (see
+        :meth:`process`)."""
         image_id, label, flags, loc_map = self._prepare(sample)
-        record = None
-        if self.box_frame == 'benchmark' and self.box_backend != 'opencv':
-            record = self._record_compiled(sample, image_id, loc_map)
-        return self._finish(sample, image_id, label, flags, loc_map, record)
+        return self._finish(sample, image_id, label, flags, loc_map, None)
 
-    def _reduce_batch_compiled(self, samples: List[Any], ext) -> List[dict]:
-        """The records of a batch from one extension call (benchmark frame),
-        the images spread over the OpenMP threads torch already runs."""
+    def _reduce_compiled(self, samples: List[Any]) -> List[dict]:
+        """The records of samples from one extension call (benchmark
+        frame), the images spread over the OpenMP threads torch already
+        runs; images the extension defers take the step-by-step path."""
+        ext = compiled_extension()
         prepared, tasks = [], []
         rows = len(self._iou_fractions)
         row_bytes = -(-len(self.cam_thresholds) // 8)
         for sample in samples:
             image_id, label, flags, loc_map = self._prepare(sample)
             gt = np.ascontiguousarray(self._benchmark_gt(sample, image_id))
-            if len(gt) == 0:
-                raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
-                                 'ground-truth box')
             bits = np.empty((rows, row_bytes), dtype=np.uint8)
             h, w = loc_map.shape
             tasks.append(
@@ -317,15 +307,11 @@ class WSOLEvaluator(BaseMetric):
         need = ext.record_workspace_bytes(max_h, max_w, BENCHMARK_SIZE,
                                           BENCHMARK_SIZE)
         count = max(1, min(self.num_threads, ext.max_threads()))
-        if (len(self._workspaces) < count
-                or self._workspaces[0].nbytes < need):
-            self._workspaces = [
-                np.empty(-(-need // 8), dtype=np.float64)
-                for _ in range(count)
-            ]
+        workspaces = [thread_scratch(f'wsol_record_{i}', need)
+                      for i in range(count)]
         hits = ext.wsol_records(tasks, BENCHMARK_SIZE, BENCHMARK_SIZE,
                                 self._thresholds, self._iou_fractions,
-                                self._workspaces[:count])
+                                workspaces)
         records = []
         for (sample, image_id, label, flags, loc_map, bits), hit in zip(
                 prepared, hits):
@@ -336,41 +322,25 @@ class WSOLEvaluator(BaseMetric):
                              record))
         return records
 
-    def _benchmark_gt(self, sample: Any, image_id: str) -> np.ndarray:
-        """Int GT boxes rescaled from ``ori_shape`` to the 224 frame."""
+    def _ori_gt(self, sample: Any, image_id: str) -> tuple:
+        """Int GT boxes in the original frame and that frame's (w, h).
+
+        The benchmark's boxes are ints in the original frame; truncating
+        first keeps this metric equal to eval_scoremaps on its own dump.
+        """
         ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
         ori_gt = check_boxes(
             np.trunc(_to_numpy(_get(sample, 'ori_gt_bboxes', image_id))),
             f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
-        return rescale_boxes(ori_gt, (ori_w, ori_h))
-
-    def _record_compiled(self, sample: Any, image_id: str,
-                         loc_map: np.ndarray) -> Optional[dict]:
-        """The record from one call of the extension (benchmark frame), or
-        None where it defers to the step-by-step path."""
-        ext = compiled_extension()
-        if ext is None:
-            return None
-        gt = np.ascontiguousarray(self._benchmark_gt(sample, image_id))
-        if len(gt) == 0:
+        if len(ori_gt) == 0:
             raise ValueError(f'WSOLEvaluator: image {image_id!r} has no '
                              'ground-truth box')
-        h, w = loc_map.shape
-        need = ext.record_workspace_bytes(h, w, BENCHMARK_SIZE,
-                                          BENCHMARK_SIZE)
-        buf = getattr(_workspace, 'buf', None)
-        if buf is None or buf.nbytes < need:
-            buf = _workspace.buf = np.empty(-(-need // 8), dtype=np.float64)
-        num_t = len(self.cam_thresholds)
-        bits = np.empty((len(self._iou_fractions), -(-num_t // 8)),
-                        dtype=np.uint8)
-        hit = ext.wsol_record(loc_map, h, w, loc_map.dtype == np.float64,
-                              BENCHMARK_SIZE, BENCHMARK_SIZE, gt,
-                              self._thresholds, self._iou_fractions, bits,
-                              buf)
-        if hit < 0:
-            return None
-        return dict(v1=bits[0], v2=bits[1:], hit=bool(hit))
+        return ori_gt, (ori_w, ori_h)
+
+    def _benchmark_gt(self, sample: Any, image_id: str) -> np.ndarray:
+        """Int GT boxes rescaled from ``ori_shape`` to the 224 frame."""
+        ori_gt, ori_size = self._ori_gt(sample, image_id)
+        return rescale_boxes(ori_gt, ori_size)
 
     def _record(self, sample: Any, image_id: str,
                 loc_map: np.ndarray) -> dict:
@@ -405,16 +375,11 @@ class WSOLEvaluator(BaseMetric):
                              image_id)
         os.makedirs(osp.dirname(path), exist_ok=True)
         np.save(path, scoremap.astype(np.float32))
-        ori_h, ori_w = (int(v) for v in _get(sample, 'ori_shape', image_id))
+        ori_gt, ori_size = self._ori_gt(sample, image_id)
         # Only when dumping: the metadata is written on rank 0 from the
         # gathered records.
         record.update(
-            image_id=image_id,
-            label=label,
-            size=(ori_w, ori_h),
-            boxes=np.trunc(
-                _to_numpy(_get(sample, 'ori_gt_bboxes',
-                               image_id))).astype(np.int64).reshape(-1, 4))
+            image_id=image_id, label=label, size=ori_size, boxes=ori_gt)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         """Sum the records of all images.

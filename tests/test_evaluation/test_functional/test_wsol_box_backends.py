@@ -10,7 +10,6 @@ import cv2
 import numpy as np
 import pytest
 
-import mmspg.evaluation.functional.scoremap as scoremap_module
 import mmspg.evaluation.functional.wsol_box as wsol_box
 from mmspg.evaluation.functional import (benchmark_quantized_scoremap,
                                          box_backends, quantize_scoremap,
@@ -201,5 +200,5 @@ def test_benchmark_quantized_scoremap_equals_the_numpy_steps():
 def test_benchmark_quantized_scoremap_without_extension(monkeypatch):
     m = np.random.default_rng(4).random((30, 20))
     expected = benchmark_quantized_scoremap(m)
-    monkeypatch.setattr(scoremap_module, '_wsol_box_ext', None)
+    monkeypatch.setattr(wsol_box, '_wsol_box_ext', None)
     np.testing.assert_array_equal(benchmark_quantized_scoremap(m), expected)

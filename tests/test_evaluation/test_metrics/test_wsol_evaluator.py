@@ -225,10 +225,10 @@ def mixed_samples(seed, n=24):
 def test_compiled_and_opencv_backends_give_equal_records(
         frame, num_threads, openmp, monkeypatch):
     # benchmark frame: one extension call per batch (resize, quantisation,
-    # box levels, hit bits; images spread over OpenMP threads), or per image
-    # on Python threads when there is a single OpenMP thread; other frames:
-    # the step-by-step path. All must equal the OpenCV backend record for
-    # record.
+    # box levels, hit bits; images spread over OpenMP threads), or one call
+    # per chunk on Python threads when there is a single OpenMP thread;
+    # other frames: the step-by-step path. All must equal the OpenCV backend
+    # record for record.
     if not openmp:
         monkeypatch.setattr(compiled_extension(), 'max_threads', lambda: 1)
     samples = mixed_samples(0)

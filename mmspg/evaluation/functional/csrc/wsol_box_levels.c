@@ -150,20 +150,6 @@ static inline int32_t join(Sweep *s, int32_t a, int32_t b) {
     return a;
 }
 
-/* Add pixel p to the set of root r. */
-static inline void grow_set(Sweep *s, int32_t r, int32_t p, int32_t x,
-                            int32_t y, int32_t window) {
-    Set *e = &s->sets[s->set_of[r]];
-    s->parent[p] = r;
-    e->size++;
-    e->window += window;
-    if (p < e->first) e->first = p;
-    if (x < e->x0) e->x0 = x;
-    if (x > e->x1) e->x1 = x;
-    if (y < e->y0) e->y0 = y;
-    if (y > e->y1) e->y1 = y;
-}
-
 /* Best IoU of the box (x0, y0, x1, y1) with the K boxes of gt. */
 static inline double best_iou(int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                               const int64_t *gt, Py_ssize_t k) {
@@ -790,6 +776,34 @@ static void cubic_resize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
     *max_out = hi[1] > hi[0] ? hi[1] : hi[0];
 }
 
+/* q (dh, dw) = normalize_quantize(cv2.resize(src (sh, sw), INTER_CUBIC)),
+ * in resize_workspace_bytes(sh, dh, dw) bytes of 8-aligned workspace.
+ * Returns 0 (q untouched) if a value is not finite. */
+static int resize_quantize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
+                           Py_ssize_t dh, Py_ssize_t dw, char *workspace,
+                           uint8_t *q) {
+    uint64_t nonfinite = 0;
+    for (Py_ssize_t i = 0; i < sh * sw; ++i) {
+        uint64_t bits;
+        memcpy(&bits, &src[i], sizeof(bits));
+        nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff;
+    }
+    if (nonfinite) return 0;
+    double *resized = (double *)workspace;
+    double *tmp = resized + dw * dh; /* then cubic_resize's double taps */
+    float *alpha = (float *)(tmp + dw * sh + 4 * dw);
+    int32_t *ofs = (int32_t *)(alpha + 4 * (dw + dh));
+    double lo, hi;
+    cubic_resize(src, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo, &hi);
+    /* finite inputs can still overflow (|x| near DBL_MAX) */
+    if (!isfinite(lo) || !isfinite(hi)) return 0;
+    if (lo == hi) /* a constant map normalises to zeros */
+        memset(q, 0, (size_t)(dh * dw));
+    else
+        quantize_range(resized, q, dh * dw, lo, hi);
+    return 1;
+}
+
 /* Python: resize_normalize_quantize(src, sh, sw, dst, dh, dw, workspace)
  * -> bool. src: float64 (sh, sw); dst: writable uint8 (dh, dw); workspace:
  * writable, 8-aligned, resize_workspace_bytes(sh, dh, dw) bytes. dst =
@@ -813,32 +827,8 @@ static PyObject *py_resize_normalize_quantize(PyObject *self,
     }
     int finite;
     Py_BEGIN_ALLOW_THREADS
-    char *cursor = (char *)ws.buf;
-    double *resized = (double *)cursor;
-    cursor += sizeof(double) * dw * dh;
-    double *tmp = (double *)cursor; /* then cubic_resize's double taps */
-    cursor += sizeof(double) * (dw * sh + 4 * dw);
-    float *alpha = (float *)cursor;
-    cursor += sizeof(float) * 4 * (dw + dh);
-    int32_t *ofs = (int32_t *)cursor;
-    const double *x = (const double *)src.buf;
-    uint64_t nonfinite = 0;
-    for (Py_ssize_t i = 0; i < sh * sw; ++i) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof(bits));
-        nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff;
-    }
-    finite = !nonfinite;
-    if (finite) {
-        double lo, hi;
-        cubic_resize(x, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo, &hi);
-        /* finite inputs can still overflow (|x| near DBL_MAX) */
-        finite = isfinite(lo) && isfinite(hi);
-        if (finite && lo == hi)
-            memset(dst.buf, 0, (size_t)(dh * dw)); /* constant: zeros */
-        else if (finite)
-            quantize_range(resized, (uint8_t *)dst.buf, dh * dw, lo, hi);
-    }
+    finite = resize_quantize((const double *)src.buf, sh, sw, dh, dw,
+                             (char *)ws.buf, (uint8_t *)dst.buf);
     Py_END_ALLOW_THREADS
     result = PyBool_FromLong(finite);
 done:
@@ -868,9 +858,9 @@ static PyObject *py_resize_workspace_bytes(PyObject *self, PyObject *args) {
  *   normalisation, float32 rounding, quantisation (resize_normalize_quantize)
  *   -> box_levels -> hit flags per level (v1 at iou[0], v2 at iou[1..]) ->
  *   per threshold t, level int(t * max) -> bits packed as np.packbits does.
- * Returns the hit flag at the last threshold, -1 if a level needs the
+ * Returns the hit flag at the last threshold, or -1 if a level needs the
  * findContours fallback or a value is not finite (the caller then takes
- * the step-by-step path), -2 for bad arguments.
+ * the step-by-step path).
  */
 static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
                        Py_ssize_t sw, Py_ssize_t dh, Py_ssize_t dw,
@@ -878,36 +868,18 @@ static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
                        const double *thresholds, Py_ssize_t num_t,
                        const double *iou, Py_ssize_t num_iou, uint8_t *bits,
                        char *workspace) {
-    double *srcd = (double *)workspace;
+    double *srcd = (double *)workspace; /* a float32 map as float64 */
     workspace += sizeof(double) * sh * sw;
     uint8_t *q = (uint8_t *)workspace;
     workspace += (dh * dw + 7) / 8 * 8;
     char *resize_ws = workspace;
     workspace += (resize_workspace_bytes(sh, dh, dw) + 7) / 8 * 8;
-    uint64_t nonfinite = 0;
-    for (Py_ssize_t i = 0; i < sh * sw; ++i) {
-        const double v = src_is_double ? ((const double *)src)[i]
-                                        : (double)((const float *)src)[i];
-        uint64_t b;
-        memcpy(&b, &v, sizeof(b));
-        nonfinite |= ((b >> 52) & 0x7ff) == 0x7ff;
-        srcd[i] = v;
-    }
-    if (nonfinite) return -1;
-    {
-        double *resized = (double *)resize_ws;
-        double *tmp = resized + dw * dh;
-        float *alpha = (float *)(tmp + dw * sh + 4 * dw);
-        int32_t *ofs = (int32_t *)(alpha + 4 * (dw + dh));
-        double lo, hi;
-        cubic_resize(srcd, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo,
-                     &hi);
-        if (!isfinite(lo) || !isfinite(hi)) return -1;
-        if (lo == hi)
-            memset(q, 0, (size_t)(dh * dw));
-        else
-            quantize_range(resized, q, dh * dw, lo, hi);
-    }
+    if (!src_is_double)
+        for (Py_ssize_t i = 0; i < sh * sw; ++i)
+            srcd[i] = (double)((const float *)src)[i];
+    if (!resize_quantize(src_is_double ? (const double *)src : srcd, sh, sw,
+                         dh, dw, resize_ws, q))
+        return -1;
     double v1[NUM_LEVELS], v2[NUM_LEVELS];
     uint8_t undecided[NUM_LEVELS];
     const int max_value =
@@ -942,48 +914,6 @@ static Py_ssize_t record_workspace_bytes(Py_ssize_t sh, Py_ssize_t sw,
            workspace_bytes(dh, dw);
 }
 
-/* Python: wsol_record(map, sh, sw, is_double, dh, dw, gt, thresholds, iou,
- * bits, workspace) -> int. map: C-contiguous float32/float64 (sh, sw); gt:
- * int64 (k, 4); thresholds: float64 (T,), the last one the fixed
- * threshold; iou: float64 (I,); bits: writable uint8 (I, ceil((T-1)/8));
- * workspace: 8-aligned, record_workspace_bytes(sh, sw, dh, dw) bytes. */
-static PyObject *py_wsol_record(PyObject *self, PyObject *args) {
-    Py_buffer src, gt, thr, iou, bits, ws;
-    Py_ssize_t sh, sw, dh, dw;
-    int is_double;
-    if (!PyArg_ParseTuple(args, "y*nnpnny*y*y*w*w*", &src, &sh, &sw,
-                          &is_double, &dh, &dw, &gt, &thr, &iou, &bits, &ws))
-        return NULL;
-    PyObject *result = NULL;
-    const Py_ssize_t num_t = thr.len / 8, num_iou = iou.len / 8;
-    if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || dh > 65535 || dw > 65535 ||
-        src.len != sh * sw * (is_double ? 8 : 4) || gt.len < 32 ||
-        gt.len % 32 != 0 || num_t < 2 || num_iou < 1 ||
-        bits.len != num_iou * ((num_t - 1 + 7) / 8) ||
-        ws.len < record_workspace_bytes(sh, sw, dh, dw) ||
-        ((uintptr_t)ws.buf) % 8 != 0) {
-        PyErr_SetString(PyExc_ValueError, "wsol_record: bad arguments");
-        goto done;
-    }
-    int ret;
-    Py_BEGIN_ALLOW_THREADS
-    ret = wsol_record(src.buf, is_double, sh, sw, dh, dw,
-                      (const int64_t *)gt.buf, gt.len / 32,
-                      (const double *)thr.buf, num_t,
-                      (const double *)iou.buf, num_iou, (uint8_t *)bits.buf,
-                      (char *)ws.buf);
-    Py_END_ALLOW_THREADS
-    result = PyLong_FromLong(ret);
-done:
-    PyBuffer_Release(&src);
-    PyBuffer_Release(&gt);
-    PyBuffer_Release(&thr);
-    PyBuffer_Release(&iou);
-    PyBuffer_Release(&bits);
-    PyBuffer_Release(&ws);
-    return result;
-}
-
 /* Python: max_threads() -> int: the OpenMP threads wsol_records may use
  * (torch's intra-op threads, when torch shares the OpenMP runtime), 1
  * without OpenMP. */
@@ -996,8 +926,11 @@ static PyObject *py_max_threads(PyObject *self, PyObject *args) {
 }
 
 /* Python: wsol_records(tasks, dh, dw, thresholds, iou, workspaces) ->
- * list[int]. tasks: list of (map, sh, sw, is_double, gt, bits) as for
- * wsol_record; workspaces: list of writable 8-aligned buffers of
+ * list[int], wsol_record's result per task. tasks: list of (map, sh, sw,
+ * is_double, gt, bits): map C-contiguous float32/float64 (sh, sw), gt int64
+ * (k, 4) in the (dh, dw) frame, bits writable uint8 (I, ceil((T-1)/8));
+ * thresholds: float64 (T,), the last one the fixed threshold; iou: float64
+ * (I,); workspaces: list of writable 8-aligned buffers of
  * record_workspace_bytes for the largest map, one per thread. The images
  * are spread over OpenMP threads without the GIL: in a test loop these are
  * torch's own threads, which otherwise spin idle after each forward pass
@@ -1169,8 +1102,6 @@ static PyMethodDef methods[] = {
      "cv2.resize INTER_CUBIC (bit-identical), then normalize_quantize."},
     {"resize_workspace_bytes", py_resize_workspace_bytes, METH_VARARGS,
      "Scratch bytes resize_normalize_quantize needs."},
-    {"wsol_record", py_wsol_record, METH_VARARGS,
-     "WSOLEvaluator's per-image hit bits in the benchmark frame."},
     {"wsol_records", py_wsol_records, METH_VARARGS,
      "wsol_record over a batch, on OpenMP threads."},
     {"max_threads", py_max_threads, METH_NOARGS,
