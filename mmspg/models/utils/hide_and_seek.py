@@ -97,11 +97,12 @@ class HideAndSeek:
 
         Args:
             batch_inputs (Tensor): (N, C, H, W) normalised images.
-            batch_score (Tensor): (N, num_classes) label scores (unchanged).
+            batch_score (Tensor): (N, num_classes) label scores (the
+                values are kept).
 
         Returns:
             tuple[Tensor, Tensor]: The images with hidden patches set to
-            ``fill``, and ``batch_score``.
+            ``fill``, and ``batch_score`` as float.
         """
         if batch_inputs.dim() != 4:
             raise ValueError('HideAndSeek: expects (N, C, H, W) images, got '
@@ -110,6 +111,11 @@ class HideAndSeek:
         keep = self.keep_mask(n, h, w, device=batch_inputs.device).to(
             batch_inputs.dtype)
         out = batch_inputs * keep + self.fill * (1.0 - keep)
+        if isinstance(batch_score, torch.Tensor) and \
+                not batch_score.is_floating_point():
+            # the preprocessor's one-hot labels are int64; the loss reads
+            # them as class probabilities, which must be float
+            batch_score = batch_score.float()
         return out, batch_score
 
     def __repr__(self) -> str:

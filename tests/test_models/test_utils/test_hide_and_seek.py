@@ -26,12 +26,13 @@ def test_call_fills_hidden_pixels_and_keeps_labels():
         dict(type='HideAndSeek', grid_size=4, drop_rate=0.5, fill=-7.0))
     torch.manual_seed(0)
     x = torch.rand(3, 3, 8, 12) + 1.0
-    score = torch.eye(3)
+    score = torch.eye(3, dtype=torch.long)  # the preprocessor's one-hot
     torch.manual_seed(1)
     out, out_score = has(x.clone(), score)
     torch.manual_seed(1)
     keep = has.keep_mask(3, 8, 12)
-    assert out_score is score
+    assert out_score.dtype == torch.float32
+    torch.testing.assert_close(out_score, torch.eye(3))
     hidden = keep.expand_as(x) == 0
     assert hidden.any() and (~hidden).any()
     assert (out[hidden] == -7.0).all()
