@@ -22,14 +22,6 @@ ADL_POSITIONS = dict(
 )
 
 
-def _adl_hook(adl: ADL):
-
-    def hook(module, inputs, output):
-        return adl(output)
-
-    return hook
-
-
 @MODELS.register_module()
 def ADLBackbone(backbone: Union[dict, nn.Module],
                 positions: Union[str, Sequence[str]],
@@ -85,7 +77,9 @@ def ADLBackbone(backbone: Union[dict, nn.Module],
                 f'ADLBackbone: {type(model).__name__} has no sub-module '
                 f'{name!r}; its top-level modules are {hint}')
         adl = ADL(drop_rate=drop_rate, threshold_ratio=threshold_ratio)
-        modules[name].register_forward_hook(_adl_hook(adl))
+        # a bound method (not a closure): deep copies of the model (EMA,
+        # model soups) then call their own copy of the layer
+        modules[name].register_forward_hook(adl.forward_hook)
         layers[name.replace('.', '_')] = adl
     model.add_module('adl_layers', layers)
     return model

@@ -78,6 +78,11 @@ class ADL(nn.Module):
         selected = self.drop_mask(x) if use_drop else self.importance_map(x)
         return x * selected
 
+    def forward_hook(self, module: nn.Module, inputs, output: Tensor):
+        """Forward hook applying this layer to ``module``'s output (see
+        :func:`~mmspg.models.backbones.ADLBackbone`)."""
+        return self(output)
+
     def extra_repr(self) -> str:
         return (f'drop_rate={self.drop_rate}, '
                 f'threshold_ratio={self.threshold_ratio}')

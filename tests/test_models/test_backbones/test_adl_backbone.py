@@ -43,6 +43,21 @@ def test_adl_applies_to_the_named_module_output():
     assert torch.equal(out, seen['out'])
 
 
+def test_deep_copy_uses_its_own_layers():
+    """EMA / model copies: the copy's hooks call the copy's ADL modules."""
+    import copy
+    backbone = ADLBackbone(dict(TINY_RESNET), positions=['layer4.2'],
+                           drop_rate=1.0, threshold_ratio=0.5)
+    twin = copy.deepcopy(backbone)
+    backbone.train()
+    twin.eval()  # ADL off in the copy only
+    x = torch.rand(2, 3, 32, 32)
+    plain = MODELS.build(TINY_RESNET)
+    plain.eval()  # (mmpretrain's ResNet.train returns None)
+    plain.load_state_dict(twin.state_dict())
+    torch.testing.assert_close(twin(x)[0], plain(x)[0])
+
+
 def test_vgg16_positions():
     vgg = MODELS.build(
         dict(
