@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 
-from mmspg.models import CAMHead, SPGHead
+from mmspg.models import CAMHead
 from mmspg.registry import MODELS
 
 C = 5
@@ -87,7 +87,8 @@ def test_loss_uses_gt_score_of_batch_augments():
     logits = head(feats)
     loss_hard = head.loss(feats, hard)['loss']
     loss_soft = head.loss(feats, soft)['loss']
-    torch.testing.assert_close(loss_hard, F.cross_entropy(logits, torch.tensor([0, 2])))
+    torch.testing.assert_close(loss_hard,
+                               F.cross_entropy(logits, torch.tensor([0, 2])))
     # mixed target: lam * CE(a) + (1 - lam) * CE(b), the benchmark's
     # CutMix loss (main.py:172-173)
     logp = F.log_softmax(logits, dim=1)
