@@ -15,7 +15,9 @@ OPENIMAGES_LAYOUT = """\
                                 of an image's first line counts; empty for
                                 the train split)
     <data_prefix>/<image id>    the images
-    <mask_root>/<mask>          the masks (png, > 0 = object)"""
+    <mask_root>/<mask>          the masks (png, > 0 = object); by default
+                                mask_root = data_prefix (masks beside the
+                                images, the benchmark's layout)"""
 
 
 @DATASETS.register_module()
@@ -45,9 +47,12 @@ class OpenImagesWSOLDataset(WSOLMetadataDataset):
     Args:
         metadata_root (str): Folder of the metadata files.
         data_prefix (str): Folder the image ids are relative to.
-        mask_root (str): Folder the mask paths are relative to (the
-            benchmark's ``<mask_root>/OpenImages``, ``config.py:76-78``).
-            Joined with ``data_root`` if relative.
+        mask_root (str, optional): Folder the mask paths are relative to
+            (the benchmark's ``<mask_root>/OpenImages``, ``config.py:76-78``),
+            joined with ``data_root`` if relative. None (default): the image
+            folder, as the benchmark's default layout keeps the masks beside
+            the images (``--mask_root`` = ``--data_root`` = ``dataset/``,
+            ``config.py:145-151``).
         require_masks (bool, optional): Fail unless every image has a mask
             (True), or ignore ``localization.txt`` (False). None (default):
             masks are read when ``localization.txt`` has lines, and then
@@ -58,7 +63,7 @@ class OpenImagesWSOLDataset(WSOLMetadataDataset):
     def __init__(self,
                  metadata_root: str,
                  data_prefix: str = '',
-                 mask_root: str = '',
+                 mask_root: Optional[str] = None,
                  require_masks: Optional[bool] = None,
                  **kwargs) -> None:
         self._mask_root_arg = mask_root
@@ -71,6 +76,8 @@ class OpenImagesWSOLDataset(WSOLMetadataDataset):
     def mask_root(self) -> str:
         """The mask folder (joined with ``data_root``)."""
         root = self._mask_root_arg
+        if root is None:
+            return self.img_prefix
         if self.data_root and not osp.isabs(root):
             root = osp.join(self.data_root, root)
         return root

@@ -70,3 +70,17 @@ def test_errors_name_file_and_line(oi, tmp_path):
         _ds(oi, 'test', **{}).__class__(
             metadata_root=osp.join(oi['metadata'], 'test'),
             data_prefix=oi['images'], mask_root=str(tmp_path / 'nowhere'))
+
+
+def test_masks_beside_images_by_default(oi, tmp_path):
+    """The benchmark's layout: masks in the image folder (mask_root None)."""
+    import shutil
+    root = tmp_path / 'dataset'
+    shutil.copytree(oi['images'], root)
+    shutil.copytree(oi['masks'], root, dirs_exist_ok=True)
+    ds = OpenImagesWSOLDataset(
+        metadata_root=osp.join(oi['metadata'], 'test'),
+        data_prefix=str(root))
+    info = ds.get_data_info(0)
+    assert info['gt_mask_paths'][0].startswith(str(root))
+    assert all(osp.isfile(p) for p in info['gt_mask_paths'])

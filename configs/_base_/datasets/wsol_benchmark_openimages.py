@@ -1,9 +1,10 @@
 # OpenImages30k under the WSOL benchmark protocol (clovaai/wsolevaluation
 # metadata/OpenImages, dataset/prepare_openimages.sh): 100 classes;
 # train = 29819 images with labels only, val ("train-fullsup") = 2500 and
-# test = 5000 images with instance masks and ignore masks. Images under
-# data/wsolevaluation/dataset/OpenImages, masks under
-# data/wsolevaluation/mask/OpenImages (config.py:76-78). The metric is PxAP
+# test = 5000 images with instance masks and ignore masks. Images and masks
+# (beside the images, README.md:485-513) under
+# data/wsolevaluation/dataset/OpenImages (the benchmark's default
+# --mask_root = --data_root, config.py:145-151, 76-78). The metric is PxAP
 # (and PIoU at the best threshold) from the masks; pipelines and checkpoint
 # protocol as configs/_base_/datasets/wsol_benchmark_cub.py.
 _base_ = ['./wsol_benchmark_cub.py']
@@ -42,7 +43,6 @@ train_dataloader = dict(
         data_root={{_base_.data_root}},
         metadata_root='metadata/OpenImages/train',
         data_prefix='dataset/OpenImages',
-        mask_root='mask/OpenImages',
         require_masks=False,
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -52,7 +52,6 @@ val_dataloader = dict(
         data_root={{_base_.data_root}},
         metadata_root='metadata/OpenImages/val',
         data_prefix='dataset/OpenImages',
-        mask_root='mask/OpenImages',
         require_masks=True,
         pipeline=test_pipeline))
 test_dataloader = dict(
@@ -62,7 +61,6 @@ test_dataloader = dict(
         data_root={{_base_.data_root}},
         metadata_root='metadata/OpenImages/test',
         data_prefix='dataset/OpenImages',
-        mask_root='mask/OpenImages',
         require_masks=True,
         pipeline=test_pipeline))
 # PxAP over the 0.001 threshold grid (config.py:171); keys wsol/pxap,
