@@ -11,15 +11,17 @@ property. Names of mmspg components are chosen not to clash with mmpretrain's
 (``SPGInceptionV3`` beside mmpretrain's ``InceptionV3``, ``CUBWSOLDataset``
 beside ``CUB``).
 """
-from mmpretrain.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS,
-                                 LOOPS, METRICS, MODEL_WRAPPERS, MODELS,
+from mmpretrain.registry import (BATCH_AUGMENTS, DATA_SAMPLERS, DATASETS,
+                                 EVALUATORS, HOOKS, LOOPS, METRICS,
+                                 MODEL_WRAPPERS, MODELS,
                                  OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS,
                                  OPTIMIZERS, PARAM_SCHEDULERS, RUNNERS,
                                  TASK_UTILS, TRANSFORMS, VISBACKENDS,
                                  VISUALIZERS, WEIGHT_INITIALIZERS)
 
 __all__ = [
-    'DATA_SAMPLERS', 'DATASETS', 'EVALUATORS', 'HOOKS', 'LOOPS', 'METRICS',
+    'BATCH_AUGMENTS', 'DATA_SAMPLERS', 'DATASETS', 'EVALUATORS', 'HOOKS',
+    'LOOPS', 'METRICS',
     'MODEL_WRAPPERS', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS',
     'OPTIM_WRAPPERS', 'OPTIMIZERS', 'PARAM_SCHEDULERS', 'RUNNERS',
     'TASK_UTILS', 'TRANSFORMS', 'VISBACKENDS', 'VISUALIZERS',

@@ -2,6 +2,7 @@
 TRANSFORMS)."""
 from .cub_wsol import CUBWSOLDataset
 from .imagenet_wsol import ImageNetWSOLDataset
+from .openimages_wsol import OpenImagesWSOLDataset
 from .synthetic_cub import SyntheticCUBDataset
 from .synthetic_cub_generator import (ensure_synthetic_cub,
                                       generate_synthetic_cub)
@@ -10,7 +11,7 @@ from .transforms import (BoxAwareRandomCrop, BoxAwareRandomResizedCrop,
 from .wsol_metadata import WSOLMetadataDataset
 
 __all__ = [
-    'CUBWSOLDataset', 'ImageNetWSOLDataset', 'WSOLMetadataDataset',
+    'CUBWSOLDataset', 'ImageNetWSOLDataset', 'OpenImagesWSOLDataset', 'WSOLMetadataDataset',
     'SyntheticCUBDataset', 'generate_synthetic_cub', 'ensure_synthetic_cub',
     'LoadImageFromFileWSOL', 'BoxAwareRandomCrop', 'BoxAwareRandomResizedCrop',
     'BoxAwareResizeEdge'

@@ -18,8 +18,23 @@ CONFIGS = sorted(
 
 def _drop_pretrained(cfg_model):
     backbone = cfg_model.get('backbone', {})
+    if backbone.get('type') == 'ADLBackbone':  # a wrapped backbone
+        backbone = backbone['backbone']
     if backbone.get('init_cfg', {}).get('type') == 'Pretrained':
         backbone['init_cfg'] = None
+
+
+def _skip_without_benchmark_inception(cfg_model):
+    # The benchmark's Inception-v3 (SPGInceptionV3(variant='wsol-benchmark'))
+    # comes with issue #9; until it is merged its configs cannot build.
+    backbone = cfg_model.get('backbone', {})
+    if backbone.get('type') == 'ADLBackbone':
+        backbone = backbone['backbone']
+    if 'variant' in backbone:
+        import inspect
+        cls = MODELS.get(backbone['type'])
+        if 'variant' not in inspect.signature(cls.__init__).parameters:
+            pytest.skip(f"{backbone['type']} has no 'variant' yet")
 
 
 def test_every_config_is_found():
@@ -39,11 +54,13 @@ def test_config_builds(path):
     assert cfg.auto_scale_lr.base_batch_size > 0
     init_default_scope(cfg.default_scope)
     _drop_pretrained(cfg.model)
+    _skip_without_benchmark_inception(cfg.model)
     model = MODELS.build(cfg.model)
     assert type(model).__name__ == 'WSOLClassifier'
     head = model.head
-    plain = 'plain' in osp.basename(path)
-    assert head.with_spg_b is not plain and head.with_spg_c is not plain
+    if type(head).__name__ == 'SPGHead':
+        plain = 'plain' in osp.basename(path)
+        assert head.with_spg_b is not plain and head.with_spg_c is not plain
     if path.startswith(osp.join('configs', 'spg')):
         # The paper's recipe: the new (head) layers at 10x the backbone's
         # learning rate. (The CPU demo trains from scratch: one lr.)

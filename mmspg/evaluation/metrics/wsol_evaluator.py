@@ -17,6 +17,7 @@ from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           check_boxes, level_max_ious, quantize_scoremap,
                           rescale_boxes, resize_scoremap, scoremap_path,
                           write_metadata)
+from .wsol_pxap import has_masks, pxap_metrics, pxap_record
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
@@ -225,6 +226,9 @@ class WSOLEvaluator(BaseMetric):
                 (K, 4), ``ori_shape`` (h, w), ``image_id``).
         """
         samples = list(data_samples)
+        if samples and has_masks(samples[0]):  # OpenImages: PxAP records
+            self.results.extend(pxap_record(self, s) for s in samples)
+            return
         ext = compiled_extension()
         # benchmark frame with the extension: one extension call per batch
         # (or per chunk, when the pool below runs the chunks)
@@ -395,6 +399,8 @@ class WSOLEvaluator(BaseMetric):
         n = len(results)
         if n == 0:
             raise ValueError('WSOLEvaluator: no result to evaluate')
+        if 'fg' in results[0]:  # samples with masks (OpenImages)
+            return pxap_metrics(self, results)
         num_t = len(self.cam_thresholds)
         v1_packed = np.stack([r['v1'] for r in results])  # (n, ceil(T/8))
         v2_packed = np.stack([r['v2'] for r in results])  # (n, I, ...)

@@ -1,8 +1,10 @@
+from .adl import ADL
+from .hide_and_seek import HideAndSeek
 from .normalize import minmax_normalize
 from .seed_mask_generator import (IGNORE_VALUE, SeedMaskGenerator,
                                   build_seed_generator)
 
 __all__ = [
-    'IGNORE_VALUE', 'SeedMaskGenerator', 'build_seed_generator',
-    'minmax_normalize'
+    'ADL', 'HideAndSeek', 'IGNORE_VALUE', 'SeedMaskGenerator',
+    'build_seed_generator', 'minmax_normalize'
 ]

@@ -1,0 +1,12 @@
+# CAM, Inception-v3, CUB-200-2011, under the WSOL
+# benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Benchmark test MaxBoxAccV2: 56.7 (its README.md:370 table).
+# Not yet reproduced here (no data or pretrained weights on the CI machines).
+_base_ = [
+    '../_base_/models/wsol_inception_v3.py',
+    '../_base_/datasets/wsol_benchmark_cub.py',
+    '../_base_/schedules/wsol_benchmark_sgd_40e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=200))

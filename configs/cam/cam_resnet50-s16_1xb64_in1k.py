@@ -1,0 +1,19 @@
+# CAM, ResNet-50 (stride 16), ImageNet-1k, under the WSOL
+# benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Benchmark test MaxBoxAccV2: 63.7 (its README.md:370 table).
+# Not yet reproduced here (no data or pretrained weights on the CI machines).
+_base_ = [
+    '../_base_/models/wsol_resnet50_s16.py',
+    '../_base_/datasets/wsol_benchmark_imagenet.py',
+    '../_base_/schedules/wsol_benchmark_sgd_40e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=1000))
+
+# main.py:72-77, 141-153: for ResNet the 10x lr goes to layer4 and fc.
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys={
+        'backbone.layer4': dict(lr_mult=10.0),
+        'head': dict(lr_mult=10.0)
+    }))

@@ -1,0 +1,15 @@
+# CAM, VGG16-GAP, OpenImages30k, under the WSOL
+# benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Benchmark test PxAP: 58.3 (its README.md:370 table).
+# Not yet reproduced here (no data or pretrained weights on the CI machines).
+_base_ = [
+    '../_base_/models/wsol_vgg16_gap.py',
+    '../_base_/datasets/wsol_benchmark_openimages.py',
+    '../_base_/schedules/wsol_benchmark_openimages_sgd_10e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=100))
+
+# keep the best val (train-fullsup) PxAP beside the last checkpoint
+default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))

@@ -1,0 +1,12 @@
+# CutMix, ResNet-50 (stride 16), CUB-200-2011, under the WSOL
+# benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Benchmark test MaxBoxAccV2: CAM 63.0 -0.2 (its README.md:370 table).
+# Not yet reproduced here (no data or pretrained weights on the CI machines).
+# CutMix = CAM + mmpretrain's CutMix batch augment, beta 1.0 applied with
+# probability 1.0 (config.py:230-233, main.py:165-174); the head loss reads the
+# mixed labels (gt_score) through ClsHead._get_loss.
+_base_ = ['../cam/cam_resnet50-s16_1xb64_cub.py']
+
+model = dict(
+    train_cfg=dict(
+        augments=[dict(type='CutMix', alpha=1.0)], probs=[1.0]))

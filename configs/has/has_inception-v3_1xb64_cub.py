@@ -1,0 +1,13 @@
+# Hide-and-Seek (HaS), Inception-v3, CUB-200-2011, under the WSOL
+# benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Benchmark test MaxBoxAccV2: CAM 56.7 -3.3 (its README.md:370 table).
+# Not yet reproduced here (no data or pretrained weights on the CI machines).
+# HaS = CAM + HideAndSeek batch augment (training only), grid 4 px, drop
+# rate 0.5 (config.py:210-211), hidden pixels = 0 in the
+# normalised input (the mean).
+_base_ = ['../cam/cam_inception-v3_1xb64_cub.py']
+
+model = dict(
+    train_cfg=dict(augments=[
+        dict(type='HideAndSeek', grid_size=4, drop_rate=0.5, fill=0.0)
+    ]))
