@@ -1,5 +1,5 @@
 from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
-                             find_state_dict_mismatch)
+                             find_state_dict_mismatch, load_checkpoint_strict)
 from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
                                 UnsafeCheckpointError,
                                 load_from_local_checked,
@@ -17,7 +17,8 @@ register_checkpoint_safe_globals()
 
 __all__ = [
     'CheckpointMismatchError', 'check_checkpoint_fits',
-    'find_state_dict_mismatch', 'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
+    'find_state_dict_mismatch', 'load_checkpoint_strict',
+    'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
     'CorruptCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',
     'safe_global_names', 'stale_temp_checkpoints', 'accelerator_available', 'setup_cpu_distributed',
