@@ -13,6 +13,10 @@ Example (the figures of docs/benchmarks.md)::
 
 Extra arguments after ``--`` go to tools/infer.py (e.g. ``-- --show-seeds
 --save-maps`` or ``-- --max-overlay-side 0`` for the unbounded overlay).
+
+``--stages`` instead runs the steps of infer.py in this process and prints
+the peak of Python/numpy allocations (``tracemalloc``) of each step: where
+the memory goes.
 """
 import argparse
 import os
@@ -37,12 +41,45 @@ def peak_rss_mib(cmd):
     return int(out.stdout.strip().splitlines()[-1]) / 1024  # KiB on Linux
 
 
+def stages(args, image_path):
+    """tracemalloc peak of each step of infer.py on one image."""
+    import tracemalloc
+
+    import mmcv
+    from mmspg.apis import WSOLInferencer, init_localizer
+    sys.path.insert(0, osp.join(ROOT, 'tools'))
+    from infer import fit_for_drawing
+    checkpoint = None if args.checkpoint == 'none' else args.checkpoint
+    inferencer = WSOLInferencer(
+        init_localizer(args.config, checkpoint, device='cpu'),
+        pretrained=False)
+    tracemalloc.start()
+
+    def report(name):
+        current, peak = tracemalloc.get_traced_memory()
+        print(f'{name:44s} peak {peak / 2**20:7.0f} MiB, '
+              f'held after {current / 2**20:6.0f} MiB')
+        tracemalloc.reset_peak()
+
+    image = mmcv.imread(image_path)
+    report('decode the image')
+    result = next(inferencer.iter_results([image], topk=1))
+    report('network + top-1 map at the original size')
+    inferencer.draw(image, result)
+    report('overlay at the original size (old default)')
+    small, drawn, _ = fit_for_drawing(image, result, None, 2048)
+    inferencer.draw(small, drawn)
+    report('overlay at --max-overlay-side 2048')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--config', default='configs/demo/spg_demo.py')
     parser.add_argument('--checkpoint', default='none')
     parser.add_argument('--size', type=int, nargs=2, default=[6000, 4000],
                         metavar=('W', 'H'))
+    parser.add_argument('--stages', action='store_true',
+                        help='per-step tracemalloc peaks, in process')
     parser.add_argument('extra', nargs='*', help='arguments of infer.py')
     args = parser.parse_args()
 
@@ -55,6 +92,8 @@ def main():
                              dtype=np.uint8)
         image = osp.join(tmp, 'big.jpg')
         cv2.imwrite(image, cv2.resize(small, (w, h)))
+        if args.stages:
+            return stages(args, image)
         imports = peak_rss_mib([
             sys.executable, '-c',
             'import cv2, mmcv, numpy, torch, mmengine, mmspg.apis'
