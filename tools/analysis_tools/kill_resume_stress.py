@@ -1,0 +1,149 @@
+"""kill -9 a training run at random moments, check what survives, resume.
+
+Trains the toy classifier of ``tests/data/toy_configs`` (generated data,
+seconds per epoch on one CPU core) with ``tools/train.py --resume``,
+``default_hooks.checkpoint = WSOLCheckpointHook(save_best=...,
+max_keep_ckpts=2)``. Each trial starts the run (auto-resume), waits a random
+time and sends SIGKILL. After every kill it checks:
+
+* every ``epoch_*.pth`` / ``best_*.pth`` in the work folder loads;
+* once a best checkpoint existed, one still exists;
+* the epochs lost are at most the epoch in progress (the newest checkpoint
+  is not older than the one before the trial);
+
+and after the next start, that no temporary file of a killed save is left.
+Finally the run is completed and its weights are compared with an
+uninterrupted run of the same seed (bit-identical expected).
+
+Example (the figures of the README's reliability section)::
+
+    python tools/analysis_tools/kill_resume_stress.py --trials 20
+"""
+import argparse
+import glob
+import os
+import os.path as osp
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.join(ROOT, 'tests', 'data', 'toy_configs'))
+
+
+def train_cmd(work_dir, data_root, max_epochs):
+    from toy_data import TOY_CONFIG, toy_cfg_options
+    return [
+        sys.executable,
+        osp.join(ROOT, 'tools', 'train.py'), TOY_CONFIG, '--work-dir',
+        work_dir, '--resume', '--cfg-options',
+        *toy_cfg_options(data_root), f'train_cfg.max_epochs={max_epochs}',
+        'default_hooks.checkpoint.type=WSOLCheckpointHook',
+        'default_hooks.checkpoint.save_best=accuracy/top1',
+        'default_hooks.checkpoint.rule=greater',
+        'default_hooks.checkpoint.max_keep_ckpts=2', 'log_level=WARNING'
+    ]
+
+
+def checkpoints(work_dir, pattern):
+    return sorted(glob.glob(osp.join(work_dir, pattern)))
+
+
+def newest_epoch(work_dir):
+    epochs = [
+        int(re.search(r'epoch_(\d+)\.pth$', p).group(1))
+        for p in checkpoints(work_dir, 'epoch_*.pth')
+    ]
+    return max(epochs, default=0)
+
+
+def loads(path):
+    from mmspg.engine.runner import load_from_local_checked
+    try:
+        load_from_local_checked(path, map_location='cpu')
+    except Exception as err:  # report every kind of failure
+        return f'{type(err).__name__}: {err}'
+    return None
+
+
+def weights(path):
+    import torch
+    return torch.load(path, map_location='cpu')['state_dict']
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--trials', type=int, default=20)
+    parser.add_argument('--max-epochs', type=int, default=12)
+    parser.add_argument('--max-wait', type=float, default=12.0,
+                        help='kill after uniform(2, max_wait) seconds')
+    parser.add_argument('--seed', type=int, default=0)
+    args = parser.parse_args()
+    random.seed(args.seed)
+    env = {**os.environ, 'PYTHONPATH': ROOT}
+
+    import mmspg  # noqa: F401  (allow-lists checkpoint globals)
+    from toy_data import make_toy_data
+    with tempfile.TemporaryDirectory() as tmp:
+        data = str(make_toy_data(osp.join(tmp, 'data')))
+        ref_dir = osp.join(tmp, 'reference')
+        subprocess.run(train_cmd(ref_dir, data, args.max_epochs), env=env,
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        work = osp.join(tmp, 'killed')
+        problems, had_best, kills, in_save = [], False, 0, 0
+        for trial in range(args.trials):
+            before = newest_epoch(work) if osp.isdir(work) else 0
+            proc = subprocess.Popen(
+                train_cmd(work, data, args.max_epochs), env=env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(random.uniform(2.0, args.max_wait))
+            if proc.poll() is not None:
+                print(f'trial {trial}: finished before the kill')
+                break
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            temps = glob.glob(osp.join(work, '.*.tmp-*'))
+            in_save += bool(temps)
+            for path in checkpoints(work, '*.pth'):
+                error = loads(path)
+                if error:
+                    problems.append(f'trial {trial}: {path}: {error}')
+            bests = checkpoints(work, 'best_*.pth')
+            if had_best and not bests:
+                problems.append(f'trial {trial}: no best checkpoint left')
+            had_best = had_best or bool(bests)
+            after = newest_epoch(work)
+            if after < before:
+                problems.append(f'trial {trial}: newest checkpoint went '
+                                f'from epoch {before} to {after}')
+            print(f'trial {trial}: killed at epoch checkpoint {after}, '
+                  f'{len(bests)} best, {len(temps)} temp file(s) left '
+                  'by the kill')
+        subprocess.run(train_cmd(work, data, args.max_epochs), env=env,
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        left = glob.glob(osp.join(work, '.*.tmp-*'))
+        if left:
+            problems.append(f'temporary files left after resuming: {left}')
+        final = f'epoch_{args.max_epochs}.pth'
+        ref, got = weights(osp.join(ref_dir, final)), weights(
+            osp.join(work, final))
+        import torch
+        same = ref.keys() == got.keys() and all(
+            torch.equal(ref[k], got[k]) for k in ref)
+        if not same:
+            problems.append('final weights differ from the uninterrupted run')
+        print(f'{kills} kills ({in_save} during a save); final weights '
+              f'bit-identical to the uninterrupted run: {same}')
+        print('problems:', problems or 'none')
+        return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
