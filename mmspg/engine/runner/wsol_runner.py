@@ -155,8 +155,16 @@ class WSOLRunner(Runner):
             self._training = False
 
     @master_only
-    def _remove_stale_temp_checkpoints(self) -> None:
-        for path in stale_temp_checkpoints(self.work_dir):
+    def _remove_stale_temp_checkpoints(self,
+                                       folder: Optional[str] = None) -> None:
+        """Remove the temporary files of dead saves in ``folder`` (default
+        work_dir); each folder is scanned once per runner."""
+        folder = osp.abspath(folder or self.work_dir)
+        scanned = self.__dict__.setdefault('_scanned_for_temps', set())
+        if folder in scanned:
+            return
+        scanned.add(folder)
+        for path in stale_temp_checkpoints(folder):
             try:
                 os.remove(path)
             except OSError as err:
@@ -196,6 +204,8 @@ class WSOLRunner(Runner):
             return super().save_checkpoint(out_dir, filename, **kwargs)
 
         final_path = osp.join(out_dir, filename)
+        # CheckpointHook(out_dir=...) may save outside work_dir
+        self._remove_stale_temp_checkpoints(osp.dirname(final_path))
         # Same folder, so os.replace is a rename on one file system; hidden
         # and unlike *.pth so nothing mistakes it for a checkpoint.
         # host and pid let a later run tell a dead save from a live one

@@ -380,3 +380,18 @@ def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
     finally:
         live.kill()
         live.wait()
+
+
+def test_stale_temporary_files_cleaned_in_an_out_dir(toy_cfg, tmp_path):
+    # CheckpointHook(out_dir=...) saves outside work_dir: the folder saved
+    # into is cleaned too, once
+    host = socket.gethostname().replace('-', '_')
+    out_dir = tmp_path / 'elsewhere'
+    out_dir.mkdir()
+    stale = out_dir / f'.epoch_1.pth.tmp-{host}-{_dead_pid()}'
+    stale.write_bytes(b'x')
+    runner = toy.build_runner(toy_cfg, tmp_path / 'wd')
+    runner.save_checkpoint(str(out_dir), 'epoch_1.pth', save_optimizer=False,
+                           save_param_scheduler=False)
+    assert not stale.exists()
+    assert torch.load(out_dir / 'epoch_1.pth')['state_dict']
