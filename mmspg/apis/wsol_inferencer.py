@@ -53,7 +53,10 @@ class WSOLInferencer(BaseInferencer):
             ``WSOLClassifier`` (then ``model._config`` must hold the config,
             as :func:`mmpretrain.apis.get_model` sets it).
         pretrained (str | bool): Checkpoint path; True uses the config's
-            ``load_from``; False/None keeps the initial weights.
+            ``load_from``; False/None keeps the initial weights. Loaded
+            strictly: a checkpoint whose keys or shapes do not fit the model
+            raises ``CheckpointMismatchError`` naming them (mmpretrain's
+            ``BaseInferencer`` only warns).
         device (str | torch.device, optional): Device; None picks CUDA when
             available, else CPU (a built model stays where it is).
         classes (Sequence[str], optional): Class names. Defaults to
@@ -99,10 +102,12 @@ class WSOLInferencer(BaseInferencer):
                                  f'got {model!r}')
             if pretrained is True:
                 pretrained = config.get('load_from') or None
+            # kwargs are model overrides here, as for get_model
             model = init_localizer(
                 config, pretrained or None, device=device, **kwargs)
             kwargs = {}
-        super().__init__(model=model, pretrained=False, device=device)
+        super().__init__(
+            model=model, pretrained=False, device=device, **kwargs)
         if classes is None:
             classes = (getattr(self.model, '_dataset_meta', None)
                        or {}).get('classes')

@@ -3,8 +3,10 @@
 Trains the toy classifier of ``tests/data/toy_configs`` (generated data,
 seconds per epoch on one CPU core) with ``tools/train.py --resume``,
 ``default_hooks.checkpoint = WSOLCheckpointHook(save_best=...,
-max_keep_ckpts=2)``. Each trial starts the run (auto-resume), waits a random
-time and sends SIGKILL. After every kill it checks:
+max_keep_ckpts=2)``. Each trial starts the run (auto-resume), waits until it
+writes its first checkpoint (training is under way), then a random time in
+[0, 2 epochs) and sends SIGKILL, so kills land in epochs, validations and
+saves alike. After every kill it checks:
 
 * every ``epoch_*.pth`` / ``best_*.pth`` in the work folder loads;
 * once a best checkpoint existed, one still exists;
@@ -61,6 +63,17 @@ def newest_epoch(work_dir):
     return max(epochs, default=0)
 
 
+def written_since(work_dir, when):
+    """Whether a checkpoint in work_dir was written at or after ``when``."""
+    for path in glob.glob(osp.join(work_dir, '*.pth')):
+        try:
+            if osp.getmtime(path) >= when:
+                return True
+        except OSError:  # removed meanwhile by the rotation
+            continue
+    return False
+
+
 def loads(path):
     from mmspg.engine.runner import load_from_local_checked
     try:
@@ -78,9 +91,7 @@ def weights(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--trials', type=int, default=20)
-    parser.add_argument('--max-epochs', type=int, default=12)
-    parser.add_argument('--max-wait', type=float, default=12.0,
-                        help='kill after uniform(2, max_wait) seconds')
+    parser.add_argument('--max-epochs', type=int, default=40)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
     random.seed(args.seed)
@@ -94,6 +105,10 @@ def main():
         subprocess.run(train_cmd(ref_dir, data, args.max_epochs), env=env,
                        check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
+        last = [osp.join(ref_dir, f'epoch_{args.max_epochs - i}.pth')
+                for i in (1, 0)]
+        epoch_time = osp.getmtime(last[1]) - osp.getmtime(last[0])
+        print(f'uninterrupted run: {epoch_time:.2f} s per epoch')
         work = osp.join(tmp, 'killed')
         problems, had_best, kills, in_save = [], False, 0, 0
         for trial in range(args.trials):
@@ -101,7 +116,10 @@ def main():
             proc = subprocess.Popen(
                 train_cmd(work, data, args.max_epochs), env=env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(random.uniform(2.0, args.max_wait))
+            launched = time.time()
+            while proc.poll() is None and not written_since(work, launched):
+                time.sleep(0.01)
+            time.sleep(random.uniform(0, 2 * epoch_time))
             if proc.poll() is not None:
                 print(f'trial {trial}: finished before the kill')
                 break
