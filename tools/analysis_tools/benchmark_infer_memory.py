@@ -21,7 +21,6 @@ the memory goes.
 import argparse
 import os
 import os.path as osp
-import resource
 import subprocess
 import sys
 import tempfile

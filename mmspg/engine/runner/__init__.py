@@ -21,7 +21,7 @@ __all__ = [
     'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
     'CorruptCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',
-    'safe_global_names', 'stale_temp_checkpoints', 'accelerator_available', 'setup_cpu_distributed',
-    'teardown_distributed', 'build_runner',
+    'safe_global_names', 'stale_temp_checkpoints', 'accelerator_available',
+    'setup_cpu_distributed', 'teardown_distributed', 'build_runner',
     'EpochSeededTrainLoop', 'epoch_seed', 'seed_everything', 'WSOLRunner'
 ]

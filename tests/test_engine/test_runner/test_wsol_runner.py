@@ -20,7 +20,8 @@ from mmspg.engine.runner import (CheckpointMismatchError,
                                  WSOLRunner)
 
 MAX_EPOCHS = 3
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def _train(cfg, work_dir, stop_after=None, **overrides):
