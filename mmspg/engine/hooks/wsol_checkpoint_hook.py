@@ -18,7 +18,9 @@ temporary file, flushed, renamed). At every instant at least one loadable best
 checkpoint and one loadable ``epoch_*.pth`` exist once the first was written;
 a kill between the save and the removal leaves one older file behind, which is
 the cost of that guarantee. The decision and the wording are ours (mmspg);
-it takes exactly ``CheckpointHook``'s arguments.
+it takes exactly ``CheckpointHook``'s arguments. mmengine's log line "The
+previous best checkpoint ... is removed" appears when the removal is
+scheduled; the file goes once the new checkpoint is saved.
 """
 from typing import Any, List
 
