@@ -6,20 +6,24 @@ seconds per epoch on one CPU core) with ``tools/train.py --resume``,
 max_keep_ckpts=2)``. Each trial starts the run (auto-resume), waits until it
 writes its first checkpoint (training is under way), then a random time in
 [0, 2 epochs) and sends SIGKILL, so kills land in epochs, validations and
-saves alike. After every kill it checks:
+saves alike. With ``--in-save`` every other trial instead kills the moment a
+temporary checkpoint file appears (a kill in the middle of a save, of an
+epoch or a best checkpoint). After every kill it checks:
 
 * every ``epoch_*.pth`` / ``best_*.pth`` in the work folder loads;
 * once a best checkpoint existed, one still exists;
 * the epochs lost are at most the epoch in progress (the newest checkpoint
   is not older than the one before the trial);
 
-and after the next start, that no temporary file of a killed save is left.
+and, after the final resumed run, that no temporary file of a killed save is
+left.
 Finally the run is completed and its weights are compared with an
 uninterrupted run of the same seed (bit-identical expected).
 
-Example (the figures of the README's reliability section)::
+Example (the figures of docs/benchmarks.md)::
 
-    python tools/analysis_tools/kill_resume_stress.py --trials 20
+    python tools/analysis_tools/kill_resume_stress.py --trials 14
+    python tools/analysis_tools/kill_resume_stress.py --trials 12 --in-save
 """
 import argparse
 import glob
@@ -93,6 +97,8 @@ def main():
     parser.add_argument('--trials', type=int, default=20)
     parser.add_argument("--max-epochs", type=int, default=30)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--in-save', action='store_true',
+                        help='every other trial kills in the middle of a save')
     args = parser.parse_args()
     random.seed(args.seed)
     env = {**os.environ, 'PYTHONPATH': ROOT}
@@ -123,7 +129,19 @@ def main():
             launched = time.time()
             while proc.poll() is None and not written_since(work, launched):
                 time.sleep(0.01)
-            time.sleep(random.uniform(0, 2 * epoch_time))
+            if args.in_save and trial % 2 == 1:
+                # skip 0-3 saves, then kill while the next is being written
+                skip = random.randint(0, 3)
+                seen = set()
+                while proc.poll() is None:
+                    temps = set(glob.glob(osp.join(work, '.*.tmp-*')))
+                    new = temps - seen
+                    if new and len(seen | new) > skip:
+                        break
+                    seen |= new
+                    time.sleep(0.001)
+            else:
+                time.sleep(random.uniform(0, 2 * epoch_time))
             if proc.poll() is not None:
                 print(f'trial {trial}: finished before the kill')
                 break
