@@ -9,6 +9,18 @@ Example::
     python tools/eval_scoremaps.py --metadata-root metadata/CUB/test \\
         --scoremap-root work_dirs/x/scoremaps --out result.json \\
         --plot curves.png
+
+Maps must be 224 x 224 (``--scoremap-size``), the size the benchmark scores
+them at: its ``evaluation.py`` rescales the GT boxes to ``_RESIZE_LENGTH =
+224`` (line 41) and does not resize the maps. ``--scoremap-size 0`` accepts
+any size and rescales the GT to each map's own frame instead.
+
+A map that cannot be used (missing, empty, truncated, pickled, not a 2-D
+float map in [0, 1], of the wrong size) does not stop the run: every other
+map is scored, the bad ones are listed at the end with their file and what is
+wrong (and under ``errors`` in ``--out``), they count as misses (box
+accuracies; their pixels are left out of PxAP), and the exit code is 1.
+``--stop-on-error`` stops at the first instead.
 """
 import argparse
 import json
@@ -64,6 +76,15 @@ def parse_args(argv=None):
         help="box backend (same numbers): 'c' is mmspg's compiled core, "
         "'opencv' one findContours per threshold level; 'auto': 'c' when "
         'built')
+    parser.add_argument(
+        '--scoremap-size', type=int, nargs='+', default=[224],
+        metavar='SIZE',
+        help='H [W] every map must have (default 224, the benchmark\'s); 0 '
+        'accepts any size (GT rescaled to each map)')
+    parser.add_argument(
+        '--stop-on-error', action='store_true',
+        help='stop at the first unusable map (default: score all the others, '
+        'list the bad ones, exit with 1)')
     parser.add_argument('--out', default=None, help='result JSON file')
     parser.add_argument('--plot', default=None,
                         help='PNG of the accuracy-vs-threshold curves')
@@ -101,18 +122,40 @@ def plot_curves(result: dict, path: str) -> None:
     plt.close(fig)
 
 
+def _scoremap_size(values):
+    if len(values) > 2 or any(v < 0 for v in values):
+        raise SystemExit(f'--scoremap-size takes H [W] >= 0, got {values}')
+    if values[0] == 0:
+        return None
+    return (values[0], values[-1])
+
+
 def main(argv=None) -> dict:
+    """Evaluate; returns the result dict (``errors`` lists unusable maps).
+
+    Raises:
+        SystemExit: with ``--stop-on-error``, at the first unusable map.
+    """
+    # the error an unusable map raises (--stop-on-error)
+    from mmspg.evaluation.functional.wsol_layout import ScoremapError
     args = parse_args(argv)
     total = len(read_image_ids(args.metadata_root))
-    result = evaluate_scoremap_folder(
-        args.metadata_root,
-        args.scoremap_root,
-        cam_curve_interval=args.cam_curve_interval,
-        iou_thresholds=args.iou_thresholds,
-        mask_root=args.mask_root,
-        workers=args.workers,
-        progress=_Progress(total),
-        backend=args.backend)
+    try:
+        result = evaluate_scoremap_folder(
+            args.metadata_root,
+            args.scoremap_root,
+            cam_curve_interval=args.cam_curve_interval,
+            iou_thresholds=args.iou_thresholds,
+            mask_root=args.mask_root,
+            workers=args.workers,
+            progress=_Progress(total),
+            backend=args.backend,
+            scoremap_size=_scoremap_size(args.scoremap_size),
+            on_error='raise' if args.stop_on_error else 'skip')
+    except ScoremapError as err:
+        sys.stderr.write(f'\n{err}\n--stop-on-error: stopped at the first '
+                         'unusable score map\n')
+        raise SystemExit(1)
     if 'pxap' in result:
         print(f'PxAP: {result["pxap"]:.4f}')
     else:
@@ -129,8 +172,15 @@ def main(argv=None) -> dict:
             json.dump(result, f)
     if args.plot:
         plot_curves(result, args.plot)
+    errors = result['errors']
+    if errors:
+        sys.stderr.write(
+            f'{len(errors)} of {result["num_images"]} score maps could not '
+            'be used (counted as misses; their pixels left out of PxAP):\n')
+        for entry in errors:
+            sys.stderr.write(f'  {entry["error"]}\n')
     return result
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(1 if main()['errors'] else 0)

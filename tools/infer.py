@@ -6,7 +6,8 @@ Usage::
         [--out-dir DIR] [--topk K] [--thr T] [--box-mode {largest,all}]
         [--batch-size N] [--device DEV] [--show-seeds] [--save-maps]
         [--gt-boxes X1,Y1,X2,Y2 [X1,Y1,X2,Y2 ...] | --ann FILE]
-        [--frames] [--cfg-options KEY=VALUE ...]
+        [--frames] [--stop-on-error] [--max-overlay-side PX]
+        [--cfg-options KEY=VALUE ...]
 
 INPUT is an image, a folder (searched recursively for images) or a video
 file (``.mp4 .avi .mov .mkv .webm .m4v .mpg .mpeg .wmv``, read frame by
@@ -38,6 +39,22 @@ Writes into ``--out-dir`` (default ``outputs/infer``):
   (per top-k class a list of [x1, y1, x2, y2] in original pixels) and
   ``thr``; with ground truth also ``gt_bboxes`` and ``iou`` (largest top-1
   box vs the best ground-truth box, with the WSOL benchmark's +1-pixel IoU).
+
+Bad inputs (an unreadable or empty image, a video that cannot be opened) do
+not stop the run: every good input is processed and written, the bad ones
+are listed at the end (on stderr and as ``errors`` in ``results.json``, each
+with its path and the reason) and the exit code is 1. ``--stop-on-error``
+stops at the first bad input instead (still writing ``results.json`` for
+what was done). A checkpoint that does not fit the config's model (missing,
+unexpected or mis-shaped keys) is refused before any input is read, as by
+``tools/test.py``.
+
+Memory is bounded for very large images: images are decoded once, a batch
+holds at most ``--batch-size`` images and at most 48 megapixels (one 6000 x
+4000 photo and its neighbours go in batches of their own), and overlays are
+drawn at most ``--max-overlay-side`` pixels on their longer side (default
+2048; 0 draws at the original size). The JSON boxes and ``--save-maps``
+maps are always in original pixels. Measured figures: docs/benchmarks.md.
 
 Ground truth (optional, original pixels): ``--gt-boxes`` gives boxes for a
 single image or for every frame of a video; ``--ann`` a JSON file
@@ -112,6 +129,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--frames', action='store_true',
         help='write video overlays as PNG frames instead of a video file')
+    parser.add_argument(
+        '--stop-on-error', action='store_true',
+        help='stop at the first input that fails (default: process every '
+        'good input, list the bad ones at the end, exit with 1)')
+    parser.add_argument(
+        '--max-overlay-side', type=int, default=2048,
+        help='draw overlays and seed panels from an image scaled so that its '
+        'longer side is at most this (bounds memory for very large images; '
+        'JSON boxes and saved maps stay in original pixels); 0: original '
+        'size')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, xxx=yyy format')
@@ -247,6 +274,113 @@ def video_frames(path: str, batch: int) -> Iterator[List[np.ndarray]]:
 
 
 # ----------------------------------------------------------------------
+# Batches and drawing with bounded memory
+# ----------------------------------------------------------------------
+#: Most pixels of decoded images held at once (48 MP: two 6000 x 4000
+#: photos, 144 MB of BGR); a batch closes at this or at --batch-size.
+MAX_BATCH_PIXELS = 48_000_000
+
+
+class _StopRun(Exception):
+    """--stop-on-error: a failure ends the run."""
+
+
+def loaded_batches(images, batch_size, max_pixels, fail, bar):
+    """Yield lists of ``(path, name, BGR image)``; unreadable images go to
+    ``fail(path, error)`` (and the progress bar) instead."""
+    from mmspg.apis.wsol_inferencer import WSOLInferencer
+    batch, pixels = [], 0
+    for path, name in images:
+        try:
+            image = WSOLInferencer._load(path, 0)
+        except Exception as err:
+            fail(path, err)
+            bar.update()
+            continue
+        batch.append((path, name, image))
+        pixels += image.shape[0] * image.shape[1]
+        if len(batch) >= batch_size or pixels >= max_pixels:
+            yield batch
+            batch, pixels = [], 0
+    if batch:
+        yield batch
+
+
+def fit_for_drawing(image: np.ndarray, result: dict,
+                    gt: Optional[np.ndarray], max_side: int):
+    """Scale an image, its top-1 map, its boxes and the GT boxes so that the
+    longer side is at most ``max_side`` (0: unchanged).
+
+    Drawing goes through matplotlib (mmengine's Visualizer), whose buffers
+    grow with the pixel count: 2.5 GB for a 6000 x 4000 image.
+    """
+    h, w = image.shape[:2]
+    if max_side <= 0 or max(h, w) <= max_side:
+        return image, result, gt
+    scale = max_side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    sx, sy = size[0] / w, size[1] / h
+    factor = np.array([sx, sy, sx, sy], np.float32)
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    drawn = dict(result)
+    drawn['loc_maps'] = [
+        cv2.resize(m, size, interpolation=cv2.INTER_AREA)
+        for m in result['loc_maps'][:1]
+    ] + list(result['loc_maps'][1:])
+    drawn['boxes'] = [np.asarray(b, np.float32).reshape(-1, 4) * factor
+                      for b in result['boxes']]
+    small_gt = None if gt is None else np.asarray(gt, np.float32) * factor
+    return small, drawn, small_gt
+
+
+def run_video(args, inferencer, path, name, fixed_gt, run, record, records):
+    """Overlay every frame of one video (a video file or PNG frames)."""
+    cap = cv2.VideoCapture(path)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+    cap.release()
+    writer = None
+    out_video = osp.join(args.out_dir, f'{name}_overlay.mp4')
+    frame_dir = osp.join(args.out_dir, name)
+    bar = ProgressBar(max(total, 0))
+    index = 0
+    try:
+        for frames in video_frames(path, args.batch_size):
+            for frame, result in zip(
+                    frames,
+                    inferencer.iter_results(
+                        frames, batch_size=args.batch_size, **run)):
+                gt = fixed_gt
+                drawn = inferencer.draw(frame, result, gt)[..., ::-1]
+                if not args.frames and writer is None:
+                    h, w = drawn.shape[:2]
+                    writer = cv2.VideoWriter(
+                        out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                        (w, h))
+                    if not writer.isOpened():
+                        print(f'cannot write {out_video} (no codec?); '
+                              f'writing PNG frames to {frame_dir}')
+                        args.frames = True
+                if args.frames:
+                    mmcv.imwrite(drawn, osp.join(frame_dir,
+                                                 f'frame_{index:06d}.png'))
+                else:
+                    writer.write(np.ascontiguousarray(drawn))
+                rec = record(result, path, gt, frame=index)
+                rec['overlay'] = (f'{name}/frame_{index:06d}.png'
+                                  if args.frames else f'{name}_overlay.mp4')
+                records.append(rec)
+                index += 1
+                bar.update()
+    finally:
+        if writer is not None:
+            writer.release()
+    sys.stdout.write('\n')
+    if index == 0:
+        raise OSError(f'no frame could be read from video {path!r}')
+
+
+# ----------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------
 def build_inferencer(args: argparse.Namespace):
@@ -268,6 +402,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise SystemExit(f'--thr must be in [0, 1], got {args.thr}')
     if args.topk < 1 or args.batch_size < 1:
         raise SystemExit('--topk and --batch-size must be >= 1')
+    if args.max_overlay_side < 0:
+        raise SystemExit('--max-overlay-side must be >= 0')
     items = expand_inputs(args.inputs)
     fixed_gt = None
     if args.gt_boxes:
@@ -301,79 +437,91 @@ def main(argv: Optional[List[str]] = None) -> int:
             rec['iou'] = box_iou(result['boxes'][0], gt)
         return rec
 
-    # Images
-    images = [(p, n) for kind, p, n in items if kind == 'image']
-    if images:
-        bar = ProgressBar(len(images))
-        results = inferencer.iter_results(
-            [p for p, _ in images], batch_size=args.batch_size,
-            return_seeds=args.show_seeds, **run)
-        for (path, name), result in zip(images, results):
-            image = mmcv.imread(path)
-            gt = gt_for(path, name)
-            rec = record(result, path, gt)
-            rec['overlay'] = f'{name}.png'
-            mmcv.imwrite(
-                inferencer.draw(image, result, gt)[..., ::-1],
-                osp.join(args.out_dir, rec['overlay']))
-            if args.show_seeds:
-                rec['seeds'] = f'{name}_seeds.png'
-                mmcv.imwrite(
-                    inferencer.draw_seeds(image, result)[..., ::-1],
-                    osp.join(args.out_dir, rec['seeds']))
-            if args.save_maps:
-                rec['maps'] = f'{name}_maps.npy'
-                np.save(osp.join(args.out_dir, rec['maps']),
-                        result['loc_maps'])
-            records.append(rec)
-            bar.update()
-        sys.stdout.write('\n')
+    failures: List[Tuple[str, str]] = []
 
-    # Videos
-    for kind, path, name in items:
-        if kind != 'video':
-            continue
-        cap = cv2.VideoCapture(path)
-        fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
-        total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        cap.release()
-        writer = None
-        out_video = osp.join(args.out_dir, f'{name}_overlay.mp4')
-        frame_dir = osp.join(args.out_dir, name)
-        bar = ProgressBar(max(total, 0))
-        index = 0
-        for frames in video_frames(path, args.batch_size):
-            for frame, result in zip(
-                    frames,
+    def fail(path: str, err: BaseException) -> None:
+        failures.append((path, f'{type(err).__name__}: {err}'))
+        print(f'\nfailed: {path}: {type(err).__name__}: {err}',
+              file=sys.stderr)
+        if args.stop_on_error:
+            raise _StopRun
+
+    def write_image(path, name, image, result):
+        gt = gt_for(path, name)
+        rec = record(result, path, gt)
+        small, drawn_result, drawn_gt = fit_for_drawing(
+            image, result, gt, args.max_overlay_side)
+        rec['overlay'] = f'{name}.png'
+        mmcv.imwrite(
+            inferencer.draw(small, drawn_result, drawn_gt)[..., ::-1],
+            osp.join(args.out_dir, rec['overlay']))
+        if args.show_seeds:
+            rec['seeds'] = f'{name}_seeds.png'
+            mmcv.imwrite(
+                inferencer.draw_seeds(small, result)[..., ::-1],
+                osp.join(args.out_dir, rec['seeds']))
+        if args.save_maps:
+            rec['maps'] = f'{name}_maps.npy'
+            np.save(osp.join(args.out_dir, rec['maps']), result['loc_maps'])
+        records.append(rec)
+
+    def infer_batch(batch):
+        """Results of a loaded batch; a failing batch is retried image by
+        image so that one bad input does not take the others with it."""
+        arrays = [img for _, _, img in batch]
+        try:
+            return list(
+                inferencer.iter_results(
+                    arrays, batch_size=len(arrays),
+                    return_seeds=args.show_seeds, **run))
+        except Exception as err:
+            if len(batch) == 1:
+                fail(batch[0][0], err)
+                return [None]
+        results = []
+        for path, _, img in batch:
+            try:
+                results += list(
                     inferencer.iter_results(
-                        frames, batch_size=args.batch_size, **run)):
-                gt = fixed_gt
-                drawn = inferencer.draw(frame, result, gt)[..., ::-1]
-                if not args.frames and writer is None:
-                    h, w = drawn.shape[:2]
-                    writer = cv2.VideoWriter(
-                        out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                        (w, h))
-                    if not writer.isOpened():
-                        print(f'cannot write {out_video} (no codec?); '
-                              f'writing PNG frames to {frame_dir}')
-                        args.frames = True
-                if args.frames:
-                    mmcv.imwrite(drawn, osp.join(frame_dir,
-                                                 f'frame_{index:06d}.png'))
-                else:
-                    writer.write(np.ascontiguousarray(drawn))
-                rec = record(result, path, gt, frame=index)
-                rec['overlay'] = (f'{name}/frame_{index:06d}.png'
-                                  if args.frames else f'{name}_overlay.mp4')
-                records.append(rec)
-                index += 1
-                bar.update()
-        if writer is not None:
-            writer.release()
-        sys.stdout.write('\n')
-        if index == 0:
-            raise OSError(f'no frame could be read from video {path!r}')
+                        [img], return_seeds=args.show_seeds, **run))
+            except Exception as err:
+                fail(path, err)
+                results.append(None)
+        return results
+
+    try:
+        # Images
+        images = [(p, n) for kind, p, n in items if kind == 'image']
+        if images:
+            bar = ProgressBar(len(images))
+            for batch in loaded_batches(images, args.batch_size,
+                                        MAX_BATCH_PIXELS, fail, bar):
+                for (path, name, image), result in zip(
+                        batch, infer_batch(batch)):
+                    if result is not None:
+                        try:
+                            write_image(path, name, image, result)
+                        except _StopRun:
+                            raise
+                        except Exception as err:
+                            fail(path, err)
+                    bar.update()
+            sys.stdout.write('\n')
+
+        # Videos
+        for kind, path, name in items:
+            if kind != 'video':
+                continue
+            try:
+                run_video(args, inferencer, path, name, fixed_gt, run,
+                          record, records)
+            except _StopRun:
+                raise
+            except Exception as err:
+                fail(path, err)
+    except _StopRun:
+        print('--stop-on-error: stopped at the first failure',
+              file=sys.stderr)
 
     summary = dict(
         config=args.config,
@@ -382,10 +530,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         box_mode=args.box_mode,
         topk=args.topk,
         classes=inferencer.classes,
-        results=records)
+        results=records,
+        errors=[dict(input=p, error=e) for p, e in failures])
     with open(osp.join(args.out_dir, 'results.json'), 'w') as f:
         json.dump(summary, f, indent=1)
     print(f'{len(records)} result(s) written to {args.out_dir}')
+    if failures:
+        print(f'{len(failures)} input(s) failed:', file=sys.stderr)
+        for path, error in failures:
+            print(f'  {path}: {error}', file=sys.stderr)
+        return 1
     return 0
 
 

@@ -5,7 +5,8 @@ Distributed:     bash tools/dist_train.sh CONFIG NUM_PROCS [ARGS]
                  bash tools/slurm_train.sh PARTITION JOB CONFIG WORK_DIR [ARGS]
 
 mmspg's additions: the runner defaults to ``WSOLRunner`` (atomic checkpoints,
-strict ``load_from``, bit-exact epoch resume) when the config has no
+fine-tuning ``load_from`` that logs the keys it skipped, strict ``--resume``,
+auto-resume past corrupt checkpoints) when the config has no
 ``runner_type``; on machines without CUDA the distributed launchers run with
 gloo on CPUs (``mmspg.engine.runner.setup_cpu_distributed``); ``--amp`` on a
 CPU stops with a clear error instead of mmengine's assertion.

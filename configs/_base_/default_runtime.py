@@ -10,7 +10,7 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     # Keep the best localization checkpoint (MaxBoxAccV2) and the last ones.
     checkpoint=dict(
-        type='CheckpointHook',
+        type='WSOLCheckpointHook',
         interval=1,
         max_keep_ckpts=3,
         save_best='wsol/maxboxacc_v2',

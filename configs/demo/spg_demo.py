@@ -132,7 +132,10 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(type='MultiStepLR', by_epoch=True, milestones=[15], gamma=0.1),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=30)
+# mmspg's EpochSeededTrainLoop: mmengine's EpochBasedTrainLoop that re-seeds
+# the global RNGs from (seed, epoch), so that a run resumed at an epoch
+# boundary is bit-identical to an uninterrupted one.
+train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=30, val_interval=30)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=32)

@@ -7,6 +7,7 @@ from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmpretrain.apis import get_model
 
+from mmspg.engine.runner import load_checkpoint_strict
 from .wsol_inferencer import WSOLInferencer
 
 
@@ -30,6 +31,14 @@ def init_localizer(config: Union[str, Config],
         ``_dataset_meta`` (class names from the checkpoint's
         ``meta['dataset_meta']``, else the test dataset's ``METAINFO``), as
         :func:`mmpretrain.apis.get_model` sets them.
+
+    Raises:
+        CheckpointMismatchError: the checkpoint does not fit the model
+            (missing, unexpected or mis-shaped keys, all named); unlike
+            ``get_model``, which loads non-strictly and only warns, nothing
+            is loaded then, as ``tools/test.py`` and ``--resume`` refuse it.
+        CorruptCheckpointError, UnsafeCheckpointError: see
+            :func:`mmspg.engine.runner.load_from_local_checked`.
     """
     if isinstance(config, str) and not osp.isfile(config):
         raise FileNotFoundError(f'init_localizer: no config file {config!r}')
@@ -38,8 +47,18 @@ def init_localizer(config: Union[str, Config],
             f'init_localizer: no checkpoint file {checkpoint!r}')
     if device is None:
         device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    return get_model(
-        config, pretrained=checkpoint or False, device=device, **kwargs)
+    # get_model loads non-strictly (mmengine's load_checkpoint only warns
+    # about keys that do not fit): build without weights, load strictly.
+    model = get_model(config, pretrained=False, device=device, **kwargs)
+    if checkpoint is not None:
+        loaded = load_checkpoint_strict(model, checkpoint, map_location='cpu')
+        meta = loaded.get('meta', {}) if isinstance(loaded, dict) else {}
+        # class names as get_model takes them (mmpretrain 1.x, mmcls 0.x)
+        if 'dataset_meta' in meta:
+            model._dataset_meta = meta['dataset_meta']
+        elif 'CLASSES' in meta:
+            model._dataset_meta = {'classes': meta['CLASSES']}
+    return model
 
 
 def inference_localizer(model: BaseModel,

@@ -53,7 +53,10 @@ class WSOLInferencer(BaseInferencer):
             ``WSOLClassifier`` (then ``model._config`` must hold the config,
             as :func:`mmpretrain.apis.get_model` sets it).
         pretrained (str | bool): Checkpoint path; True uses the config's
-            ``load_from``; False/None keeps the initial weights.
+            ``load_from``; False/None keeps the initial weights. Loaded
+            strictly: a checkpoint whose keys or shapes do not fit the model
+            raises ``CheckpointMismatchError`` naming them (mmpretrain's
+            ``BaseInferencer`` only warns).
         device (str | torch.device, optional): Device; None picks CUDA when
             available, else CPU (a built model stays where it is).
         classes (Sequence[str], optional): Class names. Defaults to
@@ -80,10 +83,31 @@ class WSOLInferencer(BaseInferencer):
                  device=None,
                  classes: Optional[Sequence[str]] = None,
                  **kwargs) -> None:
-        if device is None and not isinstance(model, BaseModel):
-            device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        # Checkpoints are loaded strictly (mmpretrain's BaseInferencer and
+        # get_model only warn about keys that do not fit).
+        from mmspg.engine.runner import load_checkpoint_strict
+        from .inference import init_localizer
+        if isinstance(model, BaseModel):
+            if isinstance(pretrained, str):
+                load_checkpoint_strict(model, pretrained, map_location='cpu')
+        else:
+            if device is None:
+                device = 'cuda' if torch.cuda.is_available() else 'cpu'
+            config = model if isinstance(model, Config) else (
+                Config.fromfile(model) if str(model).endswith('.py') else
+                None)
+            if config is None:
+                raise ValueError('WSOLInferencer: model must be a built '
+                                 'model, a config file (.py) or a Config, '
+                                 f'got {model!r}')
+            if pretrained is True:
+                pretrained = config.get('load_from') or None
+            # kwargs are model overrides here, as for get_model
+            model = init_localizer(
+                config, pretrained or None, device=device, **kwargs)
+            kwargs = {}
         super().__init__(
-            model=model, pretrained=pretrained, device=device, **kwargs)
+            model=model, pretrained=False, device=device, **kwargs)
         if classes is None:
             classes = (getattr(self.model, '_dataset_meta', None)
                        or {}).get('classes')
@@ -139,10 +163,20 @@ class WSOLInferencer(BaseInferencer):
             if not osp.isfile(item):
                 raise FileNotFoundError(f'WSOLInferencer: no such image file '
                                         f'{item!r}')
-            img = mmcv.imread(item)
+            if osp.getsize(item) == 0:
+                raise ValueError(f'WSOLInferencer: image file {item!r} is '
+                                 'empty (0 bytes)')
+            try:
+                img = mmcv.imread(item)
+            except cv2.error as err:
+                # OpenCV's assertions do not name the file
+                raise ValueError(
+                    f'WSOLInferencer: image file {item!r} cannot be decoded '
+                    f'(OpenCV: {str(err).strip().splitlines()[-1]})') from err
             if img is None:
-                raise ValueError(f'WSOLInferencer: failed to read image '
-                                 f'{item!r}')
+                raise ValueError(f'WSOLInferencer: image file {item!r} '
+                                 'cannot be decoded (damaged, or not an '
+                                 'image format OpenCV reads)')
             return img
         if not isinstance(item, np.ndarray):
             raise TypeError(f'WSOLInferencer: input {index} must be an image '

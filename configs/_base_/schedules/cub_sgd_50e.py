@@ -10,7 +10,10 @@ optim_wrapper = dict(
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=True, milestones=[15, 30, 45], gamma=0.1)
 
-train_cfg = dict(by_epoch=True, max_epochs=50, val_interval=5)
+# mmspg's EpochSeededTrainLoop: mmengine's EpochBasedTrainLoop that re-seeds
+# the global RNGs from (seed, epoch), so that a run resumed at an epoch
+# boundary is bit-identical to an uninterrupted one.
+train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=50, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()
 

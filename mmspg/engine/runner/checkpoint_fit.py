@@ -16,7 +16,7 @@ from mmengine.model import is_model_wrapper
 
 __all__ = [
     'CheckpointMismatchError', 'find_state_dict_mismatch',
-    'check_checkpoint_fits'
+    'check_checkpoint_fits', 'load_checkpoint_strict'
 ]
 
 # Shown per category; the counts are always complete.
@@ -123,3 +123,41 @@ def check_checkpoint_fits(
         "init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...) on that "
         'part instead of load_from.')
     raise CheckpointMismatchError('\n'.join(lines))
+
+
+def load_checkpoint_strict(
+    model: nn.Module,
+    filename: str,
+    map_location='cpu',
+    revise_keys: Sequence[Tuple[str, str]] = ((r'^module\.', ''), )
+) -> Dict:
+    """Load a checkpoint into a model only if it fits exactly.
+
+    The strict counterpart of mmengine's ``load_checkpoint`` (which
+    mmpretrain's ``get_model`` and ``BaseInferencer`` call non-strictly, so a
+    checkpoint of another model only warns and inference runs on randomly
+    initialised layers). The file is read with mmengine's loaders (for local
+    files mmspg's weights-only, corruption-aware loader), checked with
+    :func:`check_checkpoint_fits`, and only then copied into the model.
+
+    Args:
+        model (nn.Module): the model.
+        filename (str): checkpoint path or URL.
+        map_location: as for ``torch.load``.
+        revise_keys: key renamings applied first, as mmengine does.
+
+    Returns:
+        dict: the loaded checkpoint.
+
+    Raises:
+        CheckpointMismatchError: naming the missing, unexpected and
+            mis-shaped keys (nothing was loaded).
+    """
+    from mmengine.runner.checkpoint import (_load_checkpoint,
+                                            _load_checkpoint_to_model)
+    checkpoint = _load_checkpoint(filename, map_location=map_location)
+    if is_model_wrapper(model):
+        model = model.module
+    check_checkpoint_fits(model, checkpoint, filename, revise_keys)
+    return _load_checkpoint_to_model(
+        model, checkpoint, strict=True, revise_keys=list(revise_keys))

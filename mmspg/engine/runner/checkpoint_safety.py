@@ -22,6 +22,8 @@ global it held.
 import os
 import pickle
 import re
+import struct
+import zipfile
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import numpy as np
@@ -30,7 +32,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
 __all__ = [
-    'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
+    'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError', 'CorruptCheckpointError',
     'register_checkpoint_safe_globals', 'load_from_local_checked',
     'safe_global_names'
 ]
@@ -80,6 +82,13 @@ SAFE_GLOBAL_REASONS: Dict[str, str] = {
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds a pickled object that is not allow-listed."""
+
+
+class CorruptCheckpointError(RuntimeError):
+    """A file is not a readable torch checkpoint: empty, truncated, damaged,
+    or another kind of file. Auto-resume skips such files; a checkpoint that
+    is readable but holds a refused object raises
+    :class:`UnsafeCheckpointError` instead and is never skipped."""
 
 
 def _history_buffer_getattr(obj: Any, name: str) -> Any:
@@ -205,6 +214,28 @@ def _weights_only_flag() -> Dict[str, bool]:
     return {'weights_only': True}
 
 
+# torch.save writes a zip archive (local file header "PK\x03\x04"), or with
+# ``_use_new_zipfile_serialization=False`` (and before torch 1.6) a pickle
+# stream, which starts with the PROTO opcode 0x80.
+_ZIP_MAGIC = b'PK\x03\x04'
+_PICKLE_MAGIC = b'\x80'
+
+
+def _corrupt(filename: str, what: str) -> CorruptCheckpointError:
+    return CorruptCheckpointError(
+        f'Checkpoint "{filename}" is corrupt: {what}. It cannot be loaded '
+        'with any setting; use another checkpoint (an earlier epoch_*.pth) '
+        'or save it again.')
+
+
+def _unpickler_reason(message: str) -> str:
+    """The part of torch's weights-only message that says what failed,
+    without its advice to switch ``weights_only`` off."""
+    match = re.search(r'WeightsUnpickler error:\s*(.+?)(?:\n\n|$)', message,
+                      re.S)
+    return ' '.join((match.group(1) if match else message).split())[:200]
+
+
 def load_from_local_checked(
         filename: str,
         map_location: Optional[Union[str, Callable]] = None) -> Any:
@@ -219,24 +250,57 @@ def load_from_local_checked(
 
     Raises:
         FileNotFoundError: no such file.
+        CorruptCheckpointError: the file is empty, truncated, damaged or not
+            a torch checkpoint at all; the message names the file and what
+            is wrong.
         UnsafeCheckpointError: the file holds a pickled object outside the
             allow-list; the message names the file and that global.
     """
     filename = os.path.expanduser(filename)
     if not os.path.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
+    with open(filename, 'rb') as f:
+        head = f.read(4)
+    if not head:
+        raise _corrupt(filename, 'the file is empty (0 bytes); the save that '
+                       'wrote it was probably interrupted')
+    is_zip = head == _ZIP_MAGIC
+    if not is_zip and not head.startswith(_PICKLE_MAGIC):
+        raise _corrupt(
+            filename, f'it is neither a zip archive (what torch.save writes) '
+            f'nor a pickle stream (first bytes {head!r})')
     try:
         return torch.load(
             filename, map_location=map_location, **_weights_only_flag())
     except pickle.UnpicklingError as err:
         culprit = _offending_global(str(err))
-        held = (f'a pickled object of `{culprit}`'
-                if culprit else 'a pickled object torch refused')
+        if culprit is None:
+            # No global named: the unpickler met bytes that are no valid
+            # pickle opcode (a hostile pickle must name the global it calls).
+            raise _corrupt(
+                filename, 'its pickled data is damaged (torch\'s unpickler: '
+                f'{_unpickler_reason(str(err))})') from err
         raise UnsafeCheckpointError(
-            f'Refusing to load checkpoint "{filename}": it holds {held}, '
-            'which is not one of the globals an mmengine checkpoint needs '
-            '(mmspg allow-lists only those, see mmspg.engine.runner.'
-            'checkpoint_safety.SAFE_GLOBAL_REASONS). Unpickling it could run '
-            'arbitrary code. If you trust the file and that type, allow-list '
-            'it with torch.serialization.add_safe_globals([...]) before '
-            'loading.') from err
+            f'Refusing to load checkpoint "{filename}": it holds a pickled '
+            f'object of `{culprit}`, which is not one of the globals an '
+            'mmengine checkpoint needs (mmspg allow-lists only those, see '
+            'mmspg.engine.runner.checkpoint_safety.SAFE_GLOBAL_REASONS). '
+            'Unpickling it could run arbitrary code. If you trust the file '
+            'and that type, allow-list it with '
+            'torch.serialization.add_safe_globals([...]) before loading.'
+        ) from err
+    except (EOFError, IndexError, KeyError, ValueError, struct.error,
+            zipfile.BadZipFile) as err:
+        # legacy pickle streams cut short or garbled
+        raise _corrupt(
+            filename, f'reading it failed with {type(err).__name__}: '
+            f'{str(err)[:200] or "unexpected end of data"} (truncated or '
+            'damaged)') from err
+    except RuntimeError as err:
+        text = str(err)
+        if is_zip and ('PytorchStreamReader' in text or 'zip' in text):
+            # e.g. "failed finding central directory": a truncated archive
+            raise _corrupt(
+                filename, 'it is a truncated or damaged zip archive '
+                f'(torch: {text.split(". ")[0][:200]})') from err
+        raise

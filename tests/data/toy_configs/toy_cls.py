@@ -70,7 +70,10 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4))
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=True, milestones=[2], gamma=0.1)
-train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)
+# mmspg's EpochSeededTrainLoop: mmengine's EpochBasedTrainLoop that re-seeds
+# the global RNGs from (seed, epoch), so that a run resumed at an epoch
+# boundary is bit-identical to an uninterrupted one.
+train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=3, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 # The recipe's batch size is 8 (2 processes x 4); --auto-scale-lr rescales.
@@ -80,7 +83,7 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=1),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1),
+    checkpoint=dict(type='WSOLCheckpointHook', interval=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 env_cfg = dict(

@@ -10,7 +10,7 @@ import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (UnsafeCheckpointError,
+from mmspg.engine.runner import (CorruptCheckpointError, UnsafeCheckpointError,
                                  register_checkpoint_safe_globals,
                                  safe_global_names)
 
@@ -134,3 +134,53 @@ def test_restricted_getattr(tmp_path):
     torch.save({'hb': ok}, buf)
     buf.seek(0)
     assert torch.load(buf, weights_only=True)['hb'].mean() == 1.5
+
+
+# ---------------------------------------------------------------------------
+# Corrupt files are called corrupt, with their path
+# ---------------------------------------------------------------------------
+def _good_bytes():
+    buf = io.BytesIO()
+    torch.save({'state_dict': {'w': torch.arange(1000.)}}, buf)
+    return buf.getvalue()
+
+
+def _legacy_bytes():
+    buf = io.BytesIO()
+    torch.save({'w': torch.zeros(3)}, buf,
+               _use_new_zipfile_serialization=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize('content, what', [
+    (b'', 'empty (0 bytes)'),
+    (lambda: _good_bytes()[:len(_good_bytes()) // 2],
+     'truncated or damaged zip archive'),
+    (lambda: bytes(np.random.default_rng(0).integers(
+        1, 128, 5000, dtype=np.uint8)), 'neither a zip archive'),
+    (b'\x80' + bytes(range(200)), 'pickled data is damaged'),
+    (lambda: _legacy_bytes()[:200], 'truncated or damaged'),
+    (b'# a config file, not a checkpoint\n', 'neither a zip archive'),
+], ids=['empty', 'truncated-zip', 'random-bytes', 'garbled-pickle',
+        'truncated-legacy', 'text'])
+def test_corrupt_checkpoint_is_called_corrupt(tmp_path, content, what):
+    import mmspg  # noqa: F401
+    path = tmp_path / 'bad.pth'
+    path.write_bytes(content() if callable(content) else content)
+    with pytest.raises(CorruptCheckpointError) as err:
+        _load_checkpoint(str(path), map_location='cpu')
+    message = str(err.value)
+    assert str(path) in message and 'is corrupt' in message
+    assert what in message
+    # never "arbitrary code", never the advice to turn weights_only off
+    assert 'arbitrary code' not in message
+    assert 'weights_only' not in message
+    assert not isinstance(err.value, UnsafeCheckpointError)
+
+
+def test_legacy_checkpoint_still_loads(tmp_path):
+    import mmspg  # noqa: F401
+    path = tmp_path / 'legacy.pth'
+    path.write_bytes(_legacy_bytes())
+    assert torch.equal(
+        _load_checkpoint(str(path), map_location='cpu')['w'], torch.zeros(3))

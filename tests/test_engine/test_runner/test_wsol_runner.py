@@ -1,18 +1,27 @@
+import copy
 import hashlib
 import os
 import os.path as osp
 import shutil
+import socket
+import subprocess
+import sys
 
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.fileio.backends import LocalBackend
 from mmengine.hooks import Hook
+from mmengine.runner import EpochBasedTrainLoop
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (CheckpointMismatchError, EpochSeededTrainLoop,
+from mmspg.engine.runner import (CheckpointMismatchError,
+                                 CorruptCheckpointError, EpochSeededTrainLoop,
                                  WSOLRunner)
 
 MAX_EPOCHS = 3
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def _train(cfg, work_dir, stop_after=None, **overrides):
@@ -54,11 +63,27 @@ def full_run(tmp_path_factory):
         losses=_losses(runner))
 
 
-def test_uses_epoch_seeded_loop(toy_cfg, tmp_path):
+def test_uses_the_loop_of_the_config(toy_cfg, tmp_path):
+    # the toy config names EpochSeededTrainLoop in train_cfg
     runner = toy.build_runner(toy_cfg, tmp_path)
     assert isinstance(runner, WSOLRunner)
     assert type(runner.train_loop) is EpochSeededTrainLoop
     assert runner.train_loop.max_epochs == MAX_EPOCHS
+    # an epoch-based train_cfg without a type gets mmengine's loop: the
+    # runner swaps nothing in
+    toy_cfg.train_cfg = dict(by_epoch=True, max_epochs=2)
+    runner = toy.build_runner(toy_cfg, tmp_path / 'plain')
+    assert type(runner.train_loop) is EpochBasedTrainLoop
+
+
+@pytest.mark.parametrize('config', [
+    'configs/demo/spg_demo.py', 'configs/spg/spg_inception_cub.py',
+    'configs/spg/spg_inception_imagenet.py'
+])
+def test_configs_choose_the_epoch_seeded_loop(config):
+    cfg = Config.fromfile(osp.join(REPO, config))
+    assert cfg.train_cfg.type == 'EpochSeededTrainLoop'
+    assert 'by_epoch' not in cfg.train_cfg
 
 
 def test_resume_after_kill_is_bit_identical(full_run, tmp_path):
@@ -184,13 +209,13 @@ def test_load_from_mismatch_fails_before_work(full_run, tmp_path, monkeypatch):
     assert 'backbone.layer1.0.conv1.weight' in message
     assert 'head.layers.0.fc.weight [5, 5] vs [16, 64]' in message
 
-    # load_from in training is checked the same way, before any iteration
+    # resuming from it is refused the same way, before any iteration
     runner = toy.build_runner(
-        full_run['cfg'], tmp_path / 'wd2', load_from=str(bad))
+        full_run['cfg'], tmp_path / 'wd2', load_from=str(bad), resume=True)
     monkeypatch.setattr(
         type(runner.model), 'train_step',
         lambda *a, **k: pytest.fail('trained before the checkpoint check'))
-    with pytest.raises(CheckpointMismatchError):
+    with pytest.raises(CheckpointMismatchError, match='backbone.extra'):
         runner.train()
 
 
@@ -201,3 +226,173 @@ def test_load_from_fitting_checkpoint(full_run, tmp_path):
         load_from=str(full_run['work_dir'] / 'epoch_3.pth'))
     metrics = runner.test()
     assert metrics['accuracy/top1'] == full_run['top1']
+
+
+# ---------------------------------------------------------------------------
+# load_from fine-tunes (non-strict, logged); resume and evaluation stay strict
+# ---------------------------------------------------------------------------
+def _spg_cfg(toy_cfg):
+    """The toy config with WSOLClassifier + SPGHead on the same backbone."""
+    cfg = copy.deepcopy(toy_cfg)
+    backbone = dict(cfg.model.backbone)
+    backbone['out_indices'] = (1, 2, 3)
+    cfg.model = dict(
+        type='WSOLClassifier',
+        data_preprocessor=cfg.model.data_preprocessor,
+        backbone=backbone,
+        head=dict(
+            type='SPGHead', num_classes=2, in_channels=(16, 32, 64),
+            mid_channels=16, guidance_channels=8, mask_size=8))
+    cfg.val_dataloader = cfg.val_evaluator = cfg.val_cfg = None
+    cfg.test_dataloader = cfg.test_evaluator = cfg.test_cfg = None
+    return cfg
+
+
+class _Recorder:
+    """Collects the messages of a runner's logger.warning/info."""
+
+    def __init__(self, runner, monkeypatch):
+        self.lines = []
+        for level in ('warning', 'info'):
+            original = getattr(runner.logger, level)
+
+            def record(msg, *a, _orig=original, **k):
+                self.lines.append(str(msg))
+                return _orig(msg, *a, **k)
+
+            monkeypatch.setattr(runner.logger, level, record)
+
+    @property
+    def text(self):
+        return '\n'.join(self.lines)
+
+
+class _StopBeforeTraining(Hook):
+    """Snapshots the weights right after loading, then stops."""
+
+    def __init__(self):
+        self.weights = None
+
+    def before_train(self, runner):
+        self.weights = toy.model_weights(runner)
+        raise KeyboardInterrupt('stop before the first iteration')
+
+
+def test_load_from_a_classification_checkpoint_fine_tunes(
+        toy_cfg, tmp_path, monkeypatch):
+    # a plain mmpretrain ImageClassifier's state dict (another head)
+    classifier = toy.build_runner(toy_cfg, tmp_path / 'cls').model
+    torch.manual_seed(1)
+    for p in classifier.parameters():
+        torch.nn.init.normal_(p)
+    cls_ckpt = tmp_path / 'classifier.pth'
+    torch.save({'state_dict': classifier.state_dict(), 'meta': {}}, cls_ckpt)
+    cls_weights = classifier.state_dict()
+
+    runner = toy.build_runner(
+        _spg_cfg(toy_cfg), tmp_path / 'spg', load_from=str(cls_ckpt))
+    log = _Recorder(runner, monkeypatch)
+    stop = _StopBeforeTraining()
+    runner.register_hook(stop, 'VERY_HIGH')
+    with pytest.raises(KeyboardInterrupt):
+        runner.train()
+    backbone = [k for k in cls_weights if k.startswith('backbone.')]
+    assert backbone
+    for key in backbone:
+        assert torch.equal(stop.weights[key], cls_weights[key]), key
+    # the log names the classifier's head keys it skipped and the SPG head's
+    # keys it left at their initial values
+    text = log.text
+    assert str(cls_ckpt) in text
+    assert f'loaded {len(backbone)} of' in text
+    assert 'skipped, not in the model' in text
+    assert 'head.layers.0.fc.weight' in text
+    assert 'missing, kept at their initial values' in text
+    spg_head = [k for k in stop.weights if k.startswith('head.')]
+    assert spg_head[0] in text
+
+
+def test_load_from_an_unrelated_checkpoint_is_refused(toy_cfg, tmp_path):
+    unrelated = tmp_path / 'unrelated.pth'
+    torch.save({'state_dict': {'encoder.w': torch.zeros(3)}}, unrelated)
+    runner = toy.build_runner(
+        toy_cfg, tmp_path / 'wd', load_from=str(unrelated))
+    with pytest.raises(CheckpointMismatchError,
+                       match='not one of its 1 weights fits'):
+        runner.train()
+
+
+# ---------------------------------------------------------------------------
+# Faults: corrupt newest checkpoint, stale temporary files
+# ---------------------------------------------------------------------------
+def test_auto_resume_skips_a_truncated_newest_checkpoint(
+        full_run, tmp_path, monkeypatch):
+    for name in ('epoch_1.pth', 'epoch_2.pth'):
+        shutil.copy(full_run['work_dir'] / name, tmp_path / name)
+    data = (full_run['work_dir'] / 'epoch_3.pth').read_bytes()
+    (tmp_path / 'epoch_3.pth').write_bytes(data[:len(data) // 2])
+    (tmp_path / 'epoch_2.pth.bak').write_bytes(b'')  # not a checkpoint name
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth'))
+    runner = toy.build_runner(full_run['cfg'], tmp_path, resume=True)
+    log = _Recorder(runner, monkeypatch)
+    runner.train()
+    assert 'epoch_3.pth" is corrupt' in log.text
+    assert 'Auto resumed from ' + str(tmp_path / 'epoch_2.pth') in log.text
+    final = toy.model_weights(runner)
+    for key, value in full_run['weights'].items():
+        assert torch.equal(final[key], value), key
+
+
+def test_auto_resume_refuses_when_every_checkpoint_is_corrupt(
+        full_run, tmp_path):
+    (tmp_path / 'epoch_1.pth').write_bytes(b'')
+    (tmp_path / 'epoch_2.pth').write_bytes(os.urandom(100))
+    runner = toy.build_runner(full_run['cfg'], tmp_path, resume=True)
+    with pytest.raises(CorruptCheckpointError, match='every checkpoint'):
+        runner.train()
+
+
+def _dead_pid():
+    proc = subprocess.Popen([sys.executable, '-c', 'pass'])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
+    host = socket.gethostname().replace('-', '_')
+    dead = _dead_pid()
+    live = subprocess.Popen([sys.executable, '-c', 'import time; '
+                             'time.sleep(60)'])
+    try:
+        names = {
+            f'.epoch_2.pth.tmp-{host}-{dead}': False,  # killed save: removed
+            f'.epoch_3.pth.tmp-{dead}': False,  # older naming: removed
+            f'.epoch_4.pth.tmp-{host}-{live.pid}': True,  # saving now
+            f'.epoch_5.pth.tmp-{host}-{os.getpid()}': True,  # this process
+            f'.epoch_6.pth.tmp-otherhost-{dead}': True,  # another machine
+            'notes.tmp-1': True,  # not ours
+        }
+        for name in names:
+            (tmp_path / name).write_bytes(b'x' * 10)
+        runner = toy.build_runner(toy_cfg, tmp_path)
+        runner.load_or_resume()
+        for name, kept in names.items():
+            assert (tmp_path / name).exists() == kept, name
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_stale_temporary_files_cleaned_in_an_out_dir(toy_cfg, tmp_path):
+    # CheckpointHook(out_dir=...) saves outside work_dir: the folder saved
+    # into is cleaned too, once
+    host = socket.gethostname().replace('-', '_')
+    out_dir = tmp_path / 'elsewhere'
+    out_dir.mkdir()
+    stale = out_dir / f'.epoch_1.pth.tmp-{host}-{_dead_pid()}'
+    stale.write_bytes(b'x')
+    runner = toy.build_runner(toy_cfg, tmp_path / 'wd')
+    runner.save_checkpoint(str(out_dir), 'epoch_1.pth', save_optimizer=False,
+                           save_param_scheduler=False)
+    assert not stale.exists()
+    assert torch.load(out_dir / 'epoch_1.pth')['state_dict']

@@ -3,6 +3,9 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -90,12 +93,67 @@ def test_cli_end_to_end(layout, workers, capsys):
     assert '[' in capsys.readouterr().err  # progress bar on stderr
 
 
-def test_cli_missing_map_names_the_file(layout):
+def _args(layout, *extra):
+    return ['--metadata-root', str(layout / 'metadata'), '--scoremap-root',
+            str(layout / 'scoremaps'), '--workers', '1', *extra]
+
+
+def test_cli_missing_map_names_the_file(layout, capsys):
     os.remove(layout / 'scoremaps' / 'c.png.npy')
-    with pytest.raises(FileNotFoundError, match='c.png.npy'):
-        _tool().main(['--metadata-root', str(layout / 'metadata'),
-                      '--scoremap-root', str(layout / 'scoremaps'),
-                      '--workers', '1'])
+    result = _tool().main(_args(layout))
+    assert [e['image_id'] for e in result['errors']] == ['c.png']
+    assert 'c.png.npy' in result['errors'][0]['error']
+    assert 'c.png.npy): file not found' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _tool().main(_args(layout, '--stop-on-error'))
+    assert 'c.png.npy' in capsys.readouterr().err
+
+
+def _truncated(path):
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+@pytest.mark.parametrize('fault, message', [
+    (_truncated, 'not a readable .npy array'),
+    (lambda p: p.write_bytes(b''), 'empty or cut short'),
+    (lambda p: np.save(p, np.array([{'a': 1}], dtype=object),
+                       allow_pickle=True), 'not a readable .npy array'),
+    (lambda p: np.save(p, np.zeros((100, 100), np.float32)),
+     'has shape 100x100, the protocol needs 224x224'),
+    (lambda p: np.save(p, np.full((224, 224), 2.0, np.float32)),
+     r'must lie in \[0, 1\]'),
+])
+@pytest.mark.parametrize('workers', ['1', '2'])
+def test_cli_bad_map_is_named_and_the_others_scored(layout, fault, message,
+                                                    workers):
+    bad = layout / 'scoremaps' / '002.b' / 'y.jpg.npy'
+    fault(bad)
+    result = _tool().main(_args(layout, '--workers', workers))
+    assert len(result['errors']) == 1
+    entry = result['errors'][0]
+    assert entry['image_id'] == '002.b/y.jpg'
+    assert str(bad) in entry['error']
+    assert re.search(message, entry['error'])
+    # b never hits anyway, so as a miss the accuracies are unchanged
+    assert result['maxboxacc'] == 200 / 3
+    assert result['num_images'] == 3
+
+
+def test_cli_exit_code_and_any_size(layout):
+    np.save(layout / 'c.png.npy', np.zeros((100, 100), np.float32))
+    os.replace(layout / 'c.png.npy', layout / 'scoremaps' / 'c.png.npy')
+    proc = subprocess.run(
+        [sys.executable,
+         osp.join(ROOT, 'tools', 'eval_scoremaps.py')] + _args(layout),
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, 'PYTHONPATH': ROOT})
+    assert proc.returncode == 1
+    assert '1 of 3 score maps could not be used' in proc.stderr
+    assert 'c.png.npy' in proc.stderr
+    # --scoremap-size 0: any size, GT rescaled to the map's frame
+    result = _tool().main(_args(layout, '--scoremap-size', '0'))
+    assert result['errors'] == []
 
 
 def test_cli_pxap(tmp_path):
