@@ -23,7 +23,7 @@ def init_localizer(config: Union[str, Config],
         device (str | torch.device, optional): Device; None picks CUDA when
             available, else CPU.
         **kwargs: Overrides of ``config.model`` (e.g.
-            ``head=dict(topk=1)``).
+            ``head=dict(loc_topk=1)``).
 
     Returns:
         BaseModel: The model in eval mode, with ``_config`` (the config) and
@@ -57,8 +57,8 @@ def inference_localizer(model: BaseModel,
         images (str | np.ndarray | list): Image path, folder, (H, W, 3)
             uint8 BGR array, or a list of them.
         topk (int, optional): Classes (maps, boxes) per image, at most the
-            head's ``topk``. Defaults to all the maps the head returns (its
-            ``topk``, 5 by default).
+            head's ``loc_topk``. Defaults to all the maps the head returns (its
+            ``loc_topk``, 5 by default).
         thr (float, optional): Box threshold relative to the map's max, in
             [0, 1]. Defaults to the config's ``test_evaluator.cam_threshold``
             (else 0.2).

@@ -318,7 +318,7 @@ class WSOLInferencer(BaseInferencer):
             topk = len(loc_labels)
         elif topk > len(loc_labels):
             warnings.warn(f'WSOLInferencer: topk={topk} but the head returns '
-                          f'{len(loc_labels)} maps (its `topk`); using '
+                          f'{len(loc_labels)} maps (its `loc_topk`); using '
                           f'{len(loc_labels)}')
             topk = len(loc_labels)
         maps = sample.loc_maps[:topk].float().cpu().numpy()
@@ -367,8 +367,8 @@ class WSOLInferencer(BaseInferencer):
                 (searched recursively) or (H, W, 3) uint8 BGR array(s).
             batch_size (int): Images per forward pass.
             topk (int, optional): Number of classes (and maps, boxes) per
-                image, at most the head's ``topk``. Defaults to all the maps
-                the head returns (its ``topk``, 5 by default).
+                image, at most the head's ``loc_topk``. Defaults to all the maps
+                the head returns (its ``loc_topk``, 5 by default).
             thr (float, optional): Box threshold relative to the map's
                 maximum, in [0, 1]. Defaults to the config's
                 ``test_evaluator.cam_threshold``, else 0.2.

@@ -1,8 +1,10 @@
+from .loc_predictions import (select_maps, set_loc_predictions,
+                              upsample_maps)
 from .normalize import minmax_normalize
 from .seed_mask_generator import (IGNORE_VALUE, SeedMaskGenerator,
                                   build_seed_generator)
 
 __all__ = [
     'IGNORE_VALUE', 'SeedMaskGenerator', 'build_seed_generator',
-    'minmax_normalize'
+    'minmax_normalize', 'select_maps', 'set_loc_predictions', 'upsample_maps'
 ]

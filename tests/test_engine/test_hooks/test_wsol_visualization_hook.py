@@ -24,7 +24,7 @@ MODEL = dict(
         out_indices=(1, 2, 3)),
     head=dict(
         type='SPGHead', num_classes=2, in_channels=(16, 32, 64),
-        mid_channels=16, guidance_channels=8, mask_size=32, topk=2))
+        mid_channels=16, guidance_channels=8, mask_size=32, loc_topk=2))
 PIPELINE = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
