@@ -55,7 +55,7 @@ __all__ = [
     'DATA_SAMPLERS', 'DATASETS', 'EVALUATORS', 'HOOKS', 'LOOPS', 'METRICS',
     'MODEL_WRAPPERS', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS',
     'OPTIM_WRAPPERS', 'OPTIMIZERS', 'PARAM_SCHEDULERS', 'RUNNERS',
-    'TASK_UTILS', 'TRANSFORMS', 'VISBACKENDS', 'VISUALIZERS',
+    'TASK_UTILS', 'TRANSFORMS', 'BATCH_AUGMENTS', 'TOKENIZER', 'VISBACKENDS', 'VISUALIZERS',
     'WEIGHT_INITIALIZERS', 'SCOPE', 'MMSPGRegistry', 'mmspg_scope'
 ]
 
@@ -147,6 +147,10 @@ MODEL_WRAPPERS = _child('model_wrapper', _mp.MODEL_WRAPPERS, 'mmspg.models',
 WEIGHT_INITIALIZERS = _child('weight initializer', _mp.WEIGHT_INITIALIZERS,
                              'mmspg.models')
 TASK_UTILS = _child('task util', _mp.TASK_UTILS, 'mmspg.models')
+# mmpretrain's own root registries: without an 'mmspg' child, building a
+# Mixup under default_scope='mmspg' warns that the scope is unknown.
+BATCH_AUGMENTS = _child('batch augment', _mp.BATCH_AUGMENTS, 'mmspg.models')
+TOKENIZER = _child('tokenizer', _mp.TOKENIZER, 'mmspg.models')
 METRICS = _child('metric', _mp.METRICS, 'mmspg.evaluation.metrics')
 EVALUATORS = _child('evaluator', _mp.EVALUATORS, 'mmspg.evaluation.metrics')
 VISUALIZERS = _child('visualizer', _mp.VISUALIZERS, 'mmspg.visualization')

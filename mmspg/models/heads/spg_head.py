@@ -245,9 +245,9 @@ class SPGHead(ClsHead):
                 'model.backbone.out_indices to return three stages, e.g. '
                 "(1, 2, 3) for mmpretrain's ResNet/SwinTransformer, "
                 '(2, 3, 4) for VGG (a repeated index is returned once)')
-        for i, (shape, c) in enumerate(zip(tuple(shapes)[-3:],
-                                           self.in_channels)):
-            shape = tuple(shape)
+        shapes = [tuple(shape) for shape in tuple(shapes)[-3:]]
+        # vectors first: their "channels" would give a misleading message
+        for i, shape in enumerate(shapes):
             if len(shape) != 4:
                 raise ValueError(
                     f'SPGHead: backbone output {i} (of the last three) has '
@@ -257,6 +257,7 @@ class SPGHead(ClsHead):
                     'GlobalAveragePooling), VGG: model.backbone.num_classes'
                     '=-1, VisionTransformer: model.backbone.out_type='
                     "'featmap'")
+        for i, (shape, c) in enumerate(zip(shapes, self.in_channels)):
             if shape[1] != c:
                 raise ValueError(
                     f'SPGHead: backbone map {i} (of the last three) has '
