@@ -31,6 +31,11 @@ def __getattr__(name: str):
     # PEP 562: ``mmspg.models`` etc. import on first access.
     if name in _SUBPACKAGES:
         return importlib.import_module(f'{__name__}.{name}')
+    if not name.startswith('_'):
+        # ``mmspg.SPGHead``: any registered component (see registry.lookup)
+        obj = importlib.import_module(f'{__name__}.registry').lookup(name)
+        if obj is not None:
+            return obj
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 

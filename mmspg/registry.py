@@ -56,7 +56,7 @@ __all__ = [
     'MODEL_WRAPPERS', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS',
     'OPTIM_WRAPPERS', 'OPTIMIZERS', 'PARAM_SCHEDULERS', 'RUNNERS',
     'TASK_UTILS', 'TRANSFORMS', 'BATCH_AUGMENTS', 'TOKENIZER', 'VISBACKENDS', 'VISUALIZERS',
-    'WEIGHT_INITIALIZERS', 'SCOPE', 'MMSPGRegistry', 'mmspg_scope'
+    'WEIGHT_INITIALIZERS', 'SCOPE', 'MMSPGRegistry', 'mmspg_scope', 'lookup'
 ]
 
 SCOPE = 'mmspg'
@@ -156,3 +156,22 @@ EVALUATORS = _child('evaluator', _mp.EVALUATORS, 'mmspg.evaluation.metrics')
 VISUALIZERS = _child('visualizer', _mp.VISUALIZERS, 'mmspg.visualization')
 VISBACKENDS = _child('vis_backend', _mp.VISBACKENDS, 'mmspg.visualization')
 del _mp
+
+
+def lookup(name: str):
+    """The mmspg component registered as ``name`` in any mmspg registry, or
+    None. ``mmspg.__getattr__`` uses it, so that mmengine's fallback
+    (``get_object_from_string('mmspg.CUBWSOLDataset')``) resolves an
+    ``'mmspg.'``-prefixed type from registry trees where mmspg is not a
+    direct child: mmengine's root registries (``default_scope='mmengine'``,
+    no scope at all) and other packages' trees.
+    """
+    for reg in (RUNNERS, LOOPS, HOOKS, OPTIMIZERS, OPTIM_WRAPPERS,
+                OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS, DATASETS,
+                DATA_SAMPLERS, TRANSFORMS, MODELS, MODEL_WRAPPERS,
+                WEIGHT_INITIALIZERS, TASK_UTILS, BATCH_AUGMENTS, TOKENIZER,
+                METRICS, EVALUATORS, VISUALIZERS, VISBACKENDS):
+        reg.import_from_location()
+        if name in reg.module_dict:
+            return reg.module_dict[name]
+    return None
