@@ -15,7 +15,8 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_best='wsol/maxboxacc_v2',
         rule='greater'),
-    visualization=dict(type='WSOLVisualizationHook', enable=False),
+    visualization=dict(
+        _scope_='mmspg', type='WSOLVisualizationHook', enable=False),
 )
 
 # Atomic checkpoint writes and strict checks of loaded checkpoints.
