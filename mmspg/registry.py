@@ -88,7 +88,8 @@ def mmspg_scope() -> Generator[None, None, None]:
 
 
 def _with_scope(cfg):
-    if isinstance(cfg, dict) and '_scope_' not in cfg:
+    if isinstance(cfg, dict) and '_scope_' not in cfg and \
+            'runner_type' not in cfg:
         cfg = cfg.copy()
         cfg['_scope_'] = SCOPE
     elif isinstance(cfg, (list, tuple)):
@@ -108,7 +109,18 @@ class MMSPGRegistry(Registry):
     """
 
     def build(self, cfg, *args, **kwargs):
-        if _in_ancestor_scope():
+        runner_type = cfg.get('runner_type') if self.name == 'runner' \
+            else None
+        if isinstance(runner_type, str) and '.' not in runner_type:
+            # A runner is built before its config's scope exists, under
+            # whatever scope is current: name mmspg's runners with their
+            # scope so that any scope finds them (a dict `_scope_` would
+            # outlive the runner's own scope, see DefaultScope).
+            self.import_from_location()
+            if runner_type in self.module_dict:
+                cfg = cfg.copy()
+                cfg['runner_type'] = f'{SCOPE}.{runner_type}'
+        elif _in_ancestor_scope():
             cfg = _with_scope(cfg)
         return super().build(cfg, *args, **kwargs)
 

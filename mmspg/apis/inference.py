@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmpretrain.apis import get_model
 
-from .wsol_inferencer import WSOLInferencer
+from .wsol_inferencer import WSOLInferencer, scoped_model_config
 
 
 def init_localizer(config: Union[str, Config],
@@ -39,7 +39,10 @@ def init_localizer(config: Union[str, Config],
     if device is None:
         device = 'cuda' if torch.cuda.is_available() else 'cpu'
     return get_model(
-        config, pretrained=checkpoint or False, device=device, **kwargs)
+        scoped_model_config(config),
+        pretrained=checkpoint or False,
+        device=device,
+        **kwargs)
 
 
 def inference_localizer(model: BaseModel,

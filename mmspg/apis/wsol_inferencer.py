@@ -1,8 +1,10 @@
 """Inference of a WSOL localizer on images of any size."""
+import copy
 import os.path as osp
 import warnings
 from math import ceil
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import (Callable, Dict, Iterator, List, Optional, Sequence,
+                    Tuple, Union)
 
 import cv2
 import mmcv
@@ -28,6 +30,21 @@ IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif',
 #: pipeline's geometry (see :meth:`WSOLInferencer._frame_transform`). It is
 #: central so that centre crops keep it whole.
 _PROBE = (0.4, 0.6)
+
+
+def scoped_model_config(config: Union[str, Config]) -> Config:
+    """A copy of ``config`` whose model dict names the config's scope.
+
+    mmpretrain's ``get_model`` (used by its inferencers and by
+    :func:`~mmspg.apis.init_localizer`) builds the model in the
+    ``'mmpretrain'`` scope; ``model._scope_`` keeps the config's own
+    ``default_scope`` (``'mmspg'``) for the model's subtree.
+    """
+    config = copy.deepcopy(config) if isinstance(config, Config) else \
+        Config.fromfile(config)
+    if config.get('default_scope') and '_scope_' not in config.model:
+        config.model['_scope_'] = config.default_scope
+    return config
 
 
 class WSOLInferencer(BaseInferencer):
@@ -82,6 +99,9 @@ class WSOLInferencer(BaseInferencer):
                  **kwargs) -> None:
         if device is None and not isinstance(model, BaseModel):
             device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        if isinstance(model, (str, Config)) and (
+                not isinstance(model, str) or osp.isfile(model)):
+            model = scoped_model_config(model)
         super().__init__(
             model=model, pretrained=pretrained, device=device, **kwargs)
         if classes is None:

@@ -1,12 +1,10 @@
-import os
 import os.path as osp
 import shutil
 import subprocess
 import sys
 
 import pytest
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from packaging_testutils import REPO
 
 
 def _source_files():
@@ -47,10 +45,3 @@ def mmspg_wheel(tmp_path_factory):
         '--target', str(site), str(wheel)
     ], check=True)
     return str(wheel), str(site)
-
-
-def installed_env(site):
-    """Environment whose ``mmspg`` is the installed wheel, not the repo."""
-    env = dict(os.environ, PYTHONPATH=site)
-    env.pop('PYTHONHOME', None)
-    return env

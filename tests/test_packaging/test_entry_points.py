@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, installed_env
+from packaging_testutils import REPO, installed_env
 
 from mmspg.datasets import generate_synthetic_cub
 

@@ -6,7 +6,7 @@ import os.path as osp
 import zipfile
 
 import yaml
-from conftest import REPO
+from packaging_testutils import REPO
 
 
 def test_model_index_lists_every_metafile():

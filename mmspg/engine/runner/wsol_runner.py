@@ -78,7 +78,7 @@ class WSOLRunner(Runner):
                 'by_epoch', False):
             loop = copy.deepcopy(loop)
             loop.pop('by_epoch')
-            loop['type'] = 'EpochSeededTrainLoop'
+            loop['type'] = 'mmspg.EpochSeededTrainLoop'  # any default scope
         return super().build_train_loop(loop)
 
     @master_only
@@ -209,5 +209,5 @@ class WSOLRunner(Runner):
 def build_runner(cfg) -> Runner:
     """Build the runner named by ``cfg.runner_type`` (``WSOLRunner`` when
     unset), as mmpretrain's tools do with ``RUNNERS.build``."""
-    cfg.setdefault('runner_type', 'WSOLRunner')
+    cfg.setdefault('runner_type', 'mmspg.WSOLRunner')
     return RUNNERS.build(cfg)

@@ -46,7 +46,7 @@ def test_hook_writes_vis_data_during_validation(tmp_path):
     cfg = Config(dict(
         model=MODEL,
         work_dir=str(tmp_path / 'work'),
-        default_scope='mmpretrain',
+        default_scope='mmspg',
         val_dataloader=dict(
             batch_size=2, num_workers=0,
             sampler=dict(type='DefaultSampler', shuffle=False),
