@@ -1,6 +1,6 @@
 """``WSOLRunner``: mmengine's Runner with crash-safe checkpoints and resume.
 
-Config: ``runner_type = 'WSOLRunner'`` (mmspg's ``tools/train.py`` and
+Config: ``runner_type = 'mmspg.WSOLRunner'`` (mmspg's ``tools/train.py`` and
 ``tools/test.py`` also use it when ``runner_type`` is not set). Differences
 from ``mmengine.runner.Runner``, each for resumable training:
 
