@@ -1,4 +1,5 @@
 """Image classifier that also returns localisation maps (WSOL)."""
+import inspect
 from itertools import chain
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -55,9 +56,11 @@ class WSOLClassifier(ImageClassifier):
 
     Two kinds of head:
 
-    - a localisation head (:class:`~mmspg.models.SPGHead`, any head with
-      ``check_input_shapes``) receives the backbone's tuple of maps, with
-      ``neck=None``, and returns the maps itself;
+    - a localisation head (:class:`~mmspg.models.SPGHead`, ``CAMHead``...:
+      any head whose ``predict`` takes ``input_size``) receives the
+      backbone's tuple of maps and returns the maps itself; a pooling neck
+      is refused, and a head with ``check_input_shapes`` checks the shapes
+      of a probe forward at build time;
     - any other mmpretrain head with a linear classifier ``fc`` over
       globally average-pooled features (``LinearClsHead`` after a
       ``GlobalAveragePooling`` neck): the model trains and classifies
@@ -90,7 +93,10 @@ class WSOLClassifier(ImageClassifier):
             raise ValueError('WSOLClassifier: loc_topk must be an int >= 1, '
                              f'got model.loc_topk={loc_topk!r}')
         self.loc_topk = loc_topk
-        self.localizes = hasattr(self.head, 'check_input_shapes')
+        # The contract of a localisation head (docs/interfaces.md): its
+        # predict takes the network input size and returns the maps.
+        self.localizes = 'input_size' in inspect.signature(
+            self.head.predict).parameters
         if self.localizes:
             self._check_localization_head()
         else:
@@ -101,12 +107,16 @@ class WSOLClassifier(ImageClassifier):
     # ------------------------------------------------------------------
     def _check_localization_head(self) -> None:
         head = type(self.head).__name__
-        if self.with_neck:
+        if isinstance(getattr(self, 'neck', None), GlobalAveragePooling):
             raise ValueError(
                 f'WSOLClassifier: model.neck ({type(self.neck).__name__}) '
                 f'would pool the backbone maps, but {head} needs the maps '
                 'themselves: set neck=None in the model config')
-        shapes = probe_output_shapes(self.backbone)
+        if not hasattr(self.head, 'check_input_shapes'):
+            return
+        shapes = probe_output_shapes(
+            nn.Sequential(self.backbone, self.neck) if self.with_neck else
+            self.backbone)
         if shapes is not None:
             self.head.check_input_shapes(shapes)
 

@@ -120,3 +120,42 @@ def test_wrong_classifier_stops_at_build(change, key):
     init_default_scope('mmspg')
     with pytest.raises(ValueError, match=key):
         MODELS.build(cfg)
+
+
+def test_any_head_whose_predict_takes_input_size_localizes():
+    """The contract of a localisation head (CAMHead, ACoLHead, SPGHead...):
+    ``predict(feats, data_samples, input_size)``; such a head gets the maps
+    and the input size, never the CAM-from-fc path."""
+    from mmpretrain.models.heads import ClsHead
+
+    from mmspg.registry import MODELS as MMSPG_MODELS
+
+    class _MapHead(ClsHead):
+
+        def predict(self, feats, data_samples=None, input_size=None):
+            self.seen = (tuple(f.shape for f in feats), tuple(input_size))
+            return data_samples
+
+    MMSPG_MODELS.register_module('_TestMapHead', module=_MapHead, force=True)
+    init_default_scope('mmspg')
+    model = MODELS.build(
+        dict(
+            type='WSOLClassifier',
+            backbone=dict(type='ResNet', depth=18, base_channels=8,
+                          stem_channels=8, out_indices=(2, 3)),
+            neck=None,
+            head=dict(type='_TestMapHead')))
+    assert model.localizes
+    model.eval()
+    with torch.no_grad():
+        model.predict(torch.randn(1, 3, 32, 32))
+    assert model.head.seen == (((1, 32, 2, 2), (1, 64, 1, 1)), (32, 32))
+    # a pooling neck would hand it vectors: refused at build time
+    with pytest.raises(ValueError, match='set neck=None'):
+        MODELS.build(
+            dict(
+                type='WSOLClassifier',
+                backbone=dict(type='ResNet', depth=18, base_channels=8,
+                              stem_channels=8),
+                neck=dict(type='GlobalAveragePooling'),
+                head=dict(type='_TestMapHead')))
