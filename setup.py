@@ -1,12 +1,23 @@
 """Install mmspg.
 
+Packaging the mim way (as mmpretrain's setup.py): ``add_mim_extension``
+puts ``configs/``, ``tools/`` and ``model-index.yml`` under
+``mmspg/.mim/`` (copies for a wheel or sdist, links for an editable
+install), and ``MANIFEST.in`` ships them, so that ``mim train mmspg
+spg_demo.py``, ``mim test`` and ``mim search mmspg`` find them in a
+non-editable install.
+
 ``mmcv`` is not in ``install_requires``, following OpenMMLab: the full mmcv
 (with CUDA ops) and mmcv-lite provide the same ``mmcv`` package and must not
 be installed together. ``pip install -e .[lite]`` adds mmcv-lite (enough for
 mmspg); ``mim install -e .`` or ``pip install -e .[mim]`` picks full mmcv.
 """
+import os
 import os.path as osp
 import re
+import shutil
+import sys
+import warnings
 
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
@@ -34,6 +45,49 @@ def parse_requirements(fname):
         ]
 
 
+MIM_FILES = ('tools', 'configs', 'model-index.yml')
+
+
+def add_mim_extension():
+    """Put the files mim needs into ``mmspg/.mim``.
+
+    Copies for ``bdist_wheel`` / ``sdist`` (a wheel built by ``pip wheel``
+    or ``pip install .`` runs ``bdist_wheel``), relative symbolic links for
+    editable installs (``develop``; ``editable_wheel`` is the PEP 660 path
+    of current pip). Other commands (``build_ext --inplace``, ``egg_info``)
+    leave ``mmspg/.mim`` as it is. Follows mmpretrain's ``setup.py``.
+    """
+    if 'develop' in sys.argv or 'editable_wheel' in sys.argv:
+        mode = 'symlink'
+    elif 'sdist' in sys.argv or 'bdist_wheel' in sys.argv:
+        mode = 'copy'
+    else:
+        return
+    mim_path = osp.join(HERE, 'mmspg', '.mim')
+    os.makedirs(mim_path, exist_ok=True)
+    for filename in MIM_FILES:
+        src_path = osp.join(HERE, filename)
+        tar_path = osp.join(mim_path, filename)
+        if not osp.exists(src_path):
+            continue
+        if osp.isfile(tar_path) or osp.islink(tar_path):
+            os.remove(tar_path)
+        elif osp.isdir(tar_path):
+            shutil.rmtree(tar_path)
+        if mode == 'symlink':
+            try:
+                os.symlink(osp.relpath(src_path, mim_path), tar_path)
+                continue
+            except OSError:  # e.g. Windows without the privilege
+                warnings.warn(f'Cannot link {tar_path}; copying instead')
+        if osp.isdir(src_path):
+            shutil.copytree(
+                src_path, tar_path,
+                ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        else:
+            shutil.copyfile(src_path, tar_path)
+
+
 class BuildExtWithOptionalOpenMP(build_ext):
     """Build the extension with OpenMP, or without it if that fails.
 
@@ -55,6 +109,7 @@ class BuildExtWithOptionalOpenMP(build_ext):
             super().build_extension(ext)
 
 
+add_mim_extension()
 setup(
     name='mmspg',
     version=get_version(),

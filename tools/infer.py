@@ -100,7 +100,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--out-dir', default='outputs/infer', help='output folder')
     parser.add_argument(
         '--topk', type=int, default=1,
-        help='classes (maps, boxes) per image in the JSON (<= head topk)')
+        help='classes (maps, boxes) per image in the JSON (<= head loc_topk)')
     parser.add_argument(
         '--thr', type=float, default=None,
         help='box threshold relative to the map maximum, in [0, 1] '

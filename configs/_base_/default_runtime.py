@@ -1,9 +1,9 @@
 # Runtime shared by every mmspg config: mmpretrain's runtime + the plugin import.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
-# mmspg registers into mmpretrain's registries (see mmspg/registry.py), so the
-# scope stays 'mmpretrain' and every mmpretrain type resolves unchanged.
-default_scope = 'mmpretrain'
+# mmspg's child registries (mmspg/registry.py): mmspg types resolve unprefixed
+# and every mmpretrain/mmengine type through the parent registries.
+default_scope = 'mmspg'
 custom_imports = dict(imports=['mmspg'], allow_failed_imports=False)
 
 default_hooks = dict(
@@ -15,10 +15,13 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_best='wsol/maxboxacc_v2',
         rule='greater'),
-    visualization=dict(type='WSOLVisualizationHook', enable=False),
+    visualization=dict(
+        _scope_='mmspg', type='WSOLVisualizationHook', enable=False),
 )
 
 # Atomic checkpoint writes and strict checks of loaded checkpoints.
-runner_type = 'WSOLRunner'
+# Scoped, so that mmpretrain's / mim's tools/train.py (which build the runner
+# through mmengine's root registry before any default scope exists) find it.
+runner_type = 'mmspg.WSOLRunner'
 
 log_processor = dict(by_epoch=True)

@@ -46,7 +46,7 @@ model = dict(
         seed_b1=dict(high_thr=0.5, low_thr=0.05),
         seed_c=dict(high_thr=0.7, low_thr=0.1),
         mask_size=input_size,
-        topk=5,
+        loc_topk=5,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
         loss_guidance=dict(type='SPGLoss', loss_weight=1.0),
         # A random CAM, min-max normalised, has almost no pixel under the

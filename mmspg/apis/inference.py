@@ -8,7 +8,7 @@ from mmengine.model import BaseModel
 from mmpretrain.apis import get_model
 
 from mmspg.engine.runner import load_checkpoint_strict
-from .wsol_inferencer import WSOLInferencer
+from .wsol_inferencer import WSOLInferencer, scoped_model_config
 
 
 def init_localizer(config: Union[str, Config],
@@ -24,7 +24,7 @@ def init_localizer(config: Union[str, Config],
         device (str | torch.device, optional): Device; None picks CUDA when
             available, else CPU.
         **kwargs: Overrides of ``config.model`` (e.g.
-            ``head=dict(topk=1)``).
+            ``head=dict(loc_topk=1)``).
 
     Returns:
         BaseModel: The model in eval mode, with ``_config`` (the config) and
@@ -49,7 +49,8 @@ def init_localizer(config: Union[str, Config],
         device = 'cuda' if torch.cuda.is_available() else 'cpu'
     # get_model loads non-strictly (mmengine's load_checkpoint only warns
     # about keys that do not fit): build without weights, load strictly.
-    model = get_model(config, pretrained=False, device=device, **kwargs)
+    model = get_model(
+        scoped_model_config(config), pretrained=False, device=device, **kwargs)
     if checkpoint is not None:
         loaded = load_checkpoint_strict(model, checkpoint, map_location='cpu')
         meta = loaded.get('meta', {}) if isinstance(loaded, dict) else {}
@@ -76,8 +77,8 @@ def inference_localizer(model: BaseModel,
         images (str | np.ndarray | list): Image path, folder, (H, W, 3)
             uint8 BGR array, or a list of them.
         topk (int, optional): Classes (maps, boxes) per image, at most the
-            head's ``topk``. Defaults to all the maps the head returns (its
-            ``topk``, 5 by default).
+            head's ``loc_topk``. Defaults to all the maps the head returns (its
+            ``loc_topk``, 5 by default).
         thr (float, optional): Box threshold relative to the map's max, in
             [0, 1]. Defaults to the config's ``test_evaluator.cam_threshold``
             (else 0.2).

@@ -1,8 +1,10 @@
 """Inference of a WSOL localizer on images of any size."""
+import copy
 import os.path as osp
 import warnings
 from math import ceil
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import (Callable, Dict, Iterator, List, Optional, Sequence,
+                    Tuple, Union)
 
 import cv2
 import mmcv
@@ -28,6 +30,21 @@ IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif',
 #: pipeline's geometry (see :meth:`WSOLInferencer._frame_transform`). It is
 #: central so that centre crops keep it whole.
 _PROBE = (0.4, 0.6)
+
+
+def scoped_model_config(config: Union[str, Config]) -> Config:
+    """A copy of ``config`` whose model dict names the config's scope.
+
+    mmpretrain's ``get_model`` (used by its inferencers and by
+    :func:`~mmspg.apis.init_localizer`) builds the model in the
+    ``'mmpretrain'`` scope; ``model._scope_`` keeps the config's own
+    ``default_scope`` (``'mmspg'``) for the model's subtree.
+    """
+    config = copy.deepcopy(config) if isinstance(config, Config) else \
+        Config.fromfile(config)
+    if config.get('default_scope') and '_scope_' not in config.model:
+        config.model['_scope_'] = config.default_scope
+    return config
 
 
 class WSOLInferencer(BaseInferencer):
@@ -352,7 +369,7 @@ class WSOLInferencer(BaseInferencer):
             topk = len(loc_labels)
         elif topk > len(loc_labels):
             warnings.warn(f'WSOLInferencer: topk={topk} but the head returns '
-                          f'{len(loc_labels)} maps (its `topk`); using '
+                          f'{len(loc_labels)} maps (its `loc_topk`); using '
                           f'{len(loc_labels)}')
             topk = len(loc_labels)
         maps = sample.loc_maps[:topk].float().cpu().numpy()
@@ -401,8 +418,8 @@ class WSOLInferencer(BaseInferencer):
                 (searched recursively) or (H, W, 3) uint8 BGR array(s).
             batch_size (int): Images per forward pass.
             topk (int, optional): Number of classes (and maps, boxes) per
-                image, at most the head's ``topk``. Defaults to all the maps
-                the head returns (its ``topk``, 5 by default).
+                image, at most the head's ``loc_topk``. Defaults to all the maps
+                the head returns (its ``loc_topk``, 5 by default).
             thr (float, optional): Box threshold relative to the map's
                 maximum, in [0, 1]. Defaults to the config's
                 ``test_evaluator.cam_threshold``, else 0.2.

@@ -5,17 +5,25 @@ and the 1-based line number at fault, and a ``FileNotFoundError`` that says
 where the data should be and what layout is expected. The helpers here keep
 those messages uniform and keep the box checks (positive size, inside the
 image up to a small tolerance) in one place.
+
+Every read goes through mmengine's fileio with the dataset's
+``backend_args``, so the same datasets read local disks, petrel/S3, HTTP
+or any registered backend (as mmpretrain's ``CUB`` / ``ImageNet`` do).
+Text files may start with a UTF-8 byte order mark (Windows editors write
+one); it is dropped.
 """
-import os
+import io
 import os.path as osp
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
+from mmengine import fileio
 from PIL import Image, UnidentifiedImageError
 
 __all__ = [
     'missing_data_error', 'iter_annotation_lines', 'parse_number', 'check_box',
-    'boxes_to_array', 'read_image_size', 'list_images', 'IMG_EXTENSIONS'
+    'boxes_to_array', 'read_image_size', 'list_images', 'IMG_EXTENSIONS',
+    'is_local'
 ]
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif',
@@ -47,21 +55,35 @@ def missing_data_error(dataset: str,
     return FileNotFoundError(msg)
 
 
+def is_local(path: str, backend_args: Optional[dict] = None) -> bool:
+    """Whether ``path`` is read by mmengine's local-disk backend."""
+    return isinstance(
+        fileio.get_file_backend(path, backend_args=backend_args),
+        fileio.LocalBackend)
+
+
 def iter_annotation_lines(
         path: str,
         sep: Optional[str] = None,
-        maxsplit: int = -1) -> Iterator[Tuple[int, List[str]]]:
+        maxsplit: int = -1,
+        backend_args: Optional[dict] = None
+) -> Iterator[Tuple[int, List[str]]]:
     """Yield ``(line_number, fields)`` for each non-blank line of a file.
 
     Args:
-        path (str): Text file to read (UTF-8).
+        path (str): Text file to read (UTF-8, a leading byte order mark is
+            dropped).
         sep (str, optional): Field separator; ``None`` splits on whitespace.
         maxsplit (int): As in ``str.split``; -1 splits every separator.
+        backend_args (dict, optional): mmengine fileio backend arguments.
 
     Yields:
         tuple: 1-based line number and the stripped fields of the line.
     """
-    with open(path, encoding='utf-8') as f:
+    text = fileio.get_text(
+        path, encoding='utf-8-sig', backend_args=backend_args)
+    # newline=None: universal newlines, as open() in text mode
+    with io.StringIO(text, newline=None) as f:
         for lineno, line in enumerate(f, start=1):
             line = line.strip()
             if not line:
@@ -157,38 +179,45 @@ def boxes_to_array(boxes: Sequence[Sequence[float]]) -> np.ndarray:
     return np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
 
 
-def read_image_size(path: str) -> Tuple[int, int]:
+def read_image_size(path: str,
+                    backend_args: Optional[dict] = None) -> Tuple[int, int]:
     """Read (w, h) of an image from its header only.
 
     PIL's ``Image.open`` parses the header lazily and does not decode pixels,
-    so this costs a file open and a few hundred bytes read.
+    so on a local disk this costs a file open and a few hundred bytes read;
+    other backends fetch the file's bytes.
 
     Args:
         path (str): Image file.
+        backend_args (dict, optional): mmengine fileio backend arguments.
 
     Returns:
         tuple[int, int]: Width and height in pixels.
     """
-    if not osp.isfile(path):
+    local = is_local(path, backend_args)
+    if not (osp.isfile(path) if local else fileio.isfile(
+            path, backend_args=backend_args)):
         raise FileNotFoundError(f'Image file "{path}" does not exist.')
     try:
-        with Image.open(path) as img:
+        source = path if local else io.BytesIO(
+            fileio.get(path, backend_args=backend_args))
+        with Image.open(source) as img:
             return img.size
     except (UnidentifiedImageError, OSError) as e:
         raise ValueError(f'Cannot read the size of image "{path}": {e}') \
             from None
 
 
-def list_images(folder: str, recursive: bool = True) -> List[str]:
-    """Sorted image files under ``folder``, relative to it, '/'-separated."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        rel_dir = osp.relpath(dirpath, folder)
-        for name in sorted(filenames):
-            if name.lower().endswith(IMG_EXTENSIONS):
-                rel = name if rel_dir == '.' else f'{rel_dir}/{name}'
-                out.append(rel.replace(os.sep, '/'))
-        if not recursive:
-            break
-    return sorted(out)
+def list_images(folder: str,
+                recursive: bool = True,
+                backend_args: Optional[dict] = None) -> List[str]:
+    """Sorted image files under ``folder``, relative to it, '/'-separated.
+
+    The extension test ignores case (``.JPEG`` of ImageNet).
+    """
+    names = fileio.list_dir_or_file(
+        folder, list_dir=False, recursive=recursive,
+        backend_args=backend_args)
+    return sorted(
+        n.replace('\\', '/') for n in names
+        if n.lower().endswith(IMG_EXTENSIONS))

@@ -2,10 +2,11 @@
 import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
+from mmengine import fileio
 from mmengine.logging import MMLogger
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS
+from mmspg.registry import DATASETS, mmspg_scope
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number, read_image_size)
@@ -57,6 +58,11 @@ class CUBWSOLDataset(BaseDataset):
             image side (at least 1 px), that is clipped rather than
             rejected. Defaults to 0.02.
         test_mode (bool): See mmengine's ``BaseDataset``.
+        backend_args (dict, optional): mmengine fileio arguments for every
+            annotation and image-header read (petrel, S3, HTTP...), as
+            mmpretrain's ``CUB``; give the same to the pipeline's
+            ``LoadImageFromFileWSOL``. Defaults to None (inferred from the
+            path, the local disk for plain paths).
         **kwargs: Other arguments of mmpretrain's ``BaseDataset``
             (``pipeline``, ``classes``, ``indices``, ``lazy_init``...).
     """
@@ -74,6 +80,7 @@ class CUBWSOLDataset(BaseDataset):
                  check_boxes_in_image: Optional[bool] = None,
                  box_clip_tolerance: float = 0.02,
                  test_mode: bool = False,
+                 backend_args: Optional[dict] = None,
                  **kwargs) -> None:
         if split not in ('train', 'test'):
             raise ValueError(f"CUBWSOLDataset: split must be 'train' or "
@@ -87,15 +94,21 @@ class CUBWSOLDataset(BaseDataset):
             split == 'test'
             if check_boxes_in_image is None else bool(check_boxes_in_image))
         self.box_clip_tolerance = float(box_clip_tolerance)
-        super().__init__(
-            ann_file=self.IMAGES_FILE,
-            data_root=data_root,
-            data_prefix=self.IMAGES_DIR,
-            test_mode=test_mode,
-            **kwargs)
+        self.backend_args = backend_args
+        # The pipeline is built in the 'mmspg' scope (see
+        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
+        # the dataset was built.
+        with mmspg_scope():
+            super().__init__(
+                ann_file=self.IMAGES_FILE,
+                data_root=data_root,
+                data_prefix=self.IMAGES_DIR,
+                test_mode=test_mode,
+                **kwargs)
 
     def _file(self, name: str) -> str:
-        return osp.join(self.data_root, name)
+        return fileio.join_path(
+            self.data_root, name, backend_args=self.backend_args)
 
     def _check_layout(self) -> None:
         """Raise a clear error if the folder or one of its files is missing."""
@@ -105,12 +118,12 @@ class CUBWSOLDataset(BaseDataset):
                 for n in (self.IMAGES_FILE, self.LABELS_FILE, self.SPLIT_FILE,
                           self.BOXES_FILE, self.CLASSES_FILE)
         ]:
-            if not osp.exists(path):
+            if not fileio.exists(path, backend_args=self.backend_args):
                 raise missing_data_error(
                     type(self).__name__, path, root, CUB_LAYOUT, CUB_HINT)
 
-    @staticmethod
-    def _read_id_file(path: str,
+    def _read_id_file(self,
+                      path: str,
                       num_fields: int,
                       what: str,
                       known_ids: Optional[dict] = None,
@@ -127,7 +140,8 @@ class CUBWSOLDataset(BaseDataset):
                 in one field).
         """
         out = {}
-        for lineno, fields in iter_annotation_lines(path, maxsplit=maxsplit):
+        for lineno, fields in iter_annotation_lines(
+                path, maxsplit=maxsplit, backend_args=self.backend_args):
             if len(fields) != num_fields + 1:
                 raise ValueError(
                     f'{path}, line {lineno}: expected {num_fields + 1} '
@@ -146,7 +160,8 @@ class CUBWSOLDataset(BaseDataset):
     def _read_classes(self) -> List[str]:
         path = self._file(self.CLASSES_FILE)
         names = {}
-        for lineno, fields in iter_annotation_lines(path):
+        for lineno, fields in iter_annotation_lines(
+                path, backend_args=self.backend_args):
             if len(fields) < 2:
                 raise ValueError(f'{path}, line {lineno}: expected '
                                  f'"<class id> <class name>".')
@@ -226,12 +241,13 @@ class CUBWSOLDataset(BaseDataset):
                     f'{boxes_path}, line {box_lineno}: box width and height '
                     f'must be positive, got width={w}, height={h}.')
 
-            img_path = osp.join(self.img_prefix, rel_path)
+            img_path = fileio.join_path(
+                self.img_prefix, rel_path, backend_args=self.backend_args)
             info = dict(
                 img_path=img_path, image_id=rel_path, gt_label=label - 1)
             img_size = None
             if self.check_boxes_in_image:
-                img_size = read_image_size(img_path)
+                img_size = read_image_size(img_path, self.backend_args)
                 info['img_size'] = img_size
             box = check_box([x, y, x + w, y + h], boxes_path, box_lineno,
                             img_size, self.box_clip_tolerance)

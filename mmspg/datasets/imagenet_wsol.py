@@ -1,14 +1,15 @@
 """ILSVRC2012 with validation boxes, for weakly supervised localization."""
-import os
 import os.path as osp
 import xml.etree.ElementTree as ET
 from typing import List, Optional, Tuple
 
+from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS
-from .annotation_utils import (IMG_EXTENSIONS, boxes_to_array, check_box,
-                               list_images, missing_data_error, parse_number)
+from mmspg.registry import DATASETS, mmspg_scope
+from .annotation_utils import (boxes_to_array, check_box,
+                               iter_annotation_lines, list_images,
+                               missing_data_error, parse_number)
 
 IMAGENET_LAYOUT = """\
     data/imagenet/
@@ -42,9 +43,24 @@ class ImageNetWSOLDataset(BaseDataset):
     n01440764_10026.JPEG``, ``val/ILSVRC2012_val_00000001.JPEG``), which is
     how the WSOL benchmark's ``metadata/ILSVRC`` names ImageNet images.
 
+    The image list comes from a scan of the image folder or, with
+    ``ann_file``, from a list in mmpretrain's ``ImageNet`` format (its
+    ``meta/train.txt`` / ``meta/val.txt``: one ``<path relative to the
+    image folder> <label>`` per line), which avoids listing 1.28M files on
+    a cluster store. Every read goes through mmengine's fileio with
+    ``backend_args``.
+
     Args:
         data_root (str): Folder holding ``train/``, ``val/``, ``val_ann/``.
         split (str): ``'train'`` or ``'val'``.
+        ann_file (str): Optional image list (see above; joined with
+            ``data_root`` if relative). Labels in it must agree with the
+            class folder of the path (train) or the XML's ``<name>`` (val).
+            Defaults to ``''``: scan the image folder.
+        backend_args (dict, optional): mmengine fileio arguments (petrel,
+            S3, HTTP...), as mmpretrain's ``ImageNet``; give the same to the
+            pipeline's ``LoadImageFromFileWSOL``. Defaults to None (inferred
+            from the path).
         data_prefix (str, optional): Image folder; defaults to ``split``.
         ann_dir (str): XML folder of the val boxes (joined with
             ``data_root`` if relative). Defaults to ``'val_ann'``.
@@ -60,6 +76,8 @@ class ImageNetWSOLDataset(BaseDataset):
                  data_prefix: Optional[str] = None,
                  ann_dir: str = 'val_ann',
                  box_clip_tolerance: float = 0.02,
+                 ann_file: str = '',
+                 backend_args: Optional[dict] = None,
                  **kwargs) -> None:
         if split not in ('train', 'val'):
             raise ValueError(f"ImageNetWSOLDataset: split must be 'train' or "
@@ -68,11 +86,16 @@ class ImageNetWSOLDataset(BaseDataset):
         self.ann_dir = ann_dir if osp.isabs(ann_dir) else osp.join(
             data_root, ann_dir)
         self.box_clip_tolerance = float(box_clip_tolerance)
-        super().__init__(
-            ann_file='',
-            data_root=data_root,
-            data_prefix=split if data_prefix is None else data_prefix,
-            **kwargs)
+        self.backend_args = backend_args
+        # The pipeline is built in the 'mmspg' scope (see
+        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
+        # the dataset was built.
+        with mmspg_scope():
+            super().__init__(
+                ann_file=ann_file,
+                data_root=data_root,
+                data_prefix=split if data_prefix is None else data_prefix,
+                **kwargs)
 
     def _missing(self, path: str) -> FileNotFoundError:
         return missing_data_error(
@@ -84,39 +107,81 @@ class ImageNetWSOLDataset(BaseDataset):
         if self.CLASSES is not None:
             return [str(c).split()[0] for c in self.CLASSES]
         train_dir = osp.join(self.data_root, 'train')
-        if not osp.isdir(train_dir):
+        if not fileio.isdir(train_dir, backend_args=self.backend_args):
             raise self._missing(train_dir) if self.split == 'train' else \
                 FileNotFoundError(
                     f'ImageNetWSOLDataset: the class order comes from the '
                     f'sorted folder names of "{train_dir}", which does not '
                     f'exist; pass `classes` (a file with one wnid per line, '
                     f'in label order) instead.')
-        wnids = sorted(e.name for e in os.scandir(train_dir) if e.is_dir())
+        wnids = sorted(
+            fileio.list_dir_or_file(
+                train_dir, list_file=False, backend_args=self.backend_args))
         if not wnids:
             raise ValueError(f'"{train_dir}" holds no class folder.')
         self._metainfo['classes'] = tuple(wnids)
         return wnids
 
-    def _load_train(self, wnid_to_idx: dict) -> List[dict]:
-        data_list = []
-        for entry in sorted(os.scandir(self.img_prefix), key=lambda e: e.name):
-            if not entry.is_dir():
-                continue
-            if entry.name not in wnid_to_idx:
+    def _read_ann_file(self, num_classes: int) -> List[Tuple[str, int, int]]:
+        """(relative path, label, line number) of each ``ann_file`` line."""
+        entries = []
+        for lineno, fields in iter_annotation_lines(
+                self.ann_file, backend_args=self.backend_args):
+            if len(fields) != 2:
                 raise ValueError(
-                    f'Class folder "{entry.path}" is not one of the '
-                    f'{len(wnid_to_idx)} given classes.')
-            label = wnid_to_idx[entry.name]
-            for name in sorted(os.listdir(entry.path)):
-                if not name.lower().endswith(IMG_EXTENSIONS):
-                    continue
-                # No boxes stored here: get_data_info adds the empty ones,
-                # which saves ~200 bytes of pickle per image (~250 MB for
-                # the 1.28M training images held by mmengine).
+                    f'{self.ann_file}, line {lineno}: expected "<image path> '
+                    f'<label>" (mmpretrain\'s ImageNet list format), got '
+                    f'{" ".join(fields)!r}.')
+            label = parse_number(fields[1], self.ann_file, lineno,
+                                 'the label', int)
+            if not 0 <= label < num_classes:
+                raise ValueError(
+                    f'{self.ann_file}, line {lineno}: label {label} is '
+                    f'outside 0..{num_classes - 1} (the {num_classes} '
+                    f'classes).')
+            entries.append((fields[0].replace('\\', '/'), label, lineno))
+        if not entries:
+            raise ValueError(f'{self.ann_file} lists no image.')
+        return entries
+
+    def _join(self, *parts: str) -> str:
+        return fileio.join_path(*parts, backend_args=self.backend_args)
+
+    def _load_train(self, wnid_to_idx: dict) -> List[dict]:
+        # No boxes stored here: get_data_info adds the empty ones, which
+        # saves ~200 bytes of pickle per image (~250 MB for the 1.28M
+        # training images held by mmengine).
+        data_list = []
+        if self.ann_file:
+            for rel, label, lineno in self._read_ann_file(len(wnid_to_idx)):
+                folder = rel.split('/')[0] if '/' in rel else None
+                if folder in wnid_to_idx and wnid_to_idx[folder] != label:
+                    raise ValueError(
+                        f'{self.ann_file}, line {lineno}: label {label} but '
+                        f'the class folder {folder!r} is class '
+                        f'{wnid_to_idx[folder]}.')
                 data_list.append(
                     dict(
-                        img_path=osp.join(entry.path, name),
-                        image_id=f'{self._split_folder}/{entry.name}/{name}',
+                        img_path=self._join(self.img_prefix, rel),
+                        image_id=f'{self._split_folder}/{rel}',
+                        gt_label=label))
+            return data_list
+        for folder in sorted(
+                fileio.list_dir_or_file(
+                    self.img_prefix, list_file=False,
+                    backend_args=self.backend_args)):
+            if folder not in wnid_to_idx:
+                raise ValueError(
+                    f'Class folder "{self._join(self.img_prefix, folder)}" '
+                    f'is not one of the {len(wnid_to_idx)} given classes.')
+            label = wnid_to_idx[folder]
+            path = self._join(self.img_prefix, folder)
+            for name in list_images(path, recursive=False,
+                                    backend_args=self.backend_args):
+                data_list.append(
+                    dict(
+                        img_path=self._join(path, name),
+                        image_id=f'{self._split_folder}/{folder}/{name}',
                         gt_label=label))
         if not data_list:
             raise ValueError(f'No image found in the class folders of '
@@ -143,7 +208,8 @@ class ImageNetWSOLDataset(BaseDataset):
             tuple: ``gt_label``, ``img_size`` (w, h), list of x1 y1 x2 y2.
         """
         try:
-            root = ET.parse(path).getroot()
+            root = ET.fromstring(
+                fileio.get(path, backend_args=self.backend_args))
         except ET.ParseError as e:
             raise ValueError(f'{path}: malformed XML ({e}).') from None
         size = root.find('size')
@@ -182,21 +248,30 @@ class ImageNetWSOLDataset(BaseDataset):
         return wnid_to_idx[labels.pop()], (w, h), boxes
 
     def _load_val(self, wnid_to_idx: dict) -> List[dict]:
-        if not osp.isdir(self.ann_dir):
+        if not fileio.isdir(self.ann_dir, backend_args=self.backend_args):
             raise self._missing(self.ann_dir)
+        if self.ann_file:
+            listed = self._read_ann_file(len(wnid_to_idx))
+        else:
+            listed = [(rel, None, None) for rel in list_images(
+                self.img_prefix, backend_args=self.backend_args)]
         data_list = []
-        for rel in list_images(self.img_prefix):
+        for rel, listed_label, lineno in listed:
             stem = osp.splitext(osp.basename(rel))[0]
-            xml = osp.join(self.ann_dir, stem + '.xml')
-            if not osp.isfile(xml):
+            xml = self._join(self.ann_dir, stem + '.xml')
+            if not fileio.isfile(xml, backend_args=self.backend_args):
                 raise FileNotFoundError(
                     f'No box annotation "{xml}" for the val image '
-                    f'"{osp.join(self.img_prefix, rel)}".')
+                    f'"{self._join(self.img_prefix, rel)}".')
             label, img_size, boxes = self.parse_xml(xml, wnid_to_idx)
+            if listed_label is not None and listed_label != label:
+                raise ValueError(
+                    f'{self.ann_file}, line {lineno}: label {listed_label} '
+                    f'but {xml} names class {label}.')
             gt = boxes_to_array(boxes)
             data_list.append(
                 dict(
-                    img_path=osp.join(self.img_prefix, rel),
+                    img_path=self._join(self.img_prefix, rel),
                     image_id=f'{self._split_folder}/{rel}',
                     gt_label=label,
                     img_size=img_size,
@@ -222,8 +297,12 @@ class ImageNetWSOLDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         """List the images of the split with labels and boxes."""
-        if not osp.isdir(self.img_prefix):
+        if not self.ann_file and not fileio.isdir(
+                self.img_prefix, backend_args=self.backend_args):
             raise self._missing(self.img_prefix)
+        if self.ann_file and not fileio.isfile(
+                self.ann_file, backend_args=self.backend_args):
+            raise self._missing(self.ann_file)
         wnids = self._wnids()
         if len(set(wnids)) != len(wnids):
             raise ValueError('The given classes repeat a wnid.')

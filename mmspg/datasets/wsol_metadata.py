@@ -8,9 +8,10 @@ import os.path as osp
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
+from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS
+from mmspg.registry import DATASETS, mmspg_scope
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number)
@@ -53,6 +54,9 @@ class WSOLMetadataDataset(BaseDataset):
         box_clip_tolerance (float): Largest overshoot of a box beyond its
             image, as a fraction of the side (at least 1 px), that is
             clipped rather than rejected. Defaults to 0.02.
+        backend_args (dict, optional): mmengine fileio arguments for the
+            metadata reads (petrel, S3, HTTP...); None infers the backend
+            from the path.
         **kwargs: Other arguments of mmpretrain's ``BaseDataset``
             (``pipeline``, ``classes``, ``test_mode``...). Without
             ``classes``, class names are the image folders when each label
@@ -66,15 +70,21 @@ class WSOLMetadataDataset(BaseDataset):
                  data_root: str = '',
                  proxy: bool = False,
                  box_clip_tolerance: float = 0.02,
+                 backend_args: Optional[dict] = None,
                  **kwargs) -> None:
         self.proxy = proxy
+        self.backend_args = backend_args
         self.box_clip_tolerance = float(box_clip_tolerance)
         ids_file = 'image_ids_proxy.txt' if proxy else 'image_ids.txt'
-        super().__init__(
-            ann_file=osp.join(metadata_root, ids_file),
-            data_root=data_root,
-            data_prefix=data_prefix,
-            **kwargs)
+        # The pipeline is built in the 'mmspg' scope (see
+        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
+        # the dataset was built.
+        with mmspg_scope():
+            super().__init__(
+                ann_file=osp.join(metadata_root, ids_file),
+                data_root=data_root,
+                data_prefix=data_prefix,
+                **kwargs)
 
     @property
     def metadata_root(self) -> str:
@@ -92,7 +102,8 @@ class WSOLMetadataDataset(BaseDataset):
     def _read_csv(self, name: str, num_cols: Tuple[int, ...]):
         """Yield (path, lineno, fields) of a comma-separated metadata file."""
         path = self._meta_file(name)
-        for lineno, fields in iter_annotation_lines(path, sep=','):
+        for lineno, fields in iter_annotation_lines(
+                path, sep=',', backend_args=self.backend_args):
             if len(fields) not in num_cols:
                 raise ValueError(
                     f'{path}, line {lineno}: expected '
@@ -103,7 +114,8 @@ class WSOLMetadataDataset(BaseDataset):
     def _read_image_ids(self) -> Dict[str, int]:
         ids = {}
         for lineno, fields in iter_annotation_lines(
-                self.ann_file, sep=None, maxsplit=0):
+                self.ann_file, sep=None, maxsplit=0,
+                backend_args=self.backend_args):
             image_id = fields[0]
             if image_id in ids:
                 raise ValueError(f'{self.ann_file}, line {lineno}: image id '
@@ -129,7 +141,8 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_sizes(self, labels: dict) -> Dict[str, Tuple[int, int]]:
         sizes = {}
-        if not osp.isfile(self._meta_file('image_sizes.txt')):
+        if not fileio.isfile(self._meta_file('image_sizes.txt'),
+                             backend_args=self.backend_args):
             return sizes
         for path, lineno, (image_id, w,
                            h) in self._read_csv('image_sizes.txt', (3, )):
@@ -151,7 +164,8 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_boxes(self, labels: dict,
                     sizes: dict) -> Optional[Dict[str, List[List[float]]]]:
-        if not osp.isfile(self._meta_file('localization.txt')):
+        if not fileio.isfile(self._meta_file('localization.txt'),
+                             backend_args=self.backend_args):
             return None
         boxes = defaultdict(list)
         for path, lineno, fields in self._read_csv('localization.txt', (3, 5)):
@@ -192,9 +206,10 @@ class WSOLMetadataDataset(BaseDataset):
     def load_data_list(self) -> List[dict]:
         """Parse the metadata files into data infos."""
         for path in (self.ann_file, self._meta_file('class_labels.txt')):
-            if not osp.isfile(path):
+            if not fileio.isfile(path, backend_args=self.backend_args):
                 raise self._missing(path)
-        if self.img_prefix and not osp.isdir(self.img_prefix):
+        if self.img_prefix and not fileio.isdir(
+                self.img_prefix, backend_args=self.backend_args):
             raise self._missing(self.img_prefix)
         image_ids = self._read_image_ids()
         labels = self._read_labels()
@@ -218,7 +233,9 @@ class WSOLMetadataDataset(BaseDataset):
                     f'{label_line}: label {label} >= the {num_classes} '
                     f'classes given.')
             info = dict(
-                img_path=osp.join(self.img_prefix, image_id),
+                img_path=fileio.join_path(
+                    self.img_prefix, image_id,
+                    backend_args=self.backend_args),
                 image_id=image_id,
                 gt_label=label)
             if image_id in sizes:

@@ -1,2 +1,18 @@
+"""WSOL evaluation: the numpy/OpenCV core (:mod:`.functional`, imported
+here) and the mmengine metric (:mod:`.metrics`, imported on first access so
+that the score-map CLI does not load torch/mmengine)."""
+import importlib
+
 from .functional import *  # noqa: F401,F403
-from .metrics import *  # noqa: F401,F403
+from .functional import __all__ as _functional_all
+
+_METRICS = ('WSOLEvaluator', 'wsol_evaluator_cfgs')
+
+__all__ = [*_functional_all, *_METRICS, 'functional', 'metrics']
+
+
+def __getattr__(name: str):
+    if name == 'metrics' or name in _METRICS:
+        metrics = importlib.import_module(f'{__name__}.metrics')
+        return metrics if name == 'metrics' else getattr(metrics, name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

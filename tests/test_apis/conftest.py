@@ -8,7 +8,7 @@ INPUT_SIZE = 64
 MASK_SIZE = 32
 
 TINY_CONFIG = f"""
-default_scope = 'mmpretrain'
+default_scope = 'mmspg'
 custom_imports = dict(imports=['mmspg'], allow_failed_imports=False)
 model = dict(
     type='WSOLClassifier',
@@ -22,7 +22,7 @@ model = dict(
     head=dict(
         type='SPGHead', num_classes=3, in_channels=(16, 32, 64),
         mid_channels=16, guidance_channels=8, mask_size={MASK_SIZE},
-        topk=3))
+        loc_topk=3))
 pack_inputs = dict(
     type='PackInputs',
     algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],

@@ -42,15 +42,15 @@ def test_every_config_is_found():
     assert {
         'spg_inception_cub.py', 'spg-plain_inception_cub.py',
         'spg_inception_imagenet.py', 'spg-plain_inception_imagenet.py',
-        'spg_resnet50_cub.py', 'spg_demo.py', 'spg-plain_demo.py'
+        'spg_resnet50_1xb32_cub.py', 'spg_vgg16_1xb32_cub.py',
+        'spg_swin-tiny_1xb32_cub.py', 'spg_demo.py', 'spg-plain_demo.py'
     } <= names
 
 
 @pytest.mark.parametrize('path', CONFIGS)
 def test_config_builds(path):
     cfg = Config.fromfile(osp.join(REPO, path))
-    assert cfg.default_scope == 'mmpretrain'
-    assert 'mmspg' in cfg.custom_imports['imports']
+    assert cfg.default_scope == 'mmspg'
     assert cfg.auto_scale_lr.base_batch_size > 0
     init_default_scope(cfg.default_scope)
     _drop_pretrained(cfg.model)
@@ -78,7 +78,7 @@ def test_resnet50_config_mixes_mmpretrain_base():
     """The ResNet-50 config inherits mmpretrain's own model config and only
     swaps the head: the backbone keeps mmpretrain's settings."""
     cfg = Config.fromfile(
-        osp.join(REPO, 'configs/spg/spg_resnet50_cub.py'))
+        osp.join(REPO, 'configs/spg/spg_resnet50_1xb32_cub.py'))
     assert cfg.model.backbone.type == 'ResNet'
     assert cfg.model.backbone.depth == 50
     assert cfg.model.backbone.style == 'pytorch'  # from mmpretrain's base

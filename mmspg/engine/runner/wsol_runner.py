@@ -1,6 +1,6 @@
 """``WSOLRunner``: mmengine's Runner with crash-safe checkpoints and resume.
 
-Config: ``runner_type = 'WSOLRunner'`` (mmspg's ``tools/train.py`` and
+Config: ``runner_type = 'mmspg.WSOLRunner'`` (mmspg's ``tools/train.py`` and
 ``tools/test.py`` also use it when ``runner_type`` is not set). Differences
 from ``mmengine.runner.Runner``, each for resumable training:
 
@@ -396,5 +396,5 @@ class WSOLRunner(Runner):
 def build_runner(cfg) -> Runner:
     """Build the runner named by ``cfg.runner_type`` (``WSOLRunner`` when
     unset), as mmpretrain's tools do with ``RUNNERS.build``."""
-    cfg.setdefault('runner_type', 'WSOLRunner')
+    cfg.setdefault('runner_type', 'mmspg.WSOLRunner')
     return RUNNERS.build(cfg)

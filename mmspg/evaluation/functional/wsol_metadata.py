@@ -28,7 +28,8 @@ def scoremap_path(scoremap_root: str, image_id: str) -> str:
 def _lines(path: str) -> List[Tuple[int, str]]:
     if not osp.isfile(path):
         raise FileNotFoundError(f'metadata file not found: {path}')
-    with open(path) as f:
+    # utf-8-sig: a leading byte order mark (Windows editors) is dropped.
+    with open(path, encoding='utf-8-sig') as f:
         # The benchmark strips only the newline; trailing blank lines are
         # skipped here.
         return [(i, line.rstrip('\r\n')) for i, line in enumerate(f, 1)

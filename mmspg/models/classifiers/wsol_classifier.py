@@ -1,26 +1,163 @@
 """Image classifier that also returns localisation maps (WSOL)."""
-from typing import Dict, List, Optional
+import inspect
+from itertools import chain
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+import torch.nn as nn
 from mmpretrain.models.classifiers import ImageClassifier
+from mmpretrain.models.necks import GlobalAveragePooling
 from mmpretrain.structures import DataSample
+from torch.func import functional_call
 
-from mmspg.registry import MODELS
+from mmspg.registry import MODELS, mmspg_scope
+from ..utils import set_loc_predictions
+
+# Input side of the build-time probe forward. It runs on the 'meta' device
+# (shapes only, no memory, no arithmetic), so the size costs nothing; 224
+# is what the mmpretrain backbones and SPG's Inception-v3 are made for.
+PROBE_SIZE = 224
+
+
+def probe_output_shapes(module: nn.Module,
+                        size: int = PROBE_SIZE
+                        ) -> Optional[List[Tuple[int, ...]]]:
+    """Shapes of ``module``'s outputs for a (1, 3, size, size) input,
+    computed on the meta device (the module itself is not touched).
+
+    Returns:
+        list[tuple[int, ...]] | None: One shape per output (a single
+        tensor counts as one), or None when the module cannot run on the
+        meta device (then the head checks the shapes at the first forward).
+    """
+    tensors = {
+        name: torch.empty_like(t, device='meta')
+        for name, t in chain(module.named_parameters(),
+                             module.named_buffers())
+    }
+    was_training = module.training
+    module.eval()  # batch of 1: BatchNorm must not use batch statistics
+    try:
+        out = functional_call(module, tensors,
+                              (torch.empty(1, 3, size, size, device='meta'),))
+    except Exception:  # noqa: B902 (ops without a meta kernel, size limits)
+        return None
+    finally:
+        module.train(was_training)
+    outs = out if isinstance(out, (list, tuple)) else (out, )
+    if not all(isinstance(o, torch.Tensor) for o in outs):
+        return None
+    return [tuple(o.shape) for o in outs]
 
 
 @MODELS.register_module()
 class WSOLClassifier(ImageClassifier):
-    """mmpretrain ``ImageClassifier`` whose head also localises.
+    """mmpretrain ``ImageClassifier`` that also localises.
 
-    The head (e.g. :class:`~mmspg.models.SPGHead`) receives the backbone's
-    tuple of maps and, in ``predict``, the network input size, so the
-    localisation maps it returns are at input resolution. Any mmpretrain
-    backbone fits whose ``out_indices`` end with the three maps the head
-    uses (shallow, middle, deep).
+    Two kinds of head:
 
-    Args: see :class:`mmpretrain.models.classifiers.ImageClassifier`.
+    - a localisation head (:class:`~mmspg.models.SPGHead`, ``CAMHead``...:
+      any head whose ``predict`` takes ``input_size``) receives the
+      backbone's tuple of maps and returns the maps itself; a pooling neck
+      is refused, and a head with ``check_input_shapes`` checks the shapes
+      of a probe forward at build time;
+    - any other mmpretrain head with a linear classifier ``fc`` over
+      globally average-pooled features (``LinearClsHead`` after a
+      ``GlobalAveragePooling`` neck): the model trains and classifies
+      exactly as an ``ImageClassifier``, and ``predict`` adds CAMs (Zhou et
+      al., CVPR 2016): the classifier's weights applied to the last
+      backbone map, ``cam_c = sum_k W[c, k] * f_k + b_c``. With global
+      average pooling ``mean(cam_c)`` is the class logit, so the CAM and the
+      score agree. So an mmpretrain classifier config gets every
+      ``WSOLEvaluator`` metric by changing ``model.type`` only.
+
+    A wrong combination stops at build time, with the config key to change:
+    a probe forward on the meta device (shapes only) checks what the
+    backbone and neck return against the head.
+
+    Args:
+        loc_topk (int): With a classification head: number of top-scoring
+            classes whose CAMs ``predict`` returns. Defaults to 5. (A
+            localisation head has its own ``loc_topk``.)
+        **kwargs: See :class:`mmpretrain.models.classifiers.ImageClassifier`.
     """
 
+    def __init__(self, *args, loc_topk: int = 5, **kwargs):
+        # Children are built in the 'mmspg' scope (when the current one is
+        # mmpretrain's), so 'mmspg.WSOLClassifier' in an mmpretrain config
+        # takes an unprefixed 'SPGHead'.
+        with mmspg_scope():
+            super().__init__(*args, **kwargs)
+        if (isinstance(loc_topk, bool) or not isinstance(loc_topk, int)
+                or loc_topk < 1):
+            raise ValueError('WSOLClassifier: loc_topk must be an int >= 1, '
+                             f'got model.loc_topk={loc_topk!r}')
+        self.loc_topk = loc_topk
+        # The contract of a localisation head (docs/interfaces.md): its
+        # predict takes the network input size and returns the maps.
+        self.localizes = 'input_size' in inspect.signature(
+            self.head.predict).parameters
+        if self.localizes:
+            self._check_localization_head()
+        else:
+            self._check_cam_head()
+
+    # ------------------------------------------------------------------
+    # Build-time checks
+    # ------------------------------------------------------------------
+    def _check_localization_head(self) -> None:
+        head = type(self.head).__name__
+        if isinstance(getattr(self, 'neck', None), GlobalAveragePooling):
+            raise ValueError(
+                f'WSOLClassifier: model.neck ({type(self.neck).__name__}) '
+                f'would pool the backbone maps, but {head} needs the maps '
+                'themselves: set neck=None in the model config')
+        if not hasattr(self.head, 'check_input_shapes'):
+            return
+        shapes = probe_output_shapes(
+            nn.Sequential(self.backbone, self.neck) if self.with_neck else
+            self.backbone)
+        if shapes is not None:
+            self.head.check_input_shapes(shapes)
+
+    def cam_classifier(self) -> nn.Linear:
+        """The linear classifier whose weights make the CAMs."""
+        return self.head.fc
+
+    def _check_cam_head(self) -> None:
+        head = type(self.head).__name__
+        fc = getattr(self.head, 'fc', None)
+        if not isinstance(fc, nn.Linear):
+            raise ValueError(
+                f'WSOLClassifier: model.head ({head}) neither localises '
+                '(SPGHead) nor has a linear classifier `fc` over pooled '
+                'features whose weights make CAMs; use an SPG head or a '
+                "LinearClsHead (model.head.type='LinearClsHead')")
+        if not isinstance(getattr(self, 'neck', None), GlobalAveragePooling):
+            raise ValueError(
+                f'WSOLClassifier: CAMs from {head}.fc need '
+                "model.neck=dict(type='GlobalAveragePooling') (the CAM is "
+                'the classifier applied before the average pooling), got '
+                f'{type(getattr(self, "neck", None)).__name__}')
+        shapes = probe_output_shapes(self.backbone)
+        if shapes is None:
+            return
+        last = shapes[-1]
+        if len(last) != 4:
+            raise ValueError(
+                f'WSOLClassifier: the last backbone output has shape {last}, '
+                'not a (N, C, H, W) feature map, so it has no CAM; make the '
+                'backbone return maps (VGG: model.backbone.num_classes=-1, '
+                "VisionTransformer: model.backbone.out_type='featmap')")
+        if last[1] != fc.in_features:
+            raise ValueError(
+                f'WSOLClassifier: the last backbone map has {last[1]} '
+                f'channels but {head}.fc takes {fc.in_features}: set '
+                f'model.head.in_channels={last[1]}')
+
+    # ------------------------------------------------------------------
+    # Predict
+    # ------------------------------------------------------------------
     def predict(self,
                 inputs: torch.Tensor,
                 data_samples: Optional[List[DataSample]] = None,
@@ -33,11 +170,38 @@ class WSOLClassifier(ImageClassifier):
                 ``gt_label`` the ground-truth map is added too.
 
         Returns:
-            list[DataSample]: See ``SPGHead.predict``.
+            list[DataSample]: ``pred_score`` (C,) in [0, 1], ``pred_label``,
+            ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1],
+            ``gt_loc_map`` (H, W) where ``gt_label`` is known
+            (docs/interfaces.md, "Model outputs").
         """
-        feats = self.extract_feat(inputs)
-        return self.head.predict(
-            feats, data_samples, input_size=tuple(inputs.shape[-2:]), **kwargs)
+        size = tuple(inputs.shape[-2:])
+        if self.localizes:
+            feats = self.extract_feat(inputs)
+            return self.head.predict(
+                feats, data_samples, input_size=size, **kwargs)
+        maps = self.backbone(inputs)
+        pooled = self.neck(maps)
+        samples = self.head.predict(pooled, data_samples, **kwargs)
+        cams = self.class_activation_maps(maps[-1])
+        scores = torch.stack([s.pred_score for s in samples]).to(cams)
+        return set_loc_predictions(cams, scores, self.loc_topk, samples, size)
+
+    def class_activation_maps(self, feat: torch.Tensor) -> torch.Tensor:
+        """CAMs of a classification head.
+
+        Args:
+            feat (Tensor): (N, K, h, w) last backbone map.
+
+        Returns:
+            Tensor: (N, num_classes, h, w) raw CAMs (bias included, so
+            their spatial mean is the class logit).
+        """
+        fc = self.cam_classifier()
+        cams = torch.einsum('ck,nkhw->nchw', fc.weight.to(feat), feat)
+        if fc.bias is not None:
+            cams = cams + fc.bias.to(feat)[None, :, None, None]
+        return cams
 
     @torch.no_grad()
     def guidance(self,
@@ -53,9 +217,15 @@ class WSOLClassifier(ImageClassifier):
         Returns:
             dict: ``SPGHead.forward_guidance`` output (no gradient).
         """
+        if not hasattr(self.head, 'forward_guidance'):
+            raise TypeError(f'WSOLClassifier.guidance: {type(self.head)} '
+                            'has no self-produced guidance')
         feats = self.extract_feat(inputs)
         labels = None
         if data_samples and all('gt_label' in ds for ds in data_samples):
             labels = torch.cat(
                 [ds.gt_label.view(-1)[:1] for ds in data_samples])
         return self.head.forward_guidance(feats, labels)
+
+
+__all__: Sequence[str] = ['WSOLClassifier', 'probe_output_shapes']

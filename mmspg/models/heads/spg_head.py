@@ -1,4 +1,6 @@
 """SPG head: classification (SPG-A) with self-produced guidance (B, C)."""
+import difflib
+import inspect
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -10,7 +12,8 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
-from ..utils import build_seed_generator, minmax_normalize
+from ..utils import (build_seed_generator, minmax_normalize, select_maps,
+                     set_loc_predictions, upsample_maps)
 
 
 def _conv_relu(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -45,6 +48,16 @@ class SPGHead(ClsHead):
     Deviation from the official code: its ``F.dropout`` is active even at
     test time; here ``nn.Dropout`` modules follow train/eval mode.
 
+    Batch augments (mmpretrain's ``train_cfg.augments``: Mixup, CutMix...)
+    replace each sample's hard label by a mixed ``gt_score`` (N, C). The
+    classification loss then takes ``gt_score`` through mmpretrain's own
+    ``ClsHead._get_loss``, as every mmpretrain head does. The attention
+    that the seeds come from is, our choice (the paper and the official
+    code use no batch augment), the same mixture of CAMs:
+    ``minmax(sum_c gt_score[c] * upsample(CAM_c))``, so a CutMix image's
+    seeds cover both pasted objects in proportion to their label weights;
+    for a hard label (one-hot) it is exactly the paper's single CAM.
+
     ``guidance_start_iter`` (off by default, i.e. the paper's behaviour)
     is for training from scratch: the paper starts from an
     ImageNet-pretrained backbone whose CAM already responds to objects, but
@@ -67,7 +80,13 @@ class SPGHead(ClsHead):
         seed_c (dict): ``SeedMaskGenerator`` args for C's seeds.
         mask_size (int | tuple[int, int]): Size (H, W) of attention, seed
             masks and upsampled B/C logits. Defaults to 224 (official).
-        topk (int): Number of classes whose maps ``predict`` returns.
+        loc_topk (int): Number of top-scoring classes whose localisation
+            maps ``predict`` returns. Defaults to 5 (top-5 localisation).
+            Named so as not to clash with ``ClsHead``'s ``topk``.
+        topk (int | tuple[int]): ``ClsHead``'s accuracy top-k, used only
+            with ``cal_acc=True``. An int here is refused: before the
+            rename it meant ``loc_topk``.
+        cal_acc (bool): ``ClsHead``'s training accuracy log.
         loss (dict): Classification loss config.
         loss_guidance (dict): Seed loss config (shared by B1, B2, C).
         guidance_start_iter (int): Training iteration (``runner.iter``, read
@@ -92,7 +111,9 @@ class SPGHead(ClsHead):
                  seed_b1: dict = dict(high_thr=0.5, low_thr=0.05),
                  seed_c: dict = dict(high_thr=0.7, low_thr=0.1),
                  mask_size: Union[int, Tuple[int, int]] = 224,
-                 topk: int = 5,
+                 loc_topk: int = 5,
+                 topk: Union[int, Tuple[int, ...]] = (1, ),
+                 cal_acc: bool = False,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  loss_guidance: dict = dict(type='SPGLoss', loss_weight=1.0),
                  guidance_start_iter: int = 0,
@@ -102,7 +123,15 @@ class SPGHead(ClsHead):
                      distribution='uniform',
                      bias=0.),
                  **kwargs) -> None:
-        super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
+        self._check_unknown_args(kwargs)
+        if isinstance(topk, int) and not isinstance(topk, bool):
+            raise ValueError(
+                f'SPGHead: topk={topk} is an int; the number of localisation '
+                'maps was renamed to `loc_topk` (set model.head.loc_topk='
+                f'{topk}). `topk` is ClsHead\'s accuracy top-k tuple, e.g. '
+                '(1, 5), inherited from mmpretrain heads.')
+        super().__init__(
+            loss=loss, topk=topk, cal_acc=cal_acc, init_cfg=init_cfg)
         self._check_int('num_classes', num_classes, 1)
         if (not isinstance(in_channels, (list, tuple))
                 or len(in_channels) != 3):
@@ -114,7 +143,7 @@ class SPGHead(ClsHead):
             self._check_int(f'in_channels[{i}]', c, 1)
         self._check_int('mid_channels', mid_channels, 1)
         self._check_int('guidance_channels', guidance_channels, 1)
-        self._check_int('topk', topk, 1)
+        self._check_int('loc_topk', loc_topk, 1)
         self._check_int('guidance_start_iter', guidance_start_iter, 0)
         if not (isinstance(dropout_ratio,
                            (int, float)) and 0.0 <= dropout_ratio < 1.0):
@@ -135,9 +164,7 @@ class SPGHead(ClsHead):
         self.with_spg_c = with_spg_c
         self.mask_size = tuple(mask_size)
         self.guidance_start_iter = guidance_start_iter
-        # ClsHead.topk is a tuple for accuracy; SPG's is the number of
-        # localisation maps returned by ``predict``.
-        self.topk = topk
+        self.loc_topk = loc_topk
 
         shallow_ch, middle_ch, deep_ch = self.in_channels
         # SPG-A
@@ -168,6 +195,24 @@ class SPGHead(ClsHead):
                 loss_guidance = MODELS.build(loss_guidance)
             self.loss_guidance = loss_guidance
 
+    @classmethod
+    def _check_unknown_args(cls, kwargs: dict) -> None:
+        """Name a mistyped key (``mid_channel``) here rather than let it
+        surface as ``ClsHead.__init__() got an unexpected keyword``."""
+        if not kwargs:
+            return
+        known = [
+            p for p in inspect.signature(cls.__init__).parameters
+            if p not in ('self', 'kwargs')
+        ]
+        hints = []
+        for key in kwargs:
+            close = difflib.get_close_matches(key, known, n=1)
+            hints.append(f'model.head.{key}' +
+                         (f' (did you mean {close[0]!r}?)' if close else ''))
+        raise TypeError(f'SPGHead: unknown argument(s): {", ".join(hints)}. '
+                        f'SPGHead takes: {", ".join(known)}')
+
     @staticmethod
     def _check_int(key: str, value, minimum: int) -> None:
         if (isinstance(value, bool) or not isinstance(value, int)
@@ -178,23 +223,57 @@ class SPGHead(ClsHead):
     # ------------------------------------------------------------------
     # Forward pieces
     # ------------------------------------------------------------------
-    def _split_feats(self,
-                     feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
-        if not isinstance(feats, (list, tuple)) or len(feats) < 3:
-            n = len(feats) if isinstance(feats, (list, tuple)) else 'a ' + \
-                type(feats).__name__
+    def check_input_shapes(self, shapes: Sequence[Sequence[int]]) -> None:
+        """Check the shapes of what the backbone (and neck) return.
+
+        ``WSOLClassifier`` calls this at build time with the shapes of a
+        probe forward, so that a wrong config stops before training, with
+        the config key to change.
+
+        Args:
+            shapes (Sequence[Sequence[int]]): Shape of each output.
+
+        Raises:
+            ValueError: Fewer than 3 outputs, an output that is not a
+                (N, C, H, W) map (logits, pooled or token vectors), or a
+                channel count that is not ``in_channels``.
+        """
+        if len(shapes) < 3:
             raise ValueError(
                 'SPGHead: needs a tuple of at least 3 backbone maps '
-                f'(shallow, middle, deep), got {n}; set the backbone '
-                "'out_indices' to return three stages (mmpretrain's ResNet "
-                'returns a repeated index only once)')
-        feats = tuple(feats[-3:])
-        for i, (f, c) in enumerate(zip(feats, self.in_channels)):
-            if f.dim() != 4 or f.size(1) != c:
+                f'(shallow, middle, deep), got {len(shapes)}; set '
+                'model.backbone.out_indices to return three stages, e.g. '
+                "(1, 2, 3) for mmpretrain's ResNet/SwinTransformer, "
+                '(2, 3, 4) for VGG (a repeated index is returned once)')
+        shapes = [tuple(shape) for shape in tuple(shapes)[-3:]]
+        # vectors first: their "channels" would give a misleading message
+        for i, shape in enumerate(shapes):
+            if len(shape) != 4:
                 raise ValueError(
-                    f'SPGHead: backbone map {i} (of the last three) has shape '
-                    f'{tuple(f.shape)}, but in_channels[{i}]={c}')
-        return feats
+                    f'SPGHead: backbone output {i} (of the last three) has '
+                    f'shape {shape}: a vector (class logits, pooled or '
+                    'token features), not a feature map. Remove the pooling '
+                    'or classifier that makes it: model.neck=None (no '
+                    'GlobalAveragePooling), VGG: model.backbone.num_classes'
+                    '=-1, VisionTransformer: model.backbone.out_type='
+                    "'featmap'")
+        for i, (shape, c) in enumerate(zip(shapes, self.in_channels)):
+            if shape[1] != c:
+                raise ValueError(
+                    f'SPGHead: backbone map {i} (of the last three) has '
+                    f'{shape[1]} channels (shape {shape}), but '
+                    f'model.head.in_channels[{i}]={c}; set '
+                    f'model.head.in_channels to the channels of the maps '
+                    'model.backbone.out_indices selects')
+
+    def _split_feats(self,
+                     feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
+        if not isinstance(feats, (list, tuple)):
+            raise ValueError(
+                'SPGHead: needs a tuple of at least 3 backbone maps '
+                f'(shallow, middle, deep), got a {type(feats).__name__}')
+        self.check_input_shapes([f.shape for f in feats])
+        return tuple(feats[-3:])
 
     def _spg_a(self, deep: Tensor) -> Tuple[Tensor, Tensor]:
         """SPG-A. Returns CAMs (N, C, h, w) and the C-branch input."""
@@ -212,18 +291,12 @@ class SPGHead(ClsHead):
         # align_corners=False: the default of current torch; the official
         # code's nn.Upsample dates from torch 0.3 (align_corners=True
         # behaviour), a sub-pixel difference.
-        if tuple(x.shape[-2:]) == tuple(size):
-            return x
-        return F.interpolate(
-            x, size=tuple(size), mode='bilinear', align_corners=False)
+        return upsample_maps(x, size)
 
     @staticmethod
     def _select(cams: Tensor, labels: Tensor) -> Tensor:
         """Maps of ``labels`` (N, K) or (N,) from ``cams`` (N, C, h, w)."""
-        if labels.dim() == 1:
-            labels = labels[:, None]
-        idx = labels[:, :, None, None].expand(-1, -1, *cams.shape[-2:])
-        return cams.gather(1, idx)
+        return select_maps(cams, labels)
 
     def forward_guidance(self,
                          feats: Tuple[Tensor, ...],
@@ -233,7 +306,9 @@ class SPGHead(ClsHead):
         Args:
             feats (tuple[Tensor]): Backbone maps; the last three are used.
             labels (Tensor, optional): (N,) class indices whose CAM gives
-                the attention; the top-1 prediction when None.
+                the attention, or (N, C) float label weights (a batch
+                augment's ``gt_score``) whose weighted sum of CAMs gives
+                it; the top-1 prediction when None.
 
         Returns:
             dict: ``cls_score`` (N, C) logits; ``cams`` (N, C, h, w) raw
@@ -247,15 +322,23 @@ class SPGHead(ClsHead):
         cls_score = cams.mean(dim=(2, 3))
         if labels is None:
             labels = cls_score.detach().argmax(dim=1)
-        labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
-        if labels.numel() != cams.size(0):
-            raise ValueError(f'SPGHead: got {labels.numel()} labels for a '
-                             f'batch of {cams.size(0)}')
+        if labels.dim() == 2 and labels.is_floating_point():
+            if tuple(labels.shape) != tuple(cams.shape[:2]):
+                raise ValueError(
+                    f'SPGHead: label weights of shape {tuple(labels.shape)} '
+                    f'for CAMs of shape {tuple(cams.shape)}')
+            # Mixed labels: the same mixture of CAMs (see class doc).
+            selected = torch.einsum('nc,nchw->nhw',
+                                    labels.to(cams), cams.detach())[:, None]
+        else:
+            labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
+            if labels.numel() != cams.size(0):
+                raise ValueError(f'SPGHead: got {labels.numel()} labels for '
+                                 f'a batch of {cams.size(0)}')
+            selected = self._select(cams.detach(), labels)
         # Official order: upsample, then normalise; the attention is only
         # turned into labels, so it is detached.
-        attention = minmax_normalize(
-            self._upsample(
-                self._select(cams.detach(), labels), self.mask_size))
+        attention = minmax_normalize(self._upsample(selected, self.mask_size))
         out = dict(
             cls_score=cls_score,
             cams=cams,
@@ -291,6 +374,9 @@ class SPGHead(ClsHead):
     # ------------------------------------------------------------------
     @staticmethod
     def _gt_labels(data_samples: List[DataSample]) -> Tensor:
+        """(N,) hard labels, or (N, C) ``gt_score`` of a batch augment."""
+        if 'gt_score' in data_samples[0]:
+            return torch.stack([ds.gt_score for ds in data_samples])
         if any('gt_label' not in ds for ds in data_samples):
             raise ValueError('SPGHead.loss: every data sample needs '
                              '`gt_label`')
@@ -306,6 +392,9 @@ class SPGHead(ClsHead):
              **kwargs) -> Dict[str, Tensor]:
         """Compute the SPG losses.
 
+        The classification loss is ``ClsHead._get_loss``'s: on
+        ``gt_score`` when a batch augment set it, else on ``gt_label``.
+
         Returns:
             dict[str, Tensor]: ``loss_cls``, plus ``loss_b2``, ``loss_b1``
             (SPG-B on) and ``loss_c`` (SPG-C on); the last three are 0
@@ -313,11 +402,8 @@ class SPGHead(ClsHead):
         """
         labels = self._gt_labels(data_samples)
         out = self.forward_guidance(feats, labels)
-        cls_score = out['cls_score']
-        labels = labels.to(cls_score.device)
-        losses = dict(
-            loss_cls=self.loss_module(
-                cls_score, labels, avg_factor=cls_score.size(0), **kwargs))
+        cls_losses = self._get_loss(out['cls_score'], data_samples, **kwargs)
+        losses = dict(loss_cls=cls_losses.pop('loss'), **cls_losses)
         if self.with_spg_b:
             losses['loss_b2'] = self.loss_guidance(out['b2'], out['seed_b2'])
             losses['loss_b1'] = self.loss_guidance(out['b1'], out['seed_b1'])
@@ -350,39 +436,6 @@ class SPGHead(ClsHead):
         """
         deep = self._split_feats(feats)[2]
         cams, _ = self._spg_a(deep)
-        cams = cams.float()
-        num = cams.size(0)
-        scores = F.softmax(cams.mean(dim=(2, 3)), dim=1)
-        k = min(self.topk, self.num_classes)
-        loc_labels = scores.topk(k, dim=1).indices  # (N, K)
-        pred_labels = loc_labels[:, :1]
-
-        if data_samples is None:
-            data_samples = [None] * num
-        data_samples = [
-            ds if ds is not None else DataSample() for ds in data_samples
-        ]
-        if input_size is None and 'img_shape' in data_samples[0]:
-            input_size = data_samples[0].img_shape
-        size = tuple(input_size)[-2:] if input_size is not None else \
-            tuple(cams.shape[-2:])
-
-        has_gt = [('gt_label' in ds) for ds in data_samples]
-        labels = loc_labels
-        if any(has_gt):
-            gt = torch.stack([
-                ds.gt_label.view(-1)[0].to(cams.device)
-                if g else pred_labels.new_zeros(())
-                for ds, g in zip(data_samples, has_gt)
-            ])
-            # One gather/upsample pass for top-K and ground-truth maps.
-            labels = torch.cat([loc_labels, gt[:, None]], dim=1)
-        maps = minmax_normalize(
-            self._upsample(self._select(cams, labels), size))
-        for i, ds in enumerate(data_samples):
-            ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
-            ds.set_field(loc_labels[i], 'loc_labels')
-            ds.set_field(maps[i, :k], 'loc_maps')
-            if has_gt[i]:
-                ds.set_field(maps[i, k], 'gt_loc_map')
-        return data_samples
+        scores = F.softmax(cams.float().mean(dim=(2, 3)), dim=1)
+        return set_loc_predictions(cams, scores, self.loc_topk, data_samples,
+                                   input_size)

@@ -24,7 +24,7 @@ MODEL = dict(
         out_indices=(1, 2, 3)),
     head=dict(
         type='SPGHead', num_classes=2, in_channels=(16, 32, 64),
-        mid_channels=16, guidance_channels=8, mask_size=32, topk=2))
+        mid_channels=16, guidance_channels=8, mask_size=32, loc_topk=2))
 PIPELINE = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
@@ -46,7 +46,7 @@ def test_hook_writes_vis_data_during_validation(tmp_path):
     cfg = Config(dict(
         model=MODEL,
         work_dir=str(tmp_path / 'work'),
-        default_scope='mmpretrain',
+        default_scope='mmspg',
         val_dataloader=dict(
             batch_size=2, num_workers=0,
             sampler=dict(type='DefaultSampler', shuffle=False),

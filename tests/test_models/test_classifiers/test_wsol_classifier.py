@@ -27,7 +27,7 @@ TINY = dict(
         mid_channels=32,
         guidance_channels=16,
         mask_size=64,
-        topk=2))
+        loc_topk=2))
 
 
 def _samples():

@@ -16,7 +16,7 @@ SMALL = dict(
     mid_channels=16,
     guidance_channels=8,
     mask_size=32,
-    topk=3)
+    loc_topk=3)
 
 
 def _build(**kwargs):
@@ -138,7 +138,7 @@ def test_predict_fields():
     assert preds[0].gt_loc_map.shape == (40, 48)
     assert 'gt_loc_map' not in preds[1]
     # The gt map equals the loc map of the same class (all classes kept).
-    full = _build(topk=NUM_CLASSES).eval()
+    full = _build(loc_topk=NUM_CLASSES).eval()
     with torch.no_grad():
         again = full.predict(_feats(1), [DataSample().set_gt_label(4)])[0]
     j = int((again.loc_labels == 4).nonzero()[0, 0])
@@ -181,7 +181,7 @@ def test_head_params_get_lr_mult():
     (dict(seed_c=dict(high_thr=0.7)), 'seed_c'),
     (dict(dropout_ratio=1.0), 'dropout_ratio'),
     (dict(mask_size=0), 'mask_size'),
-    (dict(topk=0), 'topk'),
+    (dict(loc_topk=0), 'loc_topk'),
 ])
 def test_config_validation(kwargs, key):
     with pytest.raises(ValueError, match=key):

@@ -1,33 +1,35 @@
-# SPG head mixed into mmpretrain's own ResNet-50 config: any OpenMMLab
-# classifier config takes the head by inheriting it and swapping the head.
-# The backbone keeps stride 16 at the last stage (dilation 2), so a 224 px
-# input gives 14x14 maps; B1 reads stage 2 (512 ch, 28x28), B2 stage 3
-# (1024 ch), SPG-A stage 4 (2048 ch). Not in the SPG paper; not yet measured.
+# SPG head on mmpretrain's own VGG-16 model config (docs/own_configs.md).
+# mmpretrain's VGG-16 ends in its classifier (num_classes=1000): the head
+# needs maps, so num_classes=-1 drops the classifier and out_indices picks
+# conv stages 3, 4 and 5 (256, 512, 512 channels). The last max-pool is
+# dropped (with_last_pool=False), as the WSOL benchmark's VGG-16 does, so
+# SPG-A reads 14x14 maps at 224 px (B1 reads stage 3 at 28x28). Not in the
+# SPG paper (Inception-v3 only); not yet measured.
 _base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
+    'mmpretrain::_base_/models/vgg16.py',
     '../_base_/datasets/cub_wsol_bs32.py',
     '../_base_/schedules/cub_sgd_50e.py',
     '../_base_/default_runtime.py',
 ]
 
 model = dict(
+    _scope_='mmspg',  # see configs/spg/spg_resnet50_1xb32_cub.py
     type='WSOLClassifier',
     backbone=dict(
-        out_indices=(1, 2, 3),
-        strides=(1, 2, 2, 1),
-        dilations=(1, 1, 1, 2),
+        num_classes=-1,
+        out_indices=(2, 3, 4),
+        with_last_pool=False,
         init_cfg=dict(
             type='Pretrained',
             checkpoint='https://download.openmmlab.com/mmclassification/v0/'
-            'resnet/resnet50_8xb32_in1k_20210831-ea4938fc.pth',
+            'vgg/vgg16_batch256_imagenet_20210208-db26f1a5.pth',
             prefix='backbone.')),
-    # SPG-A does its own pooling after the CAM layer.
     neck=None,
     head=dict(
         _delete_=True,
         type='SPGHead',
         num_classes=200,
-        in_channels=(512, 1024, 2048),
+        in_channels=(256, 512, 512),
         mid_channels=1024,
         guidance_channels=512,
         dropout_ratio=0.5,

@@ -1,0 +1,91 @@
+"""Fill ``DataSample``s with class scores and localisation maps."""
+from typing import List, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmpretrain.structures import DataSample
+from torch import Tensor
+
+from .normalize import minmax_normalize
+
+
+def select_maps(cams: Tensor, labels: Tensor) -> Tensor:
+    """Maps of ``labels`` from ``cams``.
+
+    Args:
+        cams (Tensor): (N, C, h, w) class activation maps.
+        labels (Tensor): (N,) or (N, K) int class indices.
+
+    Returns:
+        Tensor: (N, K, h, w) (K = 1 for (N,) labels).
+    """
+    if labels.dim() == 1:
+        labels = labels[:, None]
+    idx = labels[:, :, None, None].expand(-1, -1, *cams.shape[-2:])
+    return cams.gather(1, idx)
+
+
+def upsample_maps(maps: Tensor, size: Sequence[int]) -> Tensor:
+    """Bilinear (align_corners=False) resize of (N, K, h, w) to ``size``."""
+    if tuple(maps.shape[-2:]) == tuple(size):
+        return maps
+    return F.interpolate(
+        maps, size=tuple(size), mode='bilinear', align_corners=False)
+
+
+def set_loc_predictions(
+        cams: Tensor,
+        scores: Tensor,
+        loc_topk: int,
+        data_samples: Optional[List[Optional[DataSample]]] = None,
+        input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
+    """Classification and localisation fields of the WSOL contract
+    (docs/interfaces.md, "Model outputs").
+
+    Args:
+        cams (Tensor): (N, C, h, w) raw class activation maps.
+        scores (Tensor): (N, C) class probabilities in [0, 1].
+        loc_topk (int): Number K of top-scoring classes whose maps are kept.
+        data_samples (list[DataSample | None], optional): Samples to fill.
+        input_size (Sequence[int], optional): (H, W) the maps are upsampled
+            to; if None, ``img_shape`` of the first sample, else (h, w).
+
+    Returns:
+        list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
+        ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
+        (min-max per map) and, where ``gt_label`` is known,
+        ``gt_loc_map`` (H, W).
+    """
+    cams = cams.float()
+    num = cams.size(0)
+    k = min(loc_topk, cams.size(1))
+    loc_labels = scores.topk(k, dim=1).indices  # (N, K)
+    pred_labels = loc_labels[:, :1]
+    if data_samples is None:
+        data_samples = [None] * num
+    data_samples = [
+        ds if ds is not None else DataSample() for ds in data_samples
+    ]
+    if input_size is None and 'img_shape' in data_samples[0]:
+        input_size = data_samples[0].img_shape
+    size = tuple(input_size)[-2:] if input_size is not None else \
+        tuple(cams.shape[-2:])
+
+    has_gt = [('gt_label' in ds) for ds in data_samples]
+    labels = loc_labels
+    if any(has_gt):
+        gt = torch.stack([
+            ds.gt_label.view(-1)[0].to(cams.device)
+            if g else pred_labels.new_zeros(())
+            for ds, g in zip(data_samples, has_gt)
+        ])
+        # One gather/upsample pass for top-K and ground-truth maps.
+        labels = torch.cat([loc_labels, gt[:, None]], dim=1)
+    maps = minmax_normalize(upsample_maps(select_maps(cams, labels), size))
+    for i, ds in enumerate(data_samples):
+        ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
+        ds.set_field(loc_labels[i], 'loc_labels')
+        ds.set_field(maps[i, :k], 'loc_maps')
+        if has_gt[i]:
+            ds.set_field(maps[i, k], 'gt_loc_map')
+    return data_samples
