@@ -83,7 +83,7 @@ def _runner_cfg(oi, work_dir, dump):
         meta_keys=['sample_idx', 'img_path', 'ori_shape', 'img_shape'])
     return Config(
         dict(
-            default_scope='mmpretrain',
+            default_scope='mmspg',
             custom_imports=dict(imports=['mmspg'], allow_failed_imports=False),
             work_dir=work_dir,
             model=dict(
