@@ -9,7 +9,10 @@ custom_imports = dict(imports=['mmspg'], allow_failed_imports=False)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     # Keep the best localization checkpoint (MaxBoxAccV2) and the last ones.
+    # _scope_: the default_hooks dict inherited through mmpretrain:: carries
+    # _scope_='mmpretrain', under which mmspg's hooks are not found.
     checkpoint=dict(
+        _scope_='mmspg',
         type='WSOLCheckpointHook',
         interval=1,
         max_keep_ckpts=3,

@@ -7,7 +7,7 @@
 # with ``--cfg-options`` (``toy_cfg_options`` in the same module).
 # The model deliberately holds randomness (dropout in the head, random flips
 # in the pipeline) and BatchNorm buffers, so resume exactness is a real test.
-default_scope = 'mmpretrain'
+default_scope = 'mmspg'
 custom_imports = dict(imports=['mmspg'], allow_failed_imports=False)
 runner_type = 'mmspg.WSOLRunner'
 
