@@ -16,7 +16,7 @@
 #   them; not re-checked against the paper here). Not yet reproduced here.
 # Deviation (ours): dropout follows train/eval mode (the official F.dropout
 # at lines 205-209 keeps training=True, so its test maps are stochastic).
-# Train: bash tools/dist_train.sh configs/spg/spg_inception-v3_2xb10_in1k-321px.py 2
+# Train (2 GPUs): bash tools/dist_train.sh CONFIG 2
 _base_ = [
     '../_base_/models/spg_inception_v3.py',
     '../_base_/datasets/imagenet_spg-official_bs20.py',

@@ -88,8 +88,9 @@ class SPGHead(ClsHead):
             ReLU + 1x1 conv), as the official code. False: each branch has
             its own copy (``spg_b1_top``, ``spg_b2_top``). Defaults to True.
         initial_seeds (bool): B2 learns from seeds of SPG-A's attention
-            (official ``inception3_spg.py`` ``get_loss``, lines 264 and 269). False (ablation, ours): from
-            seeds of its own detached sigmoid output. Defaults to True.
+            (official ``inception3_spg.py`` ``get_loss``, lines 264 and
+            269). False (ablation, ours): from seeds of its own detached
+            sigmoid output. Defaults to True.
         guidance_start_iter (int): Training iteration (``runner.iter``, read
             from mmengine's current ``MessageHub``) from which the guidance
             losses count; before it they are multiplied by 0 (still
