@@ -119,9 +119,10 @@ def test_aggregate_and_errors(tools):
     assert table['a']['metrics']['top1_cls']['std'] == pytest.approx(
         np.std([50, 70], ddof=1))
     assert table['a']['metrics']['pxap']['n'] == 1
-    assert table['b']['metrics']['top1_cls']['std'] == 0.0
+    assert table['b']['metrics']['top1_cls']['std'] is None  # one run
     text = cm.format_table(table)
-    assert '| b | 0 | 60.00 +- 0.00 | - |' in text  # no PxAP for b
+    assert '| b | 0 | 60.00 (n=1) | - |' in text  # no PxAP for b
+    assert '| a | 0,1 | 60.00 +- 14.14 | 10.00 (n=1) |' in text
     with pytest.raises(SystemExit):
         cm.parse_args([DEMO, DEMO, '--work-dir', 'w'])  # same names
     with pytest.raises(SystemExit):

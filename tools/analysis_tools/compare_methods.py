@@ -19,7 +19,7 @@ seed (every config with the first seed, then the second...), so a
 comparison stopped early still covers every config.
 
 The table gives, per config, the mean +- sample standard deviation (ddof 1)
-over its finished seeds of Top-1 Cls, Top-1 Loc, GT-known Loc, MaxBoxAcc,
+over its finished seeds ("(n=1)" instead of a spread for a single run) of Top-1 Cls, Top-1 Loc, GT-known Loc, MaxBoxAcc,
 MaxBoxAccV2 and PxAP, each column where at least one run has the metric
 (``wsol/<key>``). The tested checkpoint is the last one by default (the
 WSOL benchmark's ``--eval_checkpoint_type last``, clovaai/wsolevaluation
@@ -223,9 +223,10 @@ def load_result(work_dir: str, name: str, seed: int) -> Optional[Dict]:
 
 
 def mean_std(values: Sequence[float]) -> tuple:
-    """Mean and sample standard deviation (ddof 1; 0 for one value)."""
+    """Mean and sample standard deviation (ddof 1; None for one value,
+    whose spread is unknown)."""
     values = np.asarray(values, dtype=np.float64)
-    std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    std = float(values.std(ddof=1)) if len(values) > 1 else None
     return float(values.mean()), std
 
 
@@ -260,8 +261,12 @@ def format_table(table: Dict[str, Dict]) -> str:
         cells = []
         for key, _ in keys:
             m = row['metrics'].get(key)
-            cells.append('-' if m is None else
-                         f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+            if m is None:
+                cells.append('-')
+            elif m['std'] is None:
+                cells.append(f'{m["mean"]:.2f} (n=1)')
+            else:
+                cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
         seeds = ','.join(str(s) for s in row['seeds']) or 'none'
         lines.append(f'| {name} | {seeds} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
