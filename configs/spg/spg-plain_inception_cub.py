@@ -1,6 +1,8 @@
-# SPG-plain (SPG-A only, i.e. CAM on the WSOL Inception-v3), CUB-200-2011:
-# the ablation baseline of the SPG paper (ECCV 2018, Sec. 4).
-# Not yet reproduced here.
-_base_ = ['./spg_inception_cub.py']
-
-model = dict(head=dict(with_spg_b=False, with_spg_c=False))
+# DEPRECATED name, kept for one release: use
+# spg-plain_inception-v3_2xb10_cub-321px.py.
+# It now loads that recipe (the official SPG code's protocol: 321 px crops,
+# weights at lr and biases at 2x with nesterov, constant lr, last epoch
+# reported). Until this release it trained 256 -> 224 with a 10x head lr and
+# selected its checkpoint on the split it reported; for the WSOL benchmark's
+# protocol use the spg_inception-v3-wsolbench_1xb64_*.py recipes.
+_base_ = ['./spg-plain_inception-v3_2xb10_cub-321px.py']

@@ -1,13 +1,8 @@
-# SPG, Inception-v3, CUB-200-2011.
-# Recipe: Zhang et al., "Self-produced Guidance for Weakly-supervised Object
-# Localization", ECCV 2018, and the official code (xiaomengyc/SPG).
-# Paper: Top-1 Loc error 53.36 on CUB (GT-known not reported for CUB).
-# Not yet reproduced here: no CUB / pretrained weights on the CI machines.
-_base_ = [
-    '../_base_/models/spg_inception_v3.py',
-    '../_base_/datasets/cub_wsol_bs32.py',
-    '../_base_/schedules/cub_sgd_50e.py',
-    '../_base_/default_runtime.py',
-]
-
-model = dict(head=dict(num_classes=200))
+# DEPRECATED name, kept for one release: use
+# spg_inception-v3_2xb10_cub-321px.py.
+# It now loads that recipe (the official SPG code's protocol: 321 px crops,
+# weights at lr and biases at 2x with nesterov, constant lr, last epoch
+# reported). Until this release it trained 256 -> 224 with a 10x head lr and
+# selected its checkpoint on the split it reported; for the WSOL benchmark's
+# protocol use the spg_inception-v3-wsolbench_1xb64_*.py recipes.
+_base_ = ['./spg_inception-v3_2xb10_cub-321px.py']

@@ -1,12 +1,19 @@
 # CUB-200-2011 with boxes, official layout in data/CUB_200_2011
 # (images/, images.txt, image_class_labels.txt, train_test_split.txt,
-# bounding_boxes.txt, classes.txt).
+# bounding_boxes.txt, classes.txt). Used by spg_resnet50_cub.py; the SPG
+# recipes use cub_spg-official_bs20.py (official-code protocol) or
+# cub_wsolbench_bs64.py (WSOL-benchmark protocol, metadata splits).
 #
-# Train: resize to 256x256, random 224 crop, horizontal flip (the WSOL
-# benchmark's training transform, Choe et al. CVPR 2020).
-# Test: the WSOL benchmark protocol, resize to 224x224 without crop, so the
-# score map covers the whole image and boxes are compared in the 224 frame.
-# `spg_paper_test_pipeline` below is the SPG paper's resize + centre crop.
+# Train: resize to 256x256, random 224 crop, horizontal flip: the WSOL
+# benchmark's training transform (clovaai/wsolevaluation data_loaders.py
+# lines 210-213). Test: the benchmark's resize to 224x224 without crop
+# (lines 216-225), boxes compared in its 224 frame.
+# Batch 32 and validating on the test split: ours. This file's val split
+# IS the reported test split, so nothing may be selected on it (the
+# default runtime keeps no best checkpoint).
+# `spg_paper_test_pipeline`: resize 256 + centre crop 224 (ours; the
+# official SPG code tests at short side 356 + centre crop 321, see
+# cub_spg-official_bs20.py); use it with val_evaluator.box_frame='input'.
 dataset_type = 'CUBWSOLDataset'
 data_root = 'data/CUB_200_2011'
 
@@ -39,8 +46,7 @@ test_pipeline = [
     pack_inputs,
 ]
 
-# SPG paper protocol (resize 256, centre crop 224); use it together with
-# val_evaluator.box_frame='input'.
+# Resize 256 + centre crop 224 (see the header); with box_frame='input'.
 spg_paper_test_pipeline = [
     dict(type='LoadImageFromFileWSOL', on_error='raise'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),

@@ -4,7 +4,10 @@
 #   train/n01440764/*.JPEG ...
 #   val/ILSVRC2012_val_00000001.JPEG ...
 #   val_ann/ILSVRC2012_val_00000001.xml ...   (ILSVRC2012_bbox_val_v3.tgz)
-# Transforms as in cub_wsol_bs32.py (WSOL benchmark protocol).
+# Transforms as in cub_wsol_bs32.py (the WSOL benchmark's), batch 20 and
+# validation on ILSVRC val, the reported split: nothing may be selected on
+# it. The SPG recipes use imagenet_spg-official_bs20.py or
+# imagenet_wsolbench_bs64.py.
 _base_ = ['./cub_wsol_bs32.py']
 
 dataset_type = 'ImageNetWSOLDataset'

@@ -1,7 +1,10 @@
-# SGD recipe of SPG: momentum 0.9, weight decay 5e-4, lr 1e-3 for the
-# pretrained backbone and 10x for the new SPG layers (official code,
-# get_finetune_optimizer). 50 epochs, lr x0.1 every 15 epochs, batch 32: the
-# WSOL benchmark's CUB schedule (Choe et al., CVPR 2020).
+# SGD, momentum 0.9, weight decay 5e-4 (the official SPG optimizer's,
+# xiaomengyc/SPG exper/my_optim.py line 29, which also uses nesterov and 2x
+# lr for biases, not done here), lr 1e-3 with the head at 10x: the WSOL
+# benchmark's lr_classifier_ratio (clovaai/wsolevaluation config.py line
+# 197; the official code trains every layer at lr). 50 epochs, x0.1 every
+# 15 epochs, batch 32: ours. Used by spg_resnet50_cub.py; the SPG recipes
+# use spg-official_sgd_*.py or wsolbench_sgd_40e.py.
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0005),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)}),

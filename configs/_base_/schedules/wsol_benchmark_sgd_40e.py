@@ -22,7 +22,7 @@ optim_wrapper = dict(
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=True, milestones=[29], gamma=0.1)
 # val (train-fullsup) every epoch, as main.py:369-375
-train_cfg = dict(by_epoch=True, max_epochs=40, val_interval=1)
+train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=40, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=64)

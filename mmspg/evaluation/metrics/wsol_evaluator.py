@@ -17,6 +17,8 @@ from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           check_boxes, level_max_ious, quantize_scoremap,
                           rescale_boxes, resize_scoremap, scoremap_path,
                           write_metadata)
+from ..functional.class_predictions import read_class_predictions
+from ..functional.top5_star import second_box_hit
 from .wsol_pxap import has_masks, pxap_metrics, pxap_record
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
@@ -91,6 +93,21 @@ class WSOLEvaluator(BaseMetric):
       that threshold.
     - ``maxboxacc_v2``: exact MaxBoxAccV2 (all contours, mean over
       ``iou_thresholds``), and ``maxboxacc_v2_iou{k}`` per IoU threshold.
+    - ``top5_loc_star`` (with ``top5_loc_star=True``): SPG*, the SPG
+      paper's Top-5 Loc from five guesses, two boxes from the map of the
+      top-1 class, two from the top-2 and one from the top-3, at
+      ``cam_threshold``; a guess is right when its class is the GT class
+      and its box hits (IoU >= 0.5). Only the GT class's map can give a
+      right guess, so it is scored from ``gt_loc_map``: box 1 is the
+      GT-known box, box 2 the second-largest outer contour's (our design,
+      see :mod:`mmspg.evaluation.functional.top5_star`).
+
+    With ``class_predictions``, every class-dependent metric (``top*_cls``,
+    ``top*_loc``, ``top*_loc_best``, ``top5_loc_star``) uses another
+    classifier's ranked labels read from that file (one row per image id,
+    :func:`~mmspg.evaluation.functional.class_predictions.
+    read_class_predictions`) instead of ``pred_score``; the maps, and so
+    ``gt_known_loc`` and MaxBoxAcc*, are the model's.
 
     The per-image core is :func:`mmspg.evaluation.functional.
     quantized_max_ious`, the one behind ``tools/eval_scoremaps.py``.
@@ -122,6 +139,12 @@ class WSOLEvaluator(BaseMetric):
             between forward passes).
             Records keep the sample order, so results do not depend on it.
             0 or 1: no thread. Defaults to 2.
+        top5_loc_star (bool): Also compute ``top5_loc_star`` (SPG*).
+            Defaults to False.
+        class_predictions (str, optional): Text file of another
+            classifier's ranked labels, ``<image_id>,<label_1>,...`` per
+            line, used for the class-dependent metrics (see above). Every
+            evaluated image id must have a row. Defaults to None.
         box_backend (str): ``'auto'`` (the compiled core when built, else
             OpenCV), ``'c'`` or ``'opencv'``; the numbers are the same
             (see :func:`mmspg.evaluation.functional.quantized_max_ious`).
@@ -143,6 +166,8 @@ class WSOLEvaluator(BaseMetric):
                  scoremap_dump_dir: Optional[str] = None,
                  num_threads: int = 2,
                  box_backend: str = 'auto',
+                 top5_loc_star: bool = False,
+                 class_predictions: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -176,6 +201,14 @@ class WSOLEvaluator(BaseMetric):
                 'extension, which is not built; reinstall mmspg with a C '
                 'compiler (pip install -e .)')
         self.box_backend = box_backend
+        if not isinstance(top5_loc_star, bool):
+            raise ValueError('WSOLEvaluator: top5_loc_star must be True or '
+                             f'False, got {top5_loc_star!r}')
+        self.top5_loc_star = top5_loc_star
+        self.class_predictions = class_predictions
+        # Read at build time: a bad file fails before any inference.
+        self._class_preds = (None if class_predictions is None else
+                             read_class_predictions(class_predictions))
         self._pool: Optional[ThreadPoolExecutor] = None
         # The fixed threshold rides along with the grid: the core's levels
         # serve both.
@@ -260,10 +293,21 @@ class WSOLEvaluator(BaseMetric):
         score = _to_numpy(_get(sample, 'pred_score', image_id)).reshape(-1)
         label = int(_to_numpy(_get(sample, 'gt_label',
                                    image_id)).reshape(-1)[0])
-        # Stable sort: ties go to the lower class index, as argmax does.
-        order = np.argsort(-score, kind='stable')
+        if self._class_preds is not None:
+            order = self._class_preds.get(image_id)
+            if order is None:
+                raise KeyError(
+                    f'WSOLEvaluator: image {image_id!r} has no row in '
+                    f'class_predictions file {self.class_predictions}')
+            order = np.asarray(order, dtype=np.int64)
+        else:
+            # Stable sort: ties go to the lower class index, as argmax
+            # does.
+            order = np.argsort(-score, kind='stable')
+        ranks = np.flatnonzero(order[:3] == label)
         flags = dict(top1=bool(order[0] == label),
-                     top5=bool(label in order[:5]))
+                     top5=bool(label in order[:5]),
+                     rank3=int(ranks[0]) if len(ranks) else 3)
         loc_map = _to_numpy(_get(sample, 'gt_loc_map', image_id)).squeeze()
         if loc_map.ndim != 2:
             raise ValueError(f'WSOLEvaluator: gt_loc_map of image '
@@ -279,10 +323,28 @@ class WSOLEvaluator(BaseMetric):
             record = self._record(sample, image_id,
                                   loc_map.astype(np.float64))
         record.update(flags)
+        if self.top5_loc_star:
+            record['star'] = self._star_hit(sample, image_id, loc_map,
+                                            record['hit'], flags['rank3'])
         if self.scoremap_dump_dir is not None:
             self._dump(sample, image_id, label, loc_map.astype(np.float64),
                        record)
         return record
+
+    def _star_hit(self, sample: Any, image_id: str, loc_map: np.ndarray,
+                  hit: bool, rank: int) -> bool:
+        """SPG*: whether one of the five guesses is right (see the class
+        docstring); ``rank`` is the GT class's 0-based rank (3: not in the
+        top 3)."""
+        if rank >= 3:
+            return False
+        if hit or rank == 2:  # top-3: one box, the GT-known one
+            return hit
+        q, gt = self._frame(sample, image_id, loc_map.astype(np.float64))
+        # quirk: the same integer level as the fixed-threshold metrics,
+        # int(t * max of the uint8 map), foreground strictly above it.
+        level = int(np.float64(self.cam_threshold) * int(q.max()))
+        return second_box_hit(q, level, gt)
 
     def _reduce(self, sample: Any) -> dict:
         """The small record of one sample, step by step (see
@@ -434,6 +496,9 @@ class WSOLEvaluator(BaseMetric):
             maxboxacc_v2=summary['maxboxacc_v2'])
         for k in self.iou_thresholds:
             metrics[f'maxboxacc_v2_iou{k}'] = summary[f'maxboxacc_v2_iou{k}']
+        if self.top5_loc_star:
+            metrics['top5_loc_star'] = pct(
+                np.array([r['star'] for r in results]))
         self._log_table(metrics, n)
         if self.scoremap_dump_dir is not None:
             self._write_metadata(results)
@@ -445,6 +510,11 @@ class WSOLEvaluator(BaseMetric):
             ('Top-1 Loc', 'top1_loc', f'@{self.cam_threshold:g}'),
             ('Top-5 Loc', 'top5_loc', f'@{self.cam_threshold:g}'),
             ('GT-known Loc', 'gt_known_loc', f'@{self.cam_threshold:g}'),
+        ]
+        if 'top5_loc_star' in metrics:
+            rows.append(('Top-5 Loc SPG*', 'top5_loc_star',
+                         f'@{self.cam_threshold:g}'))
+        rows += [
             ('Top-1 Loc', 'top1_loc_best',
              f'@{metrics["best_threshold"]:g} (best)'),
             ('GT-known Loc', 'gt_known_loc_best',

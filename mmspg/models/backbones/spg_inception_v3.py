@@ -87,11 +87,32 @@ class SPGInceptionV3(BaseBackbone):
     are ignored; a missing, unexpected or mis-shaped key of the kept layers
     raises ``KeyError`` / ``ValueError`` listing the keys.
 
-    Note: torchvision's Google weights expect inputs normalised to [-1, 1].
-    With images normalised by the ImageNet mean/std, set
-    ``transform_input=True`` (as torchvision and the official SPG code do
-    for these weights); or normalise with ``mean=[127.5] * 3,
-    std=[127.5] * 3`` in the data preprocessor and leave it False.
+    Two variants (``variant``), which load the same Google weights:
+
+    - ``'spg-official'`` (default): the trunk of the official code, as
+      above; Mixed_5d feeds Mixed_6a directly, so B1 (Mixed_5d), B2
+      (Mixed_6d) and SPG-A (Mixed_6e) maps share one size (28x28 at 224 px,
+      40x40 at the official 321 px crop).
+    - ``'wsol-benchmark'``: the Inception-v3 of the WSOL benchmark
+      (clovaai/wsolevaluation ``wsol/inception.py``, ``InceptionSpg``):
+      identical layers, plus a 3x3 stride-2 max-pool (no padding,
+      ``ceil_mode``) after Mixed_5d unless ``large_feature_map`` (lines
+      364-365). The benchmark taps B1 after that pool (line 367), so the
+      ``Mixed_5d`` output returned here is the pooled map: 14x14 maps at
+      224 px. With ``large_feature_map=True`` the two variants are the same
+      network.
+
+    Note: torchvision's Google weights expect inputs normalised to [-1, 1]
+    (torchvision's ``transform_input``). Neither the official code nor the
+    benchmark maps the input: both normalise with the ImageNet mean/std
+    (official ``utils/LoadData.py`` lines 14-15, 25; benchmark
+    ``data_loaders.py`` lines 30-31, 214) and run the network without a
+    transform (official: the model is built with ``pretrained=False``,
+    ``exper/train_frame.py`` line 78, so ``transform_input`` keeps its
+    default False, ``inception3_spg.py`` lines 27-29 and 76; the
+    benchmark's ``InceptionSpg`` has none). Their recipes therefore leave
+    ``transform_input=False``; set it True to feed the weights the range
+    they were trained on (or normalise with ``mean=std=[127.5] * 3``).
 
     Args:
         out_indices (Sequence[str | int]): Stages to return, by name (see
@@ -102,6 +123,12 @@ class SPGInceptionV3(BaseBackbone):
         norm_eval (bool): Keep BatchNorm layers in eval mode while training.
         transform_input (bool): Map ImageNet-mean/std normalised inputs to
             the [-1, 1] range of the Google weights. Defaults to False.
+        variant (str): ``'spg-official'`` or ``'wsol-benchmark'`` (see
+            above). Defaults to ``'spg-official'``.
+        large_feature_map (bool): ``'wsol-benchmark'`` only: drop the
+            max-pool after Mixed_5d (the benchmark's ``--large_feature_map``,
+            ``config.py`` line 204). The official trunk always has the
+            large maps, so the flag changes nothing there. Defaults to False.
         init_cfg (dict | list[dict], optional): Initialisation config.
 
     Example:
@@ -134,6 +161,8 @@ class SPGInceptionV3(BaseBackbone):
         Mixed_6c=768,
         Mixed_6d=768,
         Mixed_6e=768)
+    #: Trunk variants (see the class docstring).
+    VARIANTS: Tuple[str, ...] = ('spg-official', 'wsol-benchmark')
     #: Checkpoint keys (after prefix removal) that have no place here.
     IGNORED_KEYS = re.compile(r'^(Mixed_7[abc]|AuxLogits|fc)\.')
 
@@ -144,6 +173,8 @@ class SPGInceptionV3(BaseBackbone):
         frozen_stages: int = -1,
         norm_eval: bool = False,
         transform_input: bool = False,
+        variant: str = 'spg-official',
+        large_feature_map: bool = False,
         init_cfg: Optional[Union[dict, List[dict]]] = [
             dict(type='TruncNormal', layer='Conv2d', std=0.1),
             dict(type='Constant', layer='BatchNorm2d', val=1)
@@ -160,6 +191,14 @@ class SPGInceptionV3(BaseBackbone):
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
         self.transform_input = transform_input
+        if variant not in self.VARIANTS:
+            raise ValueError(f'SPGInceptionV3: variant must be one of '
+                             f'{self.VARIANTS}, got variant={variant!r}')
+        if not isinstance(large_feature_map, bool):
+            raise ValueError('SPGInceptionV3: large_feature_map must be True '
+                             f'or False, got {large_feature_map!r}')
+        self.variant = variant
+        self.large_feature_map = large_feature_map
 
         self.Conv2d_1a_3x3 = BasicConv2d(
             3, 32, kernel_size=3, stride=2, padding=1)
@@ -174,6 +213,11 @@ class SPGInceptionV3(BaseBackbone):
         self.Mixed_5b = InceptionA(192, pool_features=32)
         self.Mixed_5c = InceptionA(256, pool_features=64)
         self.Mixed_5d = InceptionA(288, pool_features=64)
+        # The benchmark's extra pool (wsol/inception.py lines 364-365); no
+        # parameter, so both variants load the same checkpoints.
+        self.pool_5d = (
+            nn.MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)
+            if variant == 'wsol-benchmark' and not large_feature_map else None)
         self.Mixed_6a = InceptionBStride1(288, stride=1, padding=1)
         self.Mixed_6b = InceptionC(768, channels_7x7=128)
         self.Mixed_6c = InceptionC(768, channels_7x7=160)
@@ -219,7 +263,8 @@ class SPGInceptionV3(BaseBackbone):
 
         Returns:
             tuple[Tensor]: Maps of the ``out_indices`` stages, in order;
-            (N, 288|768, H/8, W/8) for the default stages.
+            (N, 288|768, H/8, W/8) for the default stages ('spg-official';
+            about H/16, W/16 from Mixed_5d on for 'wsol-benchmark').
         """
         if self.transform_input:
             x = self._transform_input(x)
@@ -228,6 +273,8 @@ class SPGInceptionV3(BaseBackbone):
         # parameter is left without gradient (DDP would complain).
         for i, name in enumerate(self.STAGES):
             x = getattr(self, name)(x)
+            if name == 'Mixed_5d' and self.pool_5d is not None:
+                x = self.pool_5d(x)
             feats[i] = x
         return tuple(feats[i] for i in self.out_indices)
 

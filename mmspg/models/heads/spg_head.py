@@ -38,6 +38,20 @@ class SPGHead(ClsHead):
     - SPG-C (``with_spg_c``): 3x3 conv + ReLU + 1x1 conv to 1 channel on
       the second SPG-A block's output.
 
+    Ablation switches (the rows of the paper's ablation table; the two
+    marked "ours" are our reading, the paper's text was not available to
+    check them against): ``with_spg_b=False, with_spg_c=False`` is
+    SPG-plain (SPG-A only, i.e. CAM); ``with_spg_c=False`` is SPG-B only;
+    ``with_spg_b=False`` keeps SPG-C, trained from the attention's seeds;
+    ``share_b_layers=False`` gives B1 and B2 their own top layers instead of
+    the shared ones of official ``inception3_spg.py`` (its ``side_all``,
+    applied to both ``side3`` and ``side4``, lines 116-120, 174-175,
+    188-189); ``initial_seeds=False`` (ours) removes the initial seed masks,
+    those from SPG-A's attention: B2 is then supervised by seeds of its own
+    detached output, so the guidance chain no longer starts from the
+    classifier (SPG-C, when B is off, still uses the attention: it has no
+    other source).
+
     Guidance (official ``get_loss``): the CAM of the ground-truth class is
     upsampled to ``mask_size`` and min-max normalised (``attention``);
     seeds ``seed_b2`` from it supervise B2; seeds ``seed_b1`` from
@@ -89,6 +103,13 @@ class SPGHead(ClsHead):
         cal_acc (bool): ``ClsHead``'s training accuracy log.
         loss (dict): Classification loss config.
         loss_guidance (dict): Seed loss config (shared by B1, B2, C).
+        share_b_layers (bool): B1 and B2 share their top layers (3x3 conv +
+            ReLU + 1x1 conv), as the official code. False: each branch has
+            its own copy (``spg_b1_top``, ``spg_b2_top``). Defaults to True.
+        initial_seeds (bool): B2 learns from seeds of SPG-A's attention
+            (official ``inception3_spg.py`` ``get_loss``, lines 264 and
+            269). False (ablation, ours): from seeds of its own detached
+            sigmoid output. Defaults to True.
         guidance_start_iter (int): Training iteration (``runner.iter``, read
             from mmengine's current ``MessageHub``) from which the guidance
             losses count; before it they are multiplied by 0 (still
@@ -117,6 +138,8 @@ class SPGHead(ClsHead):
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  loss_guidance: dict = dict(type='SPGLoss', loss_weight=1.0),
                  guidance_start_iter: int = 0,
+                 share_b_layers: bool = True,
+                 initial_seeds: bool = True,
                  init_cfg: Optional[Union[dict, List[dict]]] = dict(
                      type='Xavier',
                      layer='Conv2d',
@@ -165,6 +188,15 @@ class SPGHead(ClsHead):
         self.mask_size = tuple(mask_size)
         self.guidance_start_iter = guidance_start_iter
         self.loc_topk = loc_topk
+        for key, value in (('with_spg_b', with_spg_b),
+                           ('with_spg_c', with_spg_c),
+                           ('share_b_layers', share_b_layers),
+                           ('initial_seeds', initial_seeds)):
+            if not isinstance(value, bool):
+                raise ValueError(f'SPGHead: {key} must be True or False, '
+                                 f'got {key}={value!r}')
+        self.share_b_layers = share_b_layers
+        self.initial_seeds = initial_seeds
 
         shallow_ch, middle_ch, deep_ch = self.in_channels
         # SPG-A
@@ -176,9 +208,13 @@ class SPGHead(ClsHead):
         if with_spg_b:
             self.spg_b1_conv = _conv_relu(shallow_ch, guidance_channels)
             self.spg_b2_conv = _conv_relu(middle_ch, guidance_channels)
-            self.spg_b_shared = nn.Sequential(
-                _conv_relu(guidance_channels, guidance_channels),
-                nn.Conv2d(guidance_channels, 1, kernel_size=1))
+            if share_b_layers:
+                # The official name-free ``side_all``; one module so its
+                # parameters get the gradients of both branches.
+                self.spg_b_shared = self._b_top(guidance_channels)
+            else:
+                self.spg_b1_top = self._b_top(guidance_channels)
+                self.spg_b2_top = self._b_top(guidance_channels)
             self.seed_b2 = build_seed_generator(seed_b2, 'seed_b2')
             self.seed_b1 = build_seed_generator(seed_b1, 'seed_b1')
         # SPG-C
@@ -212,6 +248,12 @@ class SPGHead(ClsHead):
                          (f' (did you mean {close[0]!r}?)' if close else ''))
         raise TypeError(f'SPGHead: unknown argument(s): {", ".join(hints)}. '
                         f'SPGHead takes: {", ".join(known)}')
+
+    @staticmethod
+    def _b_top(channels: int) -> nn.Sequential:
+        return nn.Sequential(
+            _conv_relu(channels, channels),
+            nn.Conv2d(channels, 1, kernel_size=1))
 
     @staticmethod
     def _check_int(key: str, value, minimum: int) -> None:
@@ -350,16 +392,20 @@ class SPGHead(ClsHead):
             seed_b1=None,
             seed_c=None)
         if self.with_spg_b:
+            top_b1, top_b2 = ((self.spg_b_shared, self.spg_b_shared)
+                              if self.share_b_layers else
+                              (self.spg_b1_top, self.spg_b2_top))
             b2 = self._upsample(
-                self.spg_b_shared(self.spg_b2_conv(middle)), self.mask_size)
+                top_b2(self.spg_b2_conv(middle)), self.mask_size)
             b1 = self._upsample(
-                self.spg_b_shared(self.spg_b1_conv(shallow)), self.mask_size)
+                top_b1(self.spg_b1_conv(shallow)), self.mask_size)
             prob_b2 = torch.sigmoid(b2.detach())
             prob_b1 = torch.sigmoid(b1.detach())
             out.update(
                 b1=b1,
                 b2=b2,
-                seed_b2=self.seed_b2(attention),
+                seed_b2=self.seed_b2(
+                    attention if self.initial_seeds else prob_b2),
                 seed_b1=self.seed_b1(prob_b2))
             fused = (prob_b1 + prob_b2) / 2.0
         else:

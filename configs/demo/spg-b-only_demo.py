@@ -1,0 +1,5 @@
+# Ablation "SPG-B only" of the demo: SPG-A + SPG-B (B1, B2 and their seed
+# losses), no SPG-C. Same data, backbone and schedule as spg_demo.py.
+_base_ = ['./spg_demo.py']
+
+model = dict(head=dict(with_spg_c=False))

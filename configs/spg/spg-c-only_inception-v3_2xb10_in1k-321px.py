@@ -1,0 +1,9 @@
+# Ablation of the SPG paper's table on ILSVRC2012, official-code protocol of
+# spg_inception-v3_2xb10_in1k-321px.py with one switch:
+# SPG-C only: SPG-A + SPG-C, no SPG-B (SPG-C learns from the seeds of SPG-A's
+# attention).
+# The paper's number for this row was not available to check here.
+# Not yet reproduced here.
+_base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
+
+model = dict(head=dict(with_spg_b=False))

@@ -1,0 +1,9 @@
+# Ablation of the SPG paper's table on ILSVRC2012, official-code protocol of
+# spg_inception-v3_2xb10_in1k-321px.py with one switch:
+# no initial seed masks (our reading of the paper's row, see SPGHead): B2
+# learns from seeds of its own output, not from SPG-A's attention.
+# The paper's number for this row was not available to check here.
+# Not yet reproduced here.
+_base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
+
+model = dict(head=dict(initial_seeds=False))

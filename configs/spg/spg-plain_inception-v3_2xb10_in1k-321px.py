@@ -1,0 +1,9 @@
+# SPG-plain (SPG-A only, i.e. CAM on the SPG Inception-v3), ILSVRC2012 --
+# official-code protocol of spg_inception-v3_2xb10_in1k-321px.py with the
+# SPG-B / SPG-C branches and losses removed: the baseline row of the paper's
+# ablation. Paper, ILSVRC val, localization error %: Top-1 53.71, Top-5
+# 41.81, GT-known 37.32 (as this project's README listed them; not
+# re-checked against the paper here). Not yet reproduced here.
+_base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
+
+model = dict(head=dict(with_spg_b=False, with_spg_c=False))

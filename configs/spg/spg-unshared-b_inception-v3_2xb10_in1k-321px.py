@@ -1,0 +1,9 @@
+# Ablation of the SPG paper's table on ILSVRC2012, official-code protocol of
+# spg_inception-v3_2xb10_in1k-321px.py with one switch:
+# B1 / B2 without shared layers: each branch has its own top layers instead of
+# the shared side_all of inception3_spg.py lines 116-120.
+# The paper's number for this row was not available to check here.
+# Not yet reproduced here.
+_base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
+
+model = dict(head=dict(share_b_layers=False))

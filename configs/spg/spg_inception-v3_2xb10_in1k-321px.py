@@ -1,0 +1,27 @@
+# SPG, Inception-v3, ILSVRC2012 -- OFFICIAL-CODE PROTOCOL
+# (xiaomengyc/SPG @0006659, scripts/train_imagenet_full_v5.sh).
+#   model      ../_base_/models/spg_inception_v3.py (models/google/
+#              inception3_spg.py, line numbers there)
+#   data       short side 356 (exper/train_frame.py line 49), random /
+#              centre crop 321 (line 50; utils/LoadData.py lines 21-26,
+#              41-42): 40x40 maps; batch 20 = 2 GPUs x 10 (script lines
+#              10-11); no validation, last epoch reported
+#   optimizer  SGD nesterov, momentum 0.9, wd 5e-4, weights lr 0.001,
+#              biases 2x (exper/my_optim.py lines 19-29; script line 10)
+#   schedule   5 epochs (script line 10), constant lr (train_frame.py line
+#              56, my_optim.py lines 69-79)
+#   test       ILSVRC val, centre 321 crop, boxes in the crop's frame
+# Paper (Zhang et al., ECCV 2018), ILSVRC val, localization error %:
+#   Top-1 51.40, Top-5 40.00, GT-known 35.31 (as this project's README listed
+#   them; not re-checked against the paper here). Not yet reproduced here.
+# Deviation (ours): dropout follows train/eval mode (the official F.dropout
+# at lines 205-209 keeps training=True, so its test maps are stochastic).
+# Train (2 GPUs): bash tools/dist_train.sh CONFIG 2
+_base_ = [
+    '../_base_/models/spg_inception_v3.py',
+    '../_base_/datasets/imagenet_spg-official_bs20.py',
+    '../_base_/schedules/spg-official_sgd_5e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(head=dict(num_classes=1000))

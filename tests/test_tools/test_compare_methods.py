@@ -1,0 +1,129 @@
+"""tools/analysis_tools/compare_methods.py: real train+test runs of a tiny
+demo config over two seeds; the table's numbers are those of the runs."""
+import json
+import os.path as osp
+import sys
+
+import numpy as np
+import pytest
+
+DEMO = 'configs/demo/spg_demo.py'
+
+
+def _tiny_options(data_root):
+    opts = []
+    for split in ('train', 'val', 'test'):
+        opts += [
+            f'{split}_dataloader.dataset.data_root={data_root}',
+            f'{split}_dataloader.dataset.generate_cfg.num_classes=3',
+            f'{split}_dataloader.dataset.generate_cfg.train_per_class=4',
+            f'{split}_dataloader.dataset.generate_cfg.test_per_class=2',
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+        ]
+    return opts + [
+        'model.data_preprocessor.num_classes=3', 'model.head.num_classes=3',
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+        'train_dataloader.batch_size=4'
+    ]
+
+
+@pytest.fixture(scope='module')
+def compared(tmp_path_factory):
+    """One config, seeds 0 and 1, through the real tools (~35 s)."""
+    import subprocess
+    root = tmp_path_factory.mktemp('compare')
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    cmd = [
+        sys.executable, 'tools/analysis_tools/compare_methods.py', DEMO,
+        '--names', 'spg', '--seeds', '0', '1', '--work-dir',
+        str(root / 'runs'), '--out',
+        str(root / 'table.md'), '--plot',
+        str(root / 'curves.png'), '--cfg-options',
+        *_tiny_options(root / 'data')
+    ]
+    import os
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    proc = subprocess.run(cmd, cwd=repo, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return root, proc.stdout, cmd, repo, env
+
+
+def test_table_is_the_mean_and_std_of_the_runs(compared):
+    root, stdout, *_ = compared
+    runs = []
+    for seed in (0, 1):
+        with open(root / 'runs' / 'spg' / f'seed_{seed}' /
+                  'result.json') as f:
+            runs.append(json.load(f))
+        # each run tested its own last checkpoint, with its own seed
+        assert runs[-1]['seed'] == seed
+        assert runs[-1]['checkpoint'].endswith('epoch_1.pth')
+        with open(root / 'runs' / 'spg' / f'seed_{seed}' /
+                  'compare.log') as f:
+            assert f'randomness.seed={seed}' in f.read()
+    with open(root / 'table.json') as f:
+        table = json.load(f)
+    row = table['spg']
+    assert row['seeds'] == [0, 1]
+    for key in ('top1_cls', 'gt_known_loc', 'maxboxacc', 'maxboxacc_v2'):
+        values = [r['metrics'][f'wsol/{key}'] for r in runs]
+        m = row['metrics'][key]
+        assert m['values'] == values
+        assert m['n'] == 2
+        assert m['mean'] == pytest.approx(np.mean(values))
+        assert m['std'] == pytest.approx(np.std(values, ddof=1))
+        assert f'{m["mean"]:.2f} +- {m["std"]:.2f}' in stdout
+    assert 'pxap' not in row['metrics']  # box data: no PxAP column
+    with open(root / 'table.md') as f:
+        md = f.read()
+    assert md.splitlines()[0].startswith('| config | seeds | Top-1 Cls')
+    assert 'PxAP' not in md
+    # the curve's maximum is the run's MaxBoxAcc (same maps, same core)
+    for r in runs:
+        curve = r['curves']['gt_known_loc']
+        assert len(curve) == len(r['curves']['cam_threshold']) == 1000
+        assert max(curve) == pytest.approx(r['metrics']['wsol/maxboxacc'])
+    assert (root / 'curves.png').stat().st_size > 0
+
+
+def test_collect_only_reuses_finished_runs(compared):
+    import subprocess
+    root, _, cmd, repo, env = compared
+    # a third seed that never ran is simply absent from the table
+    cmd = [c for c in cmd]
+    cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0', '1', '7']
+    out = root / 'again.md'
+    cmd[cmd.index('--out') + 1] = str(out)
+    proc = subprocess.run(cmd + ['--collect-only'], cwd=repo, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'seed 7' not in proc.stdout  # nothing was run
+    with open(root / 'table.md') as f, open(out) as g:
+        assert f.read() == g.read()
+
+
+def test_aggregate_and_errors(tools):
+    cm = tools.load_tool('analysis_tools/compare_methods')
+    results = {
+        'a': [
+            dict(seed=0, metrics={'wsol/top1_cls': 50.0, 'wsol/pxap': 10.}),
+            dict(seed=1, metrics={'wsol/top1_cls': 70.0})
+        ],
+        'b': [dict(seed=0, metrics={'wsol/top1_cls': 60.0})],
+    }
+    table = cm.aggregate(results)
+    assert table['a']['metrics']['top1_cls']['mean'] == 60.0
+    assert table['a']['metrics']['top1_cls']['std'] == pytest.approx(
+        np.std([50, 70], ddof=1))
+    assert table['a']['metrics']['pxap']['n'] == 1
+    assert table['b']['metrics']['top1_cls']['std'] is None  # one run
+    text = cm.format_table(table)
+    assert '| b | 0 | 60.00 (n=1) | - |' in text  # no PxAP for b
+    assert '| a | 0,1 | 60.00 +- 14.14 | 10.00 (n=1) |' in text
+    with pytest.raises(SystemExit):
+        cm.parse_args([DEMO, DEMO, '--work-dir', 'w'])  # same names
+    with pytest.raises(SystemExit):
+        cm.parse_args([DEMO, '--names', 'a', 'b', '--work-dir', 'w'])

@@ -1,0 +1,339 @@
+"""Train and test several configs over several seeds; one table, one plot.
+
+Every (config, seed) run goes through the project's own tools, as a user
+would run them::
+
+    python tools/train.py CONFIG --work-dir RUN/train \\
+        --cfg-options randomness.seed=SEED [OPTIONS]
+    python tools/test.py CONFIG CHECKPOINT --work-dir RUN/test \\
+        --out RUN/metrics.json --out-item metrics \\
+        --dump-scoremaps RUN/scoremaps --cfg-options randomness.seed=SEED ...
+
+and ends with ``RUN/result.json`` (its test metrics and, for box data, the
+localization-vs-threshold curves re-computed from the dumped score maps by
+the core behind ``tools/eval_scoremaps.py``). ``RUN`` is
+``WORK_DIR/<name>/seed_<SEED>``; a run whose ``result.json`` exists is not
+run again (``--force`` re-runs it), so an interrupted comparison resumes,
+and ``--collect-only`` tabulates whatever has finished. Runs go seed by
+seed (every config with the first seed, then the second...), so a
+comparison stopped early still covers every config.
+
+The table gives, per config, the mean +- sample standard deviation (ddof 1)
+over its finished seeds ("(n=1)" instead of a spread for a single run) of Top-1 Cls, Top-1 Loc, GT-known Loc, MaxBoxAcc,
+MaxBoxAccV2 and PxAP, each column where at least one run has the metric
+(``wsol/<key>``). The tested checkpoint is the last one by default (the
+WSOL benchmark's ``--eval_checkpoint_type last``, clovaai/wsolevaluation
+config.py line 183); ``--checkpoint best`` takes the ``best_*.pth`` the
+config's ``save_best`` kept. The plot draws, per config, the mean GT-known
+Loc (box accuracy at IoU 0.5 of the largest contour) against the score-map
+threshold, with a band of +- one standard deviation over seeds.
+
+Example (the ablation table of docs/benchmarks.md)::
+
+    python tools/analysis_tools/compare_methods.py \\
+        configs/demo/spg_demo.py configs/demo/spg-plain_demo.py \\
+        --seeds 0 1 2 --work-dir work_dirs/compare_demo \\
+        --out work_dirs/compare_demo/table.md \\
+        --plot work_dirs/compare_demo/curves.png
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+# (metric key without the 'wsol/' prefix, column title)
+COLUMNS = (
+    ('top1_cls', 'Top-1 Cls'),
+    ('top1_loc', 'Top-1 Loc'),
+    ('gt_known_loc', 'GT-known Loc'),
+    ('maxboxacc', 'MaxBoxAcc'),
+    ('maxboxacc_v2', 'MaxBoxAccV2'),
+    ('pxap', 'PxAP'),
+)
+CURVE_KEY = 'maxboxacc'  # the IoU-0.5 largest-contour curve: GT-known Loc
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Train and test configs over seeds; print one table '
+        '(mean +- std) and plot the localization-vs-threshold curves')
+    parser.add_argument('configs', nargs='+', help='config files')
+    parser.add_argument(
+        '--names', nargs='+', help='one name per config (default: the '
+        'config file name without .py)')
+    parser.add_argument(
+        '--seeds', nargs='+', type=int, default=[0, 1, 2],
+        help='randomness.seed of each run (default: 0 1 2)')
+    parser.add_argument(
+        '--work-dir', required=True,
+        help='root of the runs: WORK_DIR/<name>/seed_<seed>/')
+    parser.add_argument(
+        '--checkpoint', choices=['last', 'best'], default='last',
+        help="checkpoint to test: 'last' (default, the WSOL benchmark's "
+        "choice) or the 'best' one kept by save_best")
+    parser.add_argument(
+        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        help='passed to both tools/train.py and tools/test.py of every run')
+    parser.add_argument(
+        '--no-curves', action='store_true',
+        help='neither dump score maps nor compute the threshold curves')
+    parser.add_argument(
+        '--force', action='store_true',
+        help='re-run runs that already have a result.json')
+    parser.add_argument(
+        '--collect-only', action='store_true',
+        help='run nothing; tabulate the runs that have finished')
+    parser.add_argument('--out', help='write the table (Markdown) here; a '
+                        'JSON of the same numbers goes beside it')
+    parser.add_argument('--plot', help='PNG of the threshold curves')
+    args = parser.parse_args(argv)
+    if args.names is not None and len(args.names) != len(args.configs):
+        parser.error(f'--names: got {len(args.names)} names for '
+                     f'{len(args.configs)} configs')
+    names = args.names or [
+        osp.splitext(osp.basename(c))[0] for c in args.configs
+    ]
+    if len(set(names)) != len(names):
+        parser.error(f'two configs have the same name {names}; give '
+                     '--names')
+    if len(set(args.seeds)) != len(args.seeds):
+        parser.error(f'--seeds repeats a seed: {args.seeds}')
+    args.names = names
+    return args
+
+
+def run_dir(work_dir: str, name: str, seed: int) -> str:
+    return osp.join(work_dir, name, f'seed_{seed}')
+
+
+def _run(cmd: List[str], log_path: str) -> None:
+    """Run a tool, its output appended to ``log_path``; raise on failure
+    naming the command and the log."""
+    os.makedirs(osp.dirname(log_path), exist_ok=True)
+    with open(log_path, 'a') as log:
+        log.write('$ ' + ' '.join(cmd) + '\n')
+        log.flush()
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        with open(log_path) as f:
+            tail = f.read()[-2000:]
+        raise RuntimeError(
+            f'compare_methods: `{" ".join(cmd)}` failed with exit code '
+            f'{proc.returncode}; full log in {log_path}. Its end:\n{tail}')
+
+
+def find_checkpoint(train_dir: str, which: str) -> str:
+    """The checkpoint of a finished training run.
+
+    Args:
+        train_dir (str): ``--work-dir`` of tools/train.py.
+        which (str): ``'last'`` (the path in ``last_checkpoint``, else the
+            newest ``epoch_*.pth`` / ``iter_*.pth``) or ``'best'``
+            (the single ``best_*.pth``).
+    """
+    if which == 'best':
+        found = sorted(glob.glob(osp.join(train_dir, 'best_*.pth')))
+        if len(found) != 1:
+            raise FileNotFoundError(
+                f'compare_methods: expected one best_*.pth in {train_dir}, '
+                f'found {found}; does the config set save_best?')
+        return found[0]
+    pointer = osp.join(train_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            path = f.read().strip()
+        if osp.isfile(path):
+            return path
+    found = glob.glob(osp.join(train_dir, 'epoch_*.pth')) + glob.glob(
+        osp.join(train_dir, 'iter_*.pth'))
+    if not found:
+        raise FileNotFoundError(
+            f'compare_methods: no checkpoint in {train_dir}')
+    return max(found, key=lambda p: int(''.join(
+        c for c in osp.basename(p) if c.isdigit()) or 0))
+
+
+def curves_from_dump(dump_dir: str) -> Optional[Dict]:
+    """Box-accuracy curves of the score maps dumped by tools/test.py, or
+    None where the dump holds no boxes (mask data sets)."""
+    from mmspg.evaluation.functional.wsol_layout import \
+        evaluate_scoremap_folder
+    metadata = osp.join(dump_dir, 'metadata')
+    if not osp.isfile(osp.join(metadata, 'localization.txt')):
+        return None
+    result = evaluate_scoremap_folder(
+        metadata, osp.join(dump_dir, 'scoremaps'), with_curves=True)
+    curves = result.get('curves', {})
+    if 'cam_threshold' not in curves or CURVE_KEY not in curves:
+        return None
+    return dict(cam_threshold=curves['cam_threshold'],
+                gt_known_loc=curves[CURVE_KEY])
+
+
+def run_one(config: str, name: str, seed: int, args) -> Dict:
+    """Train, test and (optionally) compute curves of one run; write and
+    return its ``result.json`` content."""
+    rdir = run_dir(args.work_dir, name, seed)
+    log = osp.join(rdir, 'compare.log')
+    opts = [f'randomness.seed={seed}', *args.cfg_options]
+    train_dir = osp.join(rdir, 'train')
+    _run([
+        sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+        '--work-dir', train_dir, '--cfg-options', *opts
+    ], log)
+    ckpt = find_checkpoint(train_dir, args.checkpoint)
+    metrics_file = osp.join(rdir, 'metrics.json')
+    dump_dir = osp.join(rdir, 'scoremaps')
+    test_cmd = [
+        sys.executable, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
+        '--work-dir', osp.join(rdir, 'test'), '--out', metrics_file,
+        '--out-item', 'metrics'
+    ]
+    if not args.no_curves:
+        test_cmd += ['--dump-scoremaps', dump_dir]
+    _run(test_cmd + ['--cfg-options', *opts], log)
+    with open(metrics_file) as f:
+        metrics = json.load(f)
+    result = dict(
+        config=config,
+        name=name,
+        seed=seed,
+        checkpoint=ckpt,
+        metrics=metrics,
+        curves=None if args.no_curves else curves_from_dump(dump_dir))
+    with open(osp.join(rdir, 'result.json'), 'w') as f:
+        json.dump(result, f)
+    return result
+
+
+def load_result(work_dir: str, name: str, seed: int) -> Optional[Dict]:
+    path = osp.join(run_dir(work_dir, name, seed), 'result.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def mean_std(values: Sequence[float]) -> tuple:
+    """Mean and sample standard deviation (ddof 1; None for one value,
+    whose spread is unknown)."""
+    values = np.asarray(values, dtype=np.float64)
+    std = float(values.std(ddof=1)) if len(values) > 1 else None
+    return float(values.mean()), std
+
+
+def aggregate(results: Dict[str, List[Dict]]) -> Dict[str, Dict]:
+    """Per config name: seeds, and per metric the per-run values, mean and
+    std (keys of ``COLUMNS``, read from ``wsol/<key>``)."""
+    table = {}
+    for name, runs in results.items():
+        row = dict(seeds=[r['seed'] for r in runs], metrics={})
+        for key, _ in COLUMNS:
+            values = [
+                r['metrics'][f'wsol/{key}'] for r in runs
+                if f'wsol/{key}' in r['metrics']
+            ]
+            if values:
+                mean, std = mean_std(values)
+                row['metrics'][key] = dict(
+                    values=values, mean=mean, std=std, n=len(values))
+        table[name] = row
+    return table
+
+
+def format_table(table: Dict[str, Dict]) -> str:
+    """Markdown table of :func:`aggregate`'s output."""
+    keys = [(k, t) for k, t in COLUMNS
+            if any(k in row['metrics'] for row in table.values())]
+    lines = [
+        '| config | seeds | ' + ' | '.join(t for _, t in keys) + ' |',
+        '| --- | --- | ' + ' | '.join('---' for _ in keys) + ' |'
+    ]
+    for name, row in table.items():
+        cells = []
+        for key, _ in keys:
+            m = row['metrics'].get(key)
+            if m is None:
+                cells.append('-')
+            elif m['std'] is None:
+                cells.append(f'{m["mean"]:.2f} (n=1)')
+            else:
+                cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+        seeds = ','.join(str(s) for s in row['seeds']) or 'none'
+        lines.append(f'| {name} | {seeds} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def plot_curves(results: Dict[str, List[Dict]], path: str) -> bool:
+    """Mean GT-known Loc vs threshold per config (+- 1 std band); False if
+    no run has curves."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    drawn = False
+    for name, runs in results.items():
+        curves = [r['curves'] for r in runs if r.get('curves')]
+        if not curves:
+            continue
+        t = np.asarray(curves[0]['cam_threshold'])
+        acc = np.stack([np.asarray(c['gt_known_loc']) for c in curves])
+        mean = acc.mean(0)
+        line, = ax.plot(t, mean, label=f'{name} (n={len(curves)}, max '
+                        f'{mean.max():.1f})')
+        if len(curves) > 1:
+            std = acc.std(0, ddof=1)
+            ax.fill_between(t, mean - std, mean + std, alpha=0.2,
+                            color=line.get_color())
+        drawn = True
+    if drawn:
+        ax.set_xlabel('score-map threshold')
+        ax.set_ylabel('GT-known Loc (%), IoU 0.5')
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+        fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return drawn
+
+
+def main(argv=None) -> Dict[str, Dict]:
+    args = parse_args(argv)
+    for config in args.configs:
+        if not osp.isfile(config):
+            raise SystemExit(f'compare_methods: config {config} not found')
+    results: Dict[str, List[Dict]] = {n: [] for n in args.names}
+    for seed in args.seeds:
+        for config, name in zip(args.configs, args.names):
+            result = None if args.force else load_result(
+                args.work_dir, name, seed)
+            if result is None and not args.collect_only:
+                print(f'compare_methods: {name} seed {seed} ...', flush=True)
+                result = run_one(config, name, seed, args)
+            if result is not None:
+                results[name].append(result)
+    table = aggregate(results)
+    text = format_table(table)
+    print(text)
+    if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            f.write(text + '\n')
+        with open(osp.splitext(args.out)[0] + '.json', 'w') as f:
+            json.dump(table, f, indent=1)
+    if args.plot and not plot_curves(results, args.plot):
+        print('compare_methods: no run has curves; no plot written')
+    return table
+
+
+if __name__ == '__main__':
+    main()
