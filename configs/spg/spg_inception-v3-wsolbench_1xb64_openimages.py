@@ -2,8 +2,8 @@
 # spg_inception-v3-wsolbench_1xb64_cub.py (every number and its source line
 # there) on the OpenImages splits (train / val = train-fullsup / test),
 # 100 classes (main.py line 70), scored by PxAP on masks.
-Data: OpenImagesWSOLDataset (instance + ignore masks) and WSOLEvaluator's
-PxAP path, from ../_base_/datasets/wsol_benchmark_openimages.py.
+# Data: OpenImagesWSOLDataset (instance + ignore masks) and WSOLEvaluator's
+# PxAP path, from ../_base_/datasets/wsol_benchmark_openimages.py.
 # Benchmark number: PxAP in README's main_table.png (an image; not
 # transcribed here). Not yet reproduced here.
 _base_ = [
