@@ -272,11 +272,14 @@ class WSOLInferencer(BaseInferencer):
                     dict(ori_shape=tuple(shape), input_affine=affine))
         seeds = None
         if return_seeds:
-            if not hasattr(self.model, 'guidance'):
+            if not getattr(self.model, 'with_guidance',
+                           hasattr(self.model, 'guidance')):
+                head = getattr(self.model, 'head', None)
                 raise TypeError(
-                    f'WSOLInferencer: return_seeds needs a model with a '
-                    f'`guidance` method (WSOLClassifier + SPGHead), got '
-                    f'{type(self.model).__name__}')
+                    'WSOLInferencer: return_seeds (--show-seeds) needs a '
+                    'head with self-produced guidance (WSOLClassifier + '
+                    f'SPGHead), got {type(self.model).__name__} with '
+                    f'{type(head).__name__}')
             # Without gt_label, guidance uses each image's top-1 class.
             out = self.model.guidance(data['inputs'], None)
             seeds = [{

@@ -102,7 +102,8 @@ class WSOLVisualizationHook(Hook):
         model = runner.model
         if is_model_wrapper(model):
             model = model.module
-        if not hasattr(model, 'guidance'):
+        # Heads without guidance (CAMHead, ACoLHead...) draw the overlay only.
+        if not getattr(model, 'with_guidance', hasattr(model, 'guidance')):
             return {}
         sub = dict(
             inputs=[data_batch['inputs'][index]],

@@ -203,6 +203,12 @@ class WSOLClassifier(ImageClassifier):
             cams = cams + fc.bias.to(feat)[None, :, None, None]
         return cams
 
+    @property
+    def with_guidance(self) -> bool:
+        """Whether the head produces self-produced guidance (SPG's
+        attention, seeds and branch maps); CAM-style heads do not."""
+        return hasattr(self.head, 'forward_guidance')
+
     @torch.no_grad()
     def guidance(self,
                  inputs: torch.Tensor,
@@ -217,9 +223,10 @@ class WSOLClassifier(ImageClassifier):
         Returns:
             dict: ``SPGHead.forward_guidance`` output (no gradient).
         """
-        if not hasattr(self.head, 'forward_guidance'):
-            raise TypeError(f'WSOLClassifier.guidance: {type(self.head)} '
-                            'has no self-produced guidance')
+        if not self.with_guidance:
+            raise TypeError(f'WSOLClassifier.guidance: '
+                            f'{type(self.head).__name__} has no '
+                            'self-produced guidance (SPGHead has)')
         feats = self.extract_feat(inputs)
         labels = None
         if data_samples and all('gt_label' in ds for ds in data_samples):

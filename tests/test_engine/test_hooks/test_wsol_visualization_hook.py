@@ -132,3 +132,29 @@ def test_hook_disabled_and_bad_args(tmp_path):
         WSOLVisualizationHook(interval=0)
     with pytest.raises(ValueError, match='thr'):
         WSOLVisualizationHook(thr=2.0)
+
+
+def test_hook_with_a_head_without_guidance_draws_the_overlay_only(tmp_path):
+    """A CAMHead model has no SPG guidance: the hook draws the overlay and
+    no seed panel instead of failing in ``WSOLClassifier.guidance``."""
+    cfg = dict(MODEL, head=dict(
+        type='CAMHead', num_classes=2, in_channels=64, conv_channels=(16, ),
+        loc_topk=2))
+    model = MODELS.build(cfg).eval()
+    assert not model.with_guidance and MODELS.build(MODEL).with_guidance
+    with pytest.raises(TypeError, match='CAMHead has no self-produced'):
+        model.guidance(torch.zeros(1, 3, 48, 48))
+    visualizer = Visualizer.get_instance(
+        'test_wsol_hook_cam_head', vis_backends=[dict(type='LocalVisBackend')],
+        save_dir=str(tmp_path / 'backend'))
+    runner = SimpleNamespace(model=model, visualizer=visualizer,
+                             train_loop=None, epoch=0, iter=0)
+    data_batch = _batch()
+    with torch.no_grad():
+        outputs = model.test_step(data_batch)
+    out_dir = tmp_path / 'out'
+    hook = WSOLVisualizationHook(enable=True, interval=1, show_seeds=True,
+                                 out_dir=str(out_dir))
+    hook.after_test_iter(runner, 0, data_batch, outputs)
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        'im0_loc_0.png', 'im1_loc_0.png', 'im2_loc_0.png']
