@@ -71,8 +71,9 @@ def test_method_trains_and_localises(method, backbone):
         # wsol/resnet.py:24, wsol/inception.py:414-416); Inception's third
         # follows the head's second conv (inception.py:476), so it is the
         # head's plugin, not a backbone hook
-        adl = [n for n, m in model.named_modules()
-               if type(m).__name__ == 'ADL']
+        adl = [
+            n for n, m in model.named_modules() if type(m).__name__ == 'ADL'
+        ]
         assert len(adl) == 3, adl
         in_backbone = 2 if backbone == 'inception-v3' else 3
         assert len(model.backbone.adl_layers) == in_backbone

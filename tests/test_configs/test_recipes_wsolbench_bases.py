@@ -29,16 +29,17 @@ PAIRS = [
      'cam/cam_inception-v3_1xb32_openimages.py'),
 ]
 OPENIMAGES_EXAMPLE = sorted(
-    p for p in RECIPES if re.search(r'/(cam|has|acol|adl|cutmix)_.*'
-                                    r'_openimages\.py$', p))
+    p for p in RECIPES
+    if re.search(r'/(cam|has|acol|adl|cutmix)_.*'
+                 r'_openimages\.py$', p))
 
 
 def _cfg(path):
     return Config.fromfile(osp.join(REPO, path))
 
 
-@pytest.mark.parametrize(
-    'path', [p for p in RECIPES if re.search(r'_\d+xb\d+_', p)])
+@pytest.mark.parametrize('path',
+                         [p for p in RECIPES if re.search(r'_\d+xb\d+_', p)])
 def test_batch_in_the_name_is_the_batch_trained(path):
     per_gpu = int(re.search(r'_\d+xb(\d+)_', osp.basename(path)).group(1))
     assert _cfg(path).train_dataloader.batch_size == per_gpu
@@ -63,8 +64,7 @@ def test_one_data_base_for_spg_and_the_method_zoo(spg, cam):
     # the benchmark default batch (config.py:189) unless the recipe follows
     # the README's OpenImages example (README.md:543)
     assert a.train_dataloader.batch_size == 64
-    assert b.train_dataloader.batch_size == (32 if 'openimages' in cam else
-                                             64)
+    assert b.train_dataloader.batch_size == (32 if 'openimages' in cam else 64)
     if 'openimages' not in cam:  # the same default schedule
         for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
                     'auto_scale_lr'):
@@ -116,7 +116,8 @@ def test_benchmark_inception_cam_shares_the_spg_trunk():
     assert cam.model.head.type == 'CAMHead'
     assert 'seed_b2' not in cam.model.head  # _delete_ dropped SPGHead's keys
     a['init_cfg'] = b['init_cfg'] = None
-    shapes = [{k: v.shape
-               for k, v in MODELS.build(c).state_dict().items()}
-              for c in (a, b)]
+    shapes = [{
+        k: v.shape
+        for k, v in MODELS.build(c).state_dict().items()
+    } for c in (a, b)]
     assert shapes[0] == shapes[1]

@@ -22,8 +22,7 @@
 # lr / 10, i.e. the 0-based milestone 29 here (not 30).
 optim_wrapper = dict(
     optimizer=dict(
-        type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4,
-        nesterov=True),
+        type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4, nesterov=True),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)}),
 )
 
