@@ -4,8 +4,8 @@
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
-    '../_base_/datasets/wsol_benchmark_cub.py',
-    '../_base_/schedules/wsol_benchmark_sgd_40e.py',
+    '../_base_/datasets/cub_wsolbench_bs64.py',
+    '../_base_/schedules/wsolbench_sgd_40e.py',
     '../_base_/default_runtime.py',
 ]
 

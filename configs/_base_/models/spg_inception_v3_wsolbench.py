@@ -6,6 +6,8 @@
 # thresholds from config.py lines 213-224: (0.7, 0.01) for B2 (the official
 # code's low threshold is 0.05), (0.5, 0.05) for B1, (0.7, 0.1) for C;
 # seeds at 224 x 224 (spg.py lines 14, 78).
+# The benchmark's CAM-family Inception-v3 (wsol_inception_v3.py) inherits
+# this trunk.
 _base_ = ['./spg_inception_v3.py']
 
 model = dict(
