@@ -10,8 +10,8 @@
 # --mask_root is the same folder as --data_root (config.py lines 145-151,
 # 76-78). The metric is PxAP (and PIoU at the best threshold) from the
 # masks. Transforms, batch 64 (config.py line 189, the benchmark default;
-# README line 543's example command uses 32 -- a recipe that follows that
-# example sets it) and selection as cub_wsolbench_bs64.py.
+# README line 543's example command uses 32: openimages_wsolbench_bs32.py)
+# and selection as cub_wsolbench_bs64.py.
 _base_ = ['./cub_wsolbench_bs64.py']
 
 dataset_type = 'OpenImagesWSOLDataset'
