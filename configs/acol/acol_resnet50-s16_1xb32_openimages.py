@@ -7,7 +7,7 @@
 _base_ = [
     '../_base_/models/acol_resnet50_s16.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',
-    '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
+    '../_base_/schedules/wsolbench-openimages-resnet_sgd_10e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -19,7 +19,4 @@ default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))
 # quirk kept: main.py:72-77 gives the 10x lr to ResNet's layer4 and fc only, so
 # ACoL's classifier_A/B train at 1x (wsol/resnet.py:152-165).
 optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys={
-        'backbone.layer4': dict(lr_mult=10.0),
-        'head': dict(lr_mult=1.0)
-    }))
+    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=1.0)}))

@@ -7,7 +7,7 @@
 _base_ = [
     '../_base_/models/acol_resnet50_s16.py',
     '../_base_/datasets/imagenet_wsolbench_bs64.py',
-    '../_base_/schedules/wsolbench_sgd_40e.py',
+    '../_base_/schedules/wsolbench-resnet_sgd_40e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -16,7 +16,4 @@ model = dict(head=dict(num_classes=1000))
 # quirk kept: main.py:72-77 gives the 10x lr to ResNet's layer4 and fc only, so
 # ACoL's classifier_A/B train at 1x (wsol/resnet.py:152-165).
 optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys={
-        'backbone.layer4': dict(lr_mult=10.0),
-        'head': dict(lr_mult=1.0)
-    }))
+    paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=1.0)}))

@@ -7,7 +7,7 @@
 _base_ = [
     '../_base_/models/adl_resnet50_s16.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',
-    '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
+    '../_base_/schedules/wsolbench-openimages-resnet_sgd_10e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -15,10 +15,3 @@ model = dict(head=dict(num_classes=100))
 
 # keep the best val (train-fullsup) PxAP beside the last checkpoint
 default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))
-
-# main.py:72-77, 141-153: for ResNet the 10x lr goes to layer4 and fc.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys={
-        'backbone.layer4': dict(lr_mult=10.0),
-        'head': dict(lr_mult=10.0)
-    }))
