@@ -2,19 +2,16 @@
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
 # Benchmark test PxAP: CAM 63.2 -6.4 (its README.md:370 table).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
-# ADL: drop rate 0.75, threshold 0.9 (config.py:225-228),
-# after Mixed_5d, Mixed_6e and the head's second conv
-# (wsol/inception.py:414-416, 463-476); that variant has no dropout.
-_base_ = ['../cam/cam_inception-v3_1xb32_openimages.py']
+# ADL model (and its sources): ../_base_/models/adl_inception_v3.py;
+# data, schedule and runtime as cam/cam_inception-v3_1xb32_openimages.py.
+_base_ = [
+    '../_base_/models/adl_inception_v3.py',
+    '../_base_/datasets/openimages_wsolbench_bs32.py',
+    '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='ADLBackbone',
-        positions='inception_v3',
-        drop_rate=0.75,
-        threshold_ratio=0.9,
-        backbone={{_base_.model.backbone}}),
-    head=dict(
-        dropout_ratio=0.0,
-        plugin=dict(type='ADL', drop_rate=0.75, threshold_ratio=0.9)))
+model = dict(head=dict(num_classes=100))
+
+# keep the best val (train-fullsup) PxAP beside the last checkpoint
+default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))

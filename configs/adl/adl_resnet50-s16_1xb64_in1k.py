@@ -2,15 +2,13 @@
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
 # Benchmark test MaxBoxAccV2: CAM 63.7 +0.0 (its README.md:370 table).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
-# ADL: drop rate 0.75, threshold 0.9 (config.py:225-228),
-# after layer3.0, layer4.0, layer4.2 (wsol/resnet.py:24).
-_base_ = ['../cam/cam_resnet50-s16_1xb64_in1k.py']
+# ADL model (and its sources): ../_base_/models/adl_resnet50_s16.py;
+# data, schedule and runtime as cam/cam_resnet50-s16_1xb64_in1k.py.
+_base_ = [
+    '../_base_/models/adl_resnet50_s16.py',
+    '../_base_/datasets/imagenet_wsolbench_bs64.py',
+    '../_base_/schedules/wsolbench-resnet_sgd_40e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='ADLBackbone',
-        positions='resnet50',
-        drop_rate=0.75,
-        threshold_ratio=0.9,
-        backbone={{_base_.model.backbone}}))
+model = dict(head=dict(num_classes=1000))

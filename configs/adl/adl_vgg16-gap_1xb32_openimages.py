@@ -2,15 +2,16 @@
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
 # Benchmark test PxAP: CAM 58.3 +0.4 (its README.md:370 table).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
-# ADL: drop rate 0.75, threshold 0.9 (config.py:225-228),
-# after pool3, conv4_3, conv5_3 (wsol/vgg.py:43-44).
-_base_ = ['../cam/cam_vgg16-gap_1xb32_openimages.py']
+# ADL model (and its sources): ../_base_/models/adl_vgg16_gap.py;
+# data, schedule and runtime as cam/cam_vgg16-gap_1xb32_openimages.py.
+_base_ = [
+    '../_base_/models/adl_vgg16_gap.py',
+    '../_base_/datasets/openimages_wsolbench_bs32.py',
+    '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
+    '../_base_/default_runtime.py',
+]
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='ADLBackbone',
-        positions='vgg16',
-        drop_rate=0.75,
-        threshold_ratio=0.9,
-        backbone={{_base_.model.backbone}}))
+model = dict(head=dict(num_classes=100))
+
+# keep the best val (train-fullsup) PxAP beside the last checkpoint
+default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))

@@ -4,8 +4,8 @@
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
-    '../_base_/datasets/openimages_wsolbench_bs64.py',
-    '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
+    '../_base_/datasets/openimages_wsolbench_bs32.py',
+    '../_base_/schedules/wsolbench-openimages-resnet_sgd_10e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -13,15 +13,3 @@ model = dict(head=dict(num_classes=100))
 
 # keep the best val (train-fullsup) PxAP beside the last checkpoint
 default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))
-
-# main.py:72-77, 141-153: for ResNet the 10x lr goes to layer4 and fc.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys={
-        'backbone.layer4': dict(lr_mult=10.0),
-        'head': dict(lr_mult=10.0)
-    }))
-
-# batch 32 as the benchmark's OpenImages example command (README.md:543),
-# whose lr the schedule above takes; the data base keeps the benchmark
-# default 64 (config.py:189)
-train_dataloader = dict(batch_size=32)

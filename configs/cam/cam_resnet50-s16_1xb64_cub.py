@@ -5,15 +5,8 @@
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs64.py',
-    '../_base_/schedules/wsolbench_sgd_40e.py',
+    '../_base_/schedules/wsolbench-resnet_sgd_40e.py',
     '../_base_/default_runtime.py',
 ]
 
 model = dict(head=dict(num_classes=200))
-
-# main.py:72-77, 141-153: for ResNet the 10x lr goes to layer4 and fc.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys={
-        'backbone.layer4': dict(lr_mult=10.0),
-        'head': dict(lr_mult=10.0)
-    }))

@@ -4,7 +4,7 @@
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
-    '../_base_/datasets/openimages_wsolbench_bs64.py',
+    '../_base_/datasets/openimages_wsolbench_bs32.py',
     '../_base_/schedules/wsolbench-openimages_sgd_10e.py',
     '../_base_/default_runtime.py',
 ]
@@ -13,8 +13,3 @@ model = dict(head=dict(num_classes=100))
 
 # keep the best val (train-fullsup) PxAP beside the last checkpoint
 default_hooks = dict(checkpoint=dict(save_best='wsol/pxap'))
-
-# batch 32 as the benchmark's OpenImages example command (README.md:543),
-# whose lr the schedule above takes; the data base keeps the benchmark
-# default 64 (config.py:189)
-train_dataloader = dict(batch_size=32)

@@ -13,23 +13,11 @@
 # No validation split: the official training never validates and saves
 # every epoch (train_frame.py lines 171-181); the recipe reports the last
 # epoch on the test split.
+# The preprocessor and the packing come from cub_common.py.
+_base_ = ['./cub_common.py']
+
 dataset_type = 'CUBWSOLDataset'
 data_root = 'data/CUB_200_2011'
-
-data_preprocessor = dict(
-    num_classes=200,
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    to_rgb=True,
-)
-
-pack_inputs = dict(
-    type='PackInputs',
-    algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
-    meta_keys=[
-        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
-        'flip', 'flip_direction'
-    ])
 
 train_pipeline = [
     dict(type='LoadImageFromFileWSOL', on_error='raise'),
@@ -41,7 +29,7 @@ train_pipeline = [
         interpolation='bilinear'),
     dict(type='BoxAwareRandomCrop', crop_size=321),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    pack_inputs,
+    _base_.pack_inputs,
 ]
 
 test_pipeline = [
@@ -53,7 +41,7 @@ test_pipeline = [
         backend='pillow',
         interpolation='bilinear'),
     dict(type='CenterCrop', crop_size=321),
-    pack_inputs,
+    _base_.pack_inputs,
 ]
 
 train_dataloader = dict(

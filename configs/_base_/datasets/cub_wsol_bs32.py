@@ -14,44 +14,18 @@
 # `spg_paper_test_pipeline`: resize 256 + centre crop 224 (ours; the
 # official SPG code tests at short side 356 + centre crop 321, see
 # cub_spg-official_bs20.py); use it with val_evaluator.box_frame='input'.
+# The preprocessor, the packing and both pipelines come from cub_common.py.
+_base_ = ['./cub_common.py']
+
 dataset_type = 'CUBWSOLDataset'
 data_root = 'data/CUB_200_2011'
-
-data_preprocessor = dict(
-    num_classes=200,
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    to_rgb=True,
-)
-
-pack_inputs = dict(
-    type='PackInputs',
-    algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
-    meta_keys=[
-        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
-        'flip', 'flip_direction'
-    ])
-
-train_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='BoxAwareRandomCrop', crop_size=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    pack_inputs,
-]
-
-test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
-    pack_inputs,
-]
 
 # Resize 256 + centre crop 224 (see the header); with box_frame='input'.
 spg_paper_test_pipeline = [
     dict(type='LoadImageFromFileWSOL', on_error='raise'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),
     dict(type='CenterCrop', crop_size=224),
-    pack_inputs,
+    _base_.pack_inputs,
 ]
 
 train_dataloader = dict(
@@ -61,7 +35,7 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split='train',
-        pipeline=train_pipeline),
+        pipeline=_base_.train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
 
@@ -72,7 +46,7 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split='test',
-        pipeline=test_pipeline),
+        pipeline=_base_.test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 # Exact MaxBoxAcc/MaxBoxAccV2 at threshold step 0.001 in the benchmark's

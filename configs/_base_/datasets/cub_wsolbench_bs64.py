@@ -19,38 +19,13 @@
 # Selection: val (train-fullsup) after every epoch (main.py lines 373-376);
 # the benchmark reports the LAST checkpoint on test (config.py line 183,
 # README lines 378-379).
+# The preprocessor, the packing and both pipelines come from cub_common.py.
+_base_ = ['./cub_common.py']
+
 dataset_type = 'WSOLMetadataDataset'
 data_root = 'data/wsolevaluation'
 image_prefix = 'dataset/CUB'
 metadata_prefix = 'metadata/CUB'
-
-data_preprocessor = dict(
-    num_classes=200,
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    to_rgb=True,
-)
-
-pack_inputs = dict(
-    type='PackInputs',
-    algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
-    meta_keys=[
-        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
-        'flip', 'flip_direction'
-    ])
-
-train_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='BoxAwareRandomCrop', crop_size=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    pack_inputs,
-]
-test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
-    pack_inputs,
-]
 
 train_dataloader = dict(
     batch_size=64,
@@ -60,7 +35,7 @@ train_dataloader = dict(
         data_root=data_root,
         metadata_root=metadata_prefix + '/train',
         data_prefix=image_prefix,
-        pipeline=train_pipeline),
+        pipeline=_base_.train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
 val_dataloader = dict(
@@ -72,7 +47,7 @@ val_dataloader = dict(
         metadata_root=metadata_prefix + '/val',
         data_prefix=image_prefix,
         test_mode=True,
-        pipeline=test_pipeline),
+        pipeline=_base_.test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 test_dataloader = dict(
@@ -84,7 +59,7 @@ test_dataloader = dict(
         metadata_root=metadata_prefix + '/test',
         data_prefix=image_prefix,
         test_mode=True,
-        pipeline=test_pipeline),
+        pipeline=_base_.test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 

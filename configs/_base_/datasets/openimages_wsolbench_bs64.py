@@ -10,8 +10,8 @@
 # --mask_root is the same folder as --data_root (config.py lines 145-151,
 # 76-78). The metric is PxAP (and PIoU at the best threshold) from the
 # masks. Transforms, batch 64 (config.py line 189, the benchmark default;
-# README line 543's example command uses 32 -- a recipe that follows that
-# example sets it) and selection as cub_wsolbench_bs64.py.
+# README line 543's example command uses 32: openimages_wsolbench_bs32.py)
+# and selection as cub_wsolbench_bs64.py.
 _base_ = ['./cub_wsolbench_bs64.py']
 
 dataset_type = 'OpenImagesWSOLDataset'
@@ -20,28 +20,15 @@ metadata_prefix = 'metadata/OpenImages'
 
 data_preprocessor = dict(num_classes=100)
 
+# the benchmark's pipelines (cub_common.py), packing the mask paths too
 pack_inputs = dict(
-    type='PackInputs',
+    _base_.pack_inputs,
     algorithm_keys=[
         'gt_bboxes', 'ori_gt_bboxes', 'image_id', 'gt_mask_paths',
         'ignore_mask_path'
-    ],
-    meta_keys=[
-        'sample_idx', 'img_path', 'ori_shape', 'img_shape', 'scale_factor',
-        'flip', 'flip_direction'
     ])
-train_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='BoxAwareRandomCrop', crop_size=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    pack_inputs,
-]
-test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
-    pack_inputs,
-]
+train_pipeline = _base_.train_pipeline[:-1] + [pack_inputs]
+test_pipeline = _base_.test_pipeline[:-1] + [pack_inputs]
 
 train_dataloader = dict(
     dataset=dict(
