@@ -10,6 +10,7 @@ from torch import Tensor
 
 from mmspg.registry import MODELS
 from ..utils import minmax_normalize
+from ..utils.loc_predictions import upsample_maps, write_loc_fields
 
 
 def check_int(owner: str, key: str, value, minimum: int) -> None:
@@ -323,20 +324,9 @@ class CAMHead(ClsHead):
 
         logits, maps = self.predict_maps(feats, choose)
         scores = F.softmax(logits.float(), dim=1)
-        loc_labels = state['loc_labels']
-        pred_labels = loc_labels[:, :1]
         size = tuple(input_size)[-2:] if input_size is not None else \
             tuple(maps.shape[-2:])
-        maps = maps.float()
-        if tuple(maps.shape[-2:]) != size:
-            # align_corners=False: torch's default, as SPGHead.
-            maps = F.interpolate(
-                maps, size=size, mode='bilinear', align_corners=False)
-        maps = minmax_normalize(maps)
-        for i, ds in enumerate(data_samples):
-            ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
-            ds.set_field(loc_labels[i], 'loc_labels')
-            ds.set_field(maps[i, :k], 'loc_maps')
-            if has_gt[i]:
-                ds.set_field(maps[i, k], 'gt_loc_map')
-        return data_samples
+        # align_corners=False: torch's default, as SPGHead.
+        maps = minmax_normalize(upsample_maps(maps.float(), size))
+        return write_loc_fields(data_samples, scores, state['loc_labels'],
+                                maps)

@@ -82,10 +82,32 @@ def set_loc_predictions(
         # One gather/upsample pass for top-K and ground-truth maps.
         labels = torch.cat([loc_labels, gt[:, None]], dim=1)
     maps = minmax_normalize(upsample_maps(select_maps(cams, labels), size))
+    return write_loc_fields(data_samples, scores, loc_labels, maps)
+
+
+def write_loc_fields(data_samples: List[DataSample], scores: Tensor,
+                     loc_labels: Tensor, maps: Tensor) -> List[DataSample]:
+    """Write the WSOL prediction fields (docs/interfaces.md) of every head.
+
+    Args:
+        data_samples (list[DataSample]): N samples to fill.
+        scores (Tensor): (N, C) class probabilities in [0, 1].
+        loc_labels (Tensor): (N, K) top-K class indices.
+        maps (Tensor): (N, K, H, W) maps of ``loc_labels`` in [0, 1], plus
+            a last (K+1-th) channel with the ground-truth class map when
+            any sample has ``gt_label``.
+
+    Returns:
+        list[DataSample]: ``pred_score``, ``pred_label`` (top-1),
+        ``loc_labels``, ``loc_maps`` and, with ``gt_label``,
+        ``gt_loc_map``.
+    """
+    k = loc_labels.size(1)
     for i, ds in enumerate(data_samples):
-        ds.set_pred_score(scores[i]).set_pred_label(pred_labels[i])
+        has_gt = 'gt_label' in ds
+        ds.set_pred_score(scores[i]).set_pred_label(loc_labels[i, :1])
         ds.set_field(loc_labels[i], 'loc_labels')
         ds.set_field(maps[i, :k], 'loc_maps')
-        if has_gt[i]:
+        if has_gt:
             ds.set_field(maps[i, k], 'gt_loc_map')
     return data_samples
