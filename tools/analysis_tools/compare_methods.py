@@ -43,6 +43,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import time
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -185,10 +186,15 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     log = osp.join(rdir, 'compare.log')
     opts = [f'randomness.seed={seed}', *args.cfg_options]
     train_dir = osp.join(rdir, 'train')
+    # Wall time and load average are recorded so that a table made on a
+    # shared machine says how quiet each run was (docs/benchmarks.md).
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
     _run([
         sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
         '--work-dir', train_dir, '--cfg-options', *opts
     ], log)
+    train_seconds = time.perf_counter() - t0
     ckpt = find_checkpoint(train_dir, args.checkpoint)
     metrics_file = osp.join(rdir, 'metrics.json')
     dump_dir = osp.join(rdir, 'scoremaps')
@@ -199,7 +205,9 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     ]
     if not args.no_curves:
         test_cmd += ['--dump-scoremaps', dump_dir]
+    t0 = time.perf_counter()
     _run(test_cmd + ['--cfg-options', *opts], log)
+    test_seconds = time.perf_counter() - t0
     with open(metrics_file) as f:
         metrics = json.load(f)
     result = dict(
@@ -208,6 +216,10 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
         seed=seed,
         checkpoint=ckpt,
         metrics=metrics,
+        train_seconds=round(train_seconds, 1),
+        test_seconds=round(test_seconds, 1),
+        load_average=dict(start=round(load_before, 2),
+                          end=round(os.getloadavg()[0], 2)),
         curves=None if args.no_curves else curves_from_dump(dump_dir))
     with open(osp.join(rdir, 'result.json'), 'w') as f:
         json.dump(result, f)
