@@ -76,9 +76,17 @@ def test_table_is_the_mean_and_std_of_the_runs(compared):
         assert m['std'] == pytest.approx(np.std(values, ddof=1))
         assert f'{m["mean"]:.2f} +- {m["std"]:.2f}' in stdout
     assert 'pxap' not in row['metrics']  # box data: no PxAP column
+    # wall time and load of each run, and their columns in the table
+    for r in runs:
+        assert r['train_seconds'] > 0 and r['test_seconds'] > 0
+        assert set(r['load_average']) == {'start', 'end'}
+    assert row['train_seconds'] == [r['train_seconds'] for r in runs]
+    mean_min = np.mean([r['train_seconds'] for r in runs]) / 60
     with open(root / 'table.md') as f:
         md = f.read()
     assert md.splitlines()[0].startswith('| config | seeds | Top-1 Cls')
+    assert md.splitlines()[0].endswith('| Train min | Max load |')
+    assert f'| {mean_min:.1f} | {row["max_load"]:.1f} |' in md
     assert 'PxAP' not in md
     # the curve's maximum is the run's MaxBoxAcc (same maps, same core)
     for r in runs:

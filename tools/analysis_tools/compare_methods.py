@@ -19,11 +19,14 @@ seed (every config with the first seed, then the second...), so a
 comparison stopped early still covers every config.
 
 The table gives, per config, the mean +- sample standard deviation (ddof 1)
-over its finished seeds ("(n=1)" instead of a spread for a single run) of Top-1 Cls, Top-1 Loc, GT-known Loc, MaxBoxAcc,
-MaxBoxAccV2 and PxAP, each column where at least one run has the metric
-(``wsol/<key>``). The tested checkpoint is the last one by default (the
-WSOL benchmark's ``--eval_checkpoint_type last``, clovaai/wsolevaluation
-config.py line 183); ``--checkpoint best`` takes the ``best_*.pth`` the
+over its finished seeds ("(n=1)" instead of a spread for a single run) of
+Top-1 Cls, Top-1 Loc, GT-known Loc, MaxBoxAcc, MaxBoxAccV2 and PxAP, each
+column where at least one run has the metric (``wsol/<key>``), then the
+mean wall minutes of training and the highest load average seen at a run's
+start or end (``result.json`` keeps ``train_seconds``, ``test_seconds`` and
+``load_average`` of each run). The tested checkpoint is the last one by
+default (the WSOL benchmark's ``--eval_checkpoint_type last``,
+clovaai/wsolevaluation config.py line 183); ``--checkpoint best`` takes the ``best_*.pth`` the
 config's ``save_best`` kept. The plot draws, per config, the mean GT-known
 Loc (box accuracy at IoU 0.5 of the largest contour) against the score-map
 threshold, with a band of +- one standard deviation over seeds.
@@ -257,6 +260,11 @@ def aggregate(results: Dict[str, List[Dict]]) -> Dict[str, Dict]:
                 mean, std = mean_std(values)
                 row['metrics'][key] = dict(
                     values=values, mean=mean, std=std, n=len(values))
+        timed = [r for r in runs if 'train_seconds' in r]
+        if timed:
+            row['train_seconds'] = [r['train_seconds'] for r in timed]
+            row['max_load'] = max(
+                max(r['load_average'].values()) for r in timed)
         table[name] = row
     return table
 
@@ -265,9 +273,12 @@ def format_table(table: Dict[str, Dict]) -> str:
     """Markdown table of :func:`aggregate`'s output."""
     keys = [(k, t) for k, t in COLUMNS
             if any(k in row['metrics'] for row in table.values())]
+    timed = any('train_seconds' in row for row in table.values())
+    titles = [t for _, t in keys] + (['Train min', 'Max load']
+                                     if timed else [])
     lines = [
-        '| config | seeds | ' + ' | '.join(t for _, t in keys) + ' |',
-        '| --- | --- | ' + ' | '.join('---' for _ in keys) + ' |'
+        '| config | seeds | ' + ' | '.join(titles) + ' |',
+        '| --- | --- | ' + ' | '.join('---' for _ in titles) + ' |'
     ]
     for name, row in table.items():
         cells = []
@@ -279,6 +290,16 @@ def format_table(table: Dict[str, Dict]) -> str:
                 cells.append(f'{m["mean"]:.2f} (n=1)')
             else:
                 cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+        if timed and 'train_seconds' in row:
+            # wall minutes of tools/train.py per run (mean over seeds), and
+            # the highest 1-min load average seen at a run's start or end:
+            # a time is a quiet-machine time only where that is ~2 or less
+            cells += [
+                f'{np.mean(row["train_seconds"]) / 60:.1f}',
+                f'{row["max_load"]:.1f}'
+            ]
+        elif timed:
+            cells += ['-', '-']
         seeds = ','.join(str(s) for s in row['seeds']) or 'none'
         lines.append(f'| {name} | {seeds} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
