@@ -74,12 +74,12 @@ def test_train_step_and_predict(name):
     assert type(model).__name__ == 'WSOLClassifier'
     assert type(model.head).__name__ == 'SPGHead'
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
-    head_before = model.head.spg_a_cls.weight.detach().clone()
+    head_before = model.head.cls_conv.weight.detach().clone()
     model.train()
     log = model.train_step(_batch(), optim)
     assert {'loss_cls', 'loss_b1', 'loss_b2', 'loss_c'} <= set(log)
     assert all(torch.isfinite(v) for v in log.values())
-    assert not torch.equal(head_before, model.head.spg_a_cls.weight)
+    assert not torch.equal(head_before, model.head.cls_conv.weight)
 
     model.eval()
     with torch.no_grad():

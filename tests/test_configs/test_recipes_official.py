@@ -155,10 +155,10 @@ def test_lr_of_every_parameter_group(in1k_model):
         0.002)
     assert lr_of['backbone.Mixed_5b.branch1x1.bn.weight'] == pytest.approx(
         0.001)
-    assert lr_of['head.spg_a_cls.weight'] == pytest.approx(0.001)
-    assert lr_of['head.spg_a_cls.bias'] == pytest.approx(0.002)
+    assert lr_of['head.cls_conv.weight'] == pytest.approx(0.001)
+    assert lr_of['head.cls_conv.bias'] == pytest.approx(0.002)
     # no parameter name contains 'cls' in the official model
-    # (the classifier is `classier_1`); ours names it spg_a_cls, and it
+    # (the classifier is `classier_1`); ours names it cls_conv, and it
     # still trains at lr, as the official classifier does.
     # lr stays constant over the 5 epochs
     assert cfg.param_scheduler == []

@@ -60,16 +60,19 @@ def test_two_training_iterations_with_the_runner(cub_root, tmp_path):
     runner = build_runner(cfg)
     before = {
         k: v.clone()
-        for k, v in runner.model.state_dict().items() if 'head.spg_' in k
+        for k, v in runner.model.state_dict().items()
+        if k.startswith('head.')
     }
     runner.train()
     assert runner.iter == 2  # 4 training images, batch 2
     after = runner.model.state_dict()
     changed = [k for k, v in before.items() if not torch.equal(v, after[k])]
     # Every SPG-A/B/C weight took an SGD step.
-    assert {k.split('.')[1] for k in changed} == {
-        'spg_a_conv1', 'spg_a_conv2', 'spg_a_cls', 'spg_b1_conv',
-        'spg_b2_conv', 'spg_b_shared', 'spg_c'
+    layers = {k.rsplit('.', 1)[0] for k in before}
+    assert {k.rsplit('.', 1)[0] for k in changed} == layers
+    assert {k.split('.')[1] for k in layers} == {
+        'convs', 'cls_conv', 'spg_b1_conv', 'spg_b2_conv', 'spg_b_shared',
+        'spg_c'
     }
     assert (tmp_path / 'epoch_1.pth').is_file()
 

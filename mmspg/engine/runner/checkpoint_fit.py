@@ -16,7 +16,7 @@ from mmengine.model import is_model_wrapper
 
 __all__ = [
     'CheckpointMismatchError', 'find_state_dict_mismatch',
-    'check_checkpoint_fits', 'load_checkpoint_strict'
+    'check_checkpoint_fits', 'load_checkpoint_strict', 'upgrade_legacy_keys'
 ]
 
 # Shown per category; the counts are always complete.
@@ -32,6 +32,31 @@ def _revise(state_dict: Dict, revise_keys: Sequence[Tuple[str, str]]) -> Dict:
     for pattern, replacement in revise_keys:
         state_dict = OrderedDict((re.sub(pattern, replacement, k), v)
                                  for k, v in state_dict.items())
+    return state_dict
+
+
+def upgrade_legacy_keys(model: nn.Module, state_dict: Dict) -> Dict:
+    """The keys of older mmspg checkpoints renamed to the model's current
+    names, as its modules' ``_load_from_state_dict`` do when
+    the weights are loaded (e.g. ``SPGHead``'s SPG-A layers), so that the
+    checks here compare the names the loader will see.
+
+    Each sub-module with an ``upgrade_state_dict(state_dict, prefix)``
+    method renames the keys under its prefix.
+
+    Returns:
+        dict: a renamed copy (``state_dict`` itself is not changed).
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    metadata = getattr(state_dict, '_metadata', None)
+    state_dict = OrderedDict(state_dict)
+    if metadata is not None:
+        state_dict._metadata = metadata
+    for name, module in model.named_modules():
+        upgrade = getattr(module, 'upgrade_state_dict', None)
+        if callable(upgrade):
+            upgrade(state_dict, f'{name}.' if name else '')
     return state_dict
 
 
@@ -98,7 +123,7 @@ def check_checkpoint_fits(
             f'Checkpoint "{filename}" holds a {type(checkpoint).__name__}, '
             'not a dict of weights.')
     state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = _revise(state_dict, revise_keys)
+    state_dict = upgrade_legacy_keys(model, _revise(state_dict, revise_keys))
     missing, unexpected, mis_shaped = find_state_dict_mismatch(
         model, state_dict)
     if not (missing or unexpected or mis_shaped):

@@ -61,7 +61,8 @@ from mmengine.runner.checkpoint import (_load_checkpoint,
 
 from mmspg.registry import RUNNERS
 from .checkpoint_fit import (CheckpointMismatchError, _revise,
-                             check_checkpoint_fits, find_state_dict_mismatch)
+                             check_checkpoint_fits, find_state_dict_mismatch,
+                             upgrade_legacy_keys)
 from .checkpoint_safety import CorruptCheckpointError
 
 __all__ = ['WSOLRunner', 'build_runner', 'stale_temp_checkpoints']
@@ -267,7 +268,8 @@ class WSOLRunner(Runner):
                 f'Checkpoint "{filename}" holds a '
                 f'{type(checkpoint).__name__}, not a dict of weights.')
         original = checkpoint.get('state_dict', checkpoint)
-        state_dict = _revise(original, revise_keys)
+        state_dict = upgrade_legacy_keys(model,
+                                         _revise(original, revise_keys))
         missing, unexpected, mis_shaped = find_state_dict_mismatch(
             model, state_dict)
         skipped = set(unexpected) | {k for k, _, _ in mis_shaped}

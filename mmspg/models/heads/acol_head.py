@@ -88,8 +88,8 @@ class ACoLHead(CAMHead):
             in_channels=in_channels,
             conv_channels=conv_channels,
             **kwargs)
-        if not (isinstance(erase_threshold, (int, float))
-                and 0.0 <= erase_threshold <= 1.0):
+        if not (isinstance(erase_threshold,
+                           (int, float)) and 0.0 <= erase_threshold <= 1.0):
             raise ValueError('ACoLHead: erase_threshold must be in [0, 1], '
                              f'got erase_threshold={erase_threshold!r}')
         self.erase_threshold = float(erase_threshold)
@@ -114,7 +114,8 @@ class ACoLHead(CAMHead):
     def _branch_a(self, feat: Tensor) -> Tensor:
         return self.cls_conv(self._features(feat))
 
-    def forward_acol(self, feats: Sequence[Tensor],
+    def forward_acol(self,
+                     feats: Sequence[Tensor],
                      labels: Optional[Tensor] = None) -> dict:
         """Both branches.
 
@@ -138,8 +139,7 @@ class ACoLHead(CAMHead):
         if labels.numel() != feat.size(0):
             raise ValueError(f'ACoLHead: got {labels.numel()} labels for a '
                              f'batch of {feat.size(0)}')
-        attention = minmax_normalize(
-            self.select_maps(cams_a.detach(), labels))
+        attention = minmax_normalize(self.select_maps(cams_a.detach(), labels))
         erased = acol_erase(feat, attention, self.erase_threshold)
         cams_b = self._branch_b(erased)
         return dict(
@@ -170,24 +170,26 @@ class ACoLHead(CAMHead):
         losses.update(loss_a)  # accuracy, with cal_acc
         return losses
 
-    def predict_maps(self, feats: Sequence[Tensor],
-                     choose_labels: Callable[[Tensor], Tensor]
-                     ) -> Tuple[Tensor, Tensor]:
-        """Branch A's logits and, per chosen class, max(norm A, norm B)
+    def localize(
+            self, feats: Sequence[Tensor]
+    ) -> Tuple[Tensor, Callable[[Tensor], Tensor]]:
+        """Branch A's logits and, per asked class, max(norm A, norm B)
         with B on the features erased by that class's attention."""
         feat = self._input(feats)
         cams_a = self._branch_a(feat).float()
-        logits = cams_a.mean(dim=(2, 3))
-        labels = choose_labels(logits)  # (N, L)
-        n, num_l = labels.shape
-        maps_a = minmax_normalize(self.select_maps(cams_a, labels))
-        # One pass of B over the N * L erased copies of the features.
-        erased = acol_erase(
-            feat.repeat_interleave(num_l, dim=0),
-            maps_a.reshape(n * num_l, 1, *maps_a.shape[-2:]),
-            self.erase_threshold)
-        cams_b = self._branch_b(erased).float()
-        maps_b = minmax_normalize(
-            self.select_maps(cams_b, labels.reshape(-1))).reshape(
-                maps_a.shape)
-        return logits, torch.maximum(maps_a, maps_b)
+
+        def maps_of(labels: Tensor) -> Tensor:
+            n, num_l = labels.shape
+            maps_a = minmax_normalize(self.select_maps(cams_a, labels))
+            # One pass of B over the N * L erased copies of the features.
+            erased = acol_erase(
+                feat.repeat_interleave(num_l, dim=0),
+                maps_a.reshape(n * num_l, 1, *maps_a.shape[-2:]),
+                self.erase_threshold)
+            cams_b = self._branch_b(erased).float()
+            maps_b = minmax_normalize(
+                self.select_maps(cams_b,
+                                 labels.reshape(-1))).reshape(maps_a.shape)
+            return torch.maximum(maps_a, maps_b)
+
+        return cams_a.mean(dim=(2, 3)), maps_of

@@ -1,7 +1,6 @@
 """CAM head: optional convs + a class-wise 1x1 classifier, GAP, CAMs."""
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.heads import ClsHead
@@ -9,8 +8,7 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
-from ..utils import minmax_normalize
-from ..utils.loc_predictions import upsample_maps, write_loc_fields
+from ..utils.loc_predictions import fill_loc_predictions, select_maps
 
 
 def check_int(owner: str, key: str, value, minimum: int) -> None:
@@ -51,9 +49,8 @@ class CAMHead(ClsHead):
 
     The last one is SPG-A, i.e. SPG-plain = this head with
     ``conv_channels=(mid_channels, mid_channels)`` and ``dropout_ratio=0.5``
-    (``SPGHead`` with ``with_spg_b=with_spg_c=False`` computes the same
-    function). ``SPGHead`` is meant to subclass this head (see
-    :meth:`forward_cams`, which returns the last conv's output for SPG-C).
+    (``SPGHead`` subclasses this head: its SPG-A is exactly these layers,
+    and with ``with_spg_b=with_spg_c=False`` it is this head).
 
     The classification loss is mmpretrain's ``ClsHead._get_loss``: it uses
     ``gt_score`` when a batch augment (``CutMix``, ``Mixup``,
@@ -242,35 +239,29 @@ class CAMHead(ClsHead):
     # ------------------------------------------------------------------
     # Localisation
     # ------------------------------------------------------------------
-    @staticmethod
-    def select_maps(maps: Tensor, labels: Tensor) -> Tensor:
-        """Maps of ``labels`` (N, L) or (N,) from ``maps`` (N, C, h, w);
-        returns (N, L, h, w)."""
-        if labels.dim() == 1:
-            labels = labels[:, None]
-        idx = labels[:, :, None, None].expand(-1, -1, *maps.shape[-2:])
-        return maps.gather(1, idx)
+    # Maps of ``labels`` (N, L) or (N,) from (N, C, h, w) maps.
+    select_maps = staticmethod(select_maps)
 
-    def predict_maps(self, feats: Sequence[Tensor],
-                     choose_labels: Callable[[Tensor], Tensor]
-                     ) -> Tuple[Tensor, Tensor]:
-        """Logits and the localisation maps of chosen classes.
+    def localize(
+            self, feats: Sequence[Tensor]
+    ) -> Tuple[Tensor, Callable[[Tensor], Tensor]]:
+        """Logits and a function giving the test-time map of any classes.
 
-        Subclasses with another test-time map (ACoL) override this.
+        The one override point for a method whose test-time map is not the
+        CAM (ACoL: the maximum of its two branches' normalised maps).
 
         Args:
             feats (tuple[Tensor]): Backbone maps.
-            choose_labels (callable): Maps the logits (N, num_classes) to
-                the class indices (N, L) whose maps are wanted.
 
         Returns:
-            tuple[Tensor, Tensor]: logits (N, num_classes) and raw maps
-            (N, L, h, w) (normalised by the caller).
+            tuple: logits (N, num_classes) and ``maps_of``, which takes
+            (N, L) class indices and returns their raw maps (N, L, h, w)
+            (normalised by the caller).
         """
         cams, _ = self.forward_cams(feats)
         cams = cams.float()
         logits = cams.mean(dim=(2, 3))
-        return logits, self.select_maps(cams, choose_labels(logits))
+        return logits, lambda labels: self.select_maps(cams, labels)
 
     def predict(
             self,
@@ -284,8 +275,9 @@ class CAMHead(ClsHead):
             data_samples (list[DataSample | None], optional): Samples to
                 fill; with ``gt_label`` the ground-truth class map is added.
             input_size (Sequence[int], optional): (H, W) of the network
-                input; maps are upsampled (bilinear) to it. If None,
-                ``img_shape`` of the first data sample, else the CAM size.
+                input; maps are upsampled (bilinear, align_corners=False) to
+                it. If None, ``img_shape`` of the first data sample, else the
+                CAM size.
 
         Returns:
             list[DataSample]: With ``pred_score`` (C,) softmax,
@@ -293,40 +285,6 @@ class CAMHead(ClsHead):
             ``loc_maps`` (K, H, W) float32 in [0, 1] (per-map min-max) and,
             where ``gt_label`` is known, ``gt_loc_map`` (H, W) in [0, 1].
         """
-        num = self._select_feat(feats).size(0)
-        if data_samples is None:
-            data_samples = [None] * num
-        data_samples = [
-            ds if ds is not None else DataSample() for ds in data_samples
-        ]
-        if len(data_samples) != num:
-            raise ValueError(f'{type(self).__name__}.predict: '
-                             f'{len(data_samples)} data samples for a batch '
-                             f'of {num}')
-        if input_size is None and 'img_shape' in data_samples[0]:
-            input_size = data_samples[0].img_shape
-        has_gt = [('gt_label' in ds) for ds in data_samples]
-        k = min(self.loc_topk, self.num_classes)
-        state = {}
-
-        def choose(logits: Tensor) -> Tensor:
-            loc_labels = logits.topk(k, dim=1).indices  # (N, K)
-            state['loc_labels'] = loc_labels
-            if not any(has_gt):
-                return loc_labels
-            gt = torch.stack([
-                ds.gt_label.view(-1)[0].to(logits.device)
-                if g else loc_labels.new_zeros(())
-                for ds, g in zip(data_samples, has_gt)
-            ])
-            # One gather/upsample pass for top-K and ground-truth maps.
-            return torch.cat([loc_labels, gt[:, None]], dim=1)
-
-        logits, maps = self.predict_maps(feats, choose)
-        scores = F.softmax(logits.float(), dim=1)
-        size = tuple(input_size)[-2:] if input_size is not None else \
-            tuple(maps.shape[-2:])
-        # align_corners=False: torch's default, as SPGHead.
-        maps = minmax_normalize(upsample_maps(maps.float(), size))
-        return write_loc_fields(data_samples, scores, state['loc_labels'],
-                                maps)
+        logits, maps_of = self.localize(feats)
+        return fill_loc_predictions(maps_of, F.softmax(logits.float(), dim=1),
+                                    self.loc_topk, data_samples, input_size)

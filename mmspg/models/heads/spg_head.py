@@ -5,15 +5,39 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmpretrain.models.heads import ClsHead
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
-from ..utils import (build_seed_generator, minmax_normalize, select_maps,
-                     set_loc_predictions, upsample_maps)
+from ..utils import build_seed_generator, minmax_normalize, upsample_maps
+from .cam_head import CAMHead, check_int
+
+# SPG-A's parameter names in checkpoints written before SPGHead inherited
+# CAMHead (mmspg <= 0.1.0), and their names now.
+LEGACY_SPG_A_KEYS = (
+    ('spg_a_conv1.0.', 'convs.0.0.'),
+    ('spg_a_conv2.0.', 'convs.1.0.'),
+    ('spg_a_cls.', 'cls_conv.'),
+)
+
+
+def upgrade_spg_state_dict(state_dict: dict, prefix: str = '') -> dict:
+    """Rename, in place, an old SPGHead's SPG-A weights (``spg_a_conv1``,
+    ``spg_a_conv2``, ``spg_a_cls``) under ``prefix`` to the CAMHead names
+    (``convs.0``, ``convs.1``, ``cls_conv``). A key whose new name is
+    already present is left alone (and reported as unexpected by the
+    loader).
+
+    Returns:
+        dict: ``state_dict`` itself.
+    """
+    for old, new in LEGACY_SPG_A_KEYS:
+        for key in [k for k in state_dict if k.startswith(prefix + old)]:
+            renamed = prefix + new + key[len(prefix + old):]
+            if renamed not in state_dict:
+                state_dict[renamed] = state_dict.pop(key)
+    return state_dict
 
 
 def _conv_relu(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -23,7 +47,7 @@ def _conv_relu(in_channels: int, out_channels: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class SPGHead(ClsHead):
+class SPGHead(CAMHead):
     """Head of SPG (Zhang et al., ECCV 2018, "Self-produced Guidance for
     Weakly-supervised Object Localization").
 
@@ -32,6 +56,9 @@ class SPGHead(ClsHead):
     - SPG-A on ``deep``: dropout -> 3x3 conv (``mid_channels``) + ReLU ->
       dropout -> 3x3 conv + ReLU -> dropout -> 1x1 conv to ``num_classes``
       (the CAMs) -> global average pooling -> class logits (cross-entropy).
+      This is :class:`CAMHead` with ``conv_channels=(mid_channels,
+      mid_channels)`` and a ``'conv'`` classifier, which SPGHead inherits:
+      its layers (``convs``, ``cls_conv``), ``forward`` and ``predict``.
     - SPG-B (``with_spg_b``): B1 = 3x3 conv on ``shallow``, B2 = 3x3 conv
       on ``middle`` (to ``guidance_channels``, ReLU), followed by layers
       shared by both (3x3 conv + ReLU, 1x1 conv to 1 channel).
@@ -153,9 +180,7 @@ class SPGHead(ClsHead):
                 'maps was renamed to `loc_topk` (set model.head.loc_topk='
                 f'{topk}). `topk` is ClsHead\'s accuracy top-k tuple, e.g. '
                 '(1, 5), inherited from mmpretrain heads.')
-        super().__init__(
-            loss=loss, topk=topk, cal_acc=cal_acc, init_cfg=init_cfg)
-        self._check_int('num_classes', num_classes, 1)
+        check_int('SPGHead', 'num_classes', num_classes, 1)
         if (not isinstance(in_channels, (list, tuple))
                 or len(in_channels) != 3):
             raise ValueError(
@@ -163,23 +188,41 @@ class SPGHead(ClsHead):
                 '(shallow, middle, deep) for SPG-B1, SPG-B2, SPG-A, got '
                 f'in_channels={in_channels!r}')
         for i, c in enumerate(in_channels):
-            self._check_int(f'in_channels[{i}]', c, 1)
-        self._check_int('mid_channels', mid_channels, 1)
-        self._check_int('guidance_channels', guidance_channels, 1)
-        self._check_int('loc_topk', loc_topk, 1)
-        self._check_int('guidance_start_iter', guidance_start_iter, 0)
-        if not (isinstance(dropout_ratio,
-                           (int, float)) and 0.0 <= dropout_ratio < 1.0):
-            raise ValueError('SPGHead: dropout_ratio must be in [0, 1), got '
-                             f'dropout_ratio={dropout_ratio!r}')
+            check_int('SPGHead', f'in_channels[{i}]', c, 1)
+        for key, value in (('mid_channels', mid_channels),
+                           ('guidance_channels', guidance_channels)):
+            check_int('SPGHead', key, value, 1)
+        check_int('SPGHead', 'guidance_start_iter', guidance_start_iter, 0)
         if isinstance(mask_size, int) and not isinstance(mask_size, bool):
             mask_size = (mask_size, mask_size)
         if (not isinstance(mask_size, (list, tuple)) or len(mask_size) != 2
                 or not all(isinstance(s, int) and s > 0 for s in mask_size)):
             raise ValueError('SPGHead: mask_size must be a positive int or '
                              f'(H, W), got mask_size={mask_size!r}')
-
-        self.num_classes = num_classes
+        switches = dict(
+            with_spg_b=with_spg_b,
+            with_spg_c=with_spg_c,
+            share_b_layers=share_b_layers,
+            initial_seeds=initial_seeds)
+        for key, value in switches.items():
+            if not isinstance(value, bool):
+                raise ValueError(f'SPGHead: {key} must be True or False, '
+                                 f'got {key}={value!r}')
+        shallow_ch, middle_ch, deep_ch = in_channels
+        # SPG-A: dropout and the conv stack are built in this order, so the
+        # layers draw the same initial weights as before the inheritance.
+        super().__init__(
+            num_classes=num_classes,
+            in_channels=deep_ch,
+            conv_channels=(mid_channels, mid_channels),
+            dropout_ratio=dropout_ratio,
+            classifier='conv',
+            in_index=-1,
+            loc_topk=loc_topk,
+            loss=loss,
+            init_cfg=init_cfg,
+            topk=topk,
+            cal_acc=cal_acc)
         self.in_channels = tuple(in_channels)
         self.mid_channels = mid_channels
         self.guidance_channels = guidance_channels
@@ -187,23 +230,9 @@ class SPGHead(ClsHead):
         self.with_spg_c = with_spg_c
         self.mask_size = tuple(mask_size)
         self.guidance_start_iter = guidance_start_iter
-        self.loc_topk = loc_topk
-        for key, value in (('with_spg_b', with_spg_b),
-                           ('with_spg_c', with_spg_c),
-                           ('share_b_layers', share_b_layers),
-                           ('initial_seeds', initial_seeds)):
-            if not isinstance(value, bool):
-                raise ValueError(f'SPGHead: {key} must be True or False, '
-                                 f'got {key}={value!r}')
         self.share_b_layers = share_b_layers
         self.initial_seeds = initial_seeds
 
-        shallow_ch, middle_ch, deep_ch = self.in_channels
-        # SPG-A
-        self.dropout = nn.Dropout(p=dropout_ratio)
-        self.spg_a_conv1 = _conv_relu(deep_ch, mid_channels)
-        self.spg_a_conv2 = _conv_relu(mid_channels, mid_channels)
-        self.spg_a_cls = nn.Conv2d(mid_channels, num_classes, kernel_size=1)
         # SPG-B
         if with_spg_b:
             self.spg_b1_conv = _conv_relu(shallow_ch, guidance_channels)
@@ -254,13 +283,6 @@ class SPGHead(ClsHead):
         return nn.Sequential(
             _conv_relu(channels, channels),
             nn.Conv2d(channels, 1, kernel_size=1))
-
-    @staticmethod
-    def _check_int(key: str, value, minimum: int) -> None:
-        if (isinstance(value, bool) or not isinstance(value, int)
-                or value < minimum):
-            raise ValueError(f'SPGHead: {key} must be an int >= {minimum}, '
-                             f'got {key}={value!r}')
 
     # ------------------------------------------------------------------
     # Forward pieces
@@ -317,28 +339,19 @@ class SPGHead(ClsHead):
         self.check_input_shapes([f.shape for f in feats])
         return tuple(feats[-3:])
 
-    def _spg_a(self, deep: Tensor) -> Tuple[Tensor, Tensor]:
-        """SPG-A. Returns CAMs (N, C, h, w) and the C-branch input."""
-        x = self.spg_a_conv1(self.dropout(deep))
-        last_feat = self.dropout(self.spg_a_conv2(self.dropout(x)))
-        return self.spg_a_cls(last_feat), last_feat
+    def _select_feat(self, feats: Sequence[Tensor]) -> Tensor:
+        """SPG-A's input: the deepest of the last three maps (all three are
+        checked, so a wrong backbone fails in predict as in loss)."""
+        return self._split_feats(feats)[2]
 
-    def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
-        """Class logits (N, num_classes) by GAP over the SPG-A CAMs."""
-        deep = self._split_feats(feats)[2]
-        cams, _ = self._spg_a(deep)
-        return cams.mean(dim=(2, 3))
+    # Read by mmspg's checkpoint checks (checkpoint_fit.upgrade_legacy_keys)
+    # before they compare keys; the torch/mmengine loaders go through
+    # _load_from_state_dict.
+    upgrade_state_dict = staticmethod(upgrade_spg_state_dict)
 
-    def _upsample(self, x: Tensor, size: Sequence[int]) -> Tensor:
-        # align_corners=False: the default of current torch; the official
-        # code's nn.Upsample dates from torch 0.3 (align_corners=True
-        # behaviour), a sub-pixel difference.
-        return upsample_maps(x, size)
-
-    @staticmethod
-    def _select(cams: Tensor, labels: Tensor) -> Tensor:
-        """Maps of ``labels`` (N, K) or (N,) from ``cams`` (N, C, h, w)."""
-        return select_maps(cams, labels)
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        upgrade_spg_state_dict(state_dict, prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward_guidance(self,
                          feats: Tuple[Tensor, ...],
@@ -360,7 +373,8 @@ class SPGHead(ClsHead):
             None. S = ``mask_size``.
         """
         shallow, middle, deep = self._split_feats(feats)
-        cams, last_feat = self._spg_a(deep)
+        last_feat = self._features(deep)
+        cams = self._classify_map(last_feat)
         cls_score = cams.mean(dim=(2, 3))
         if labels is None:
             labels = cls_score.detach().argmax(dim=1)
@@ -370,17 +384,20 @@ class SPGHead(ClsHead):
                     f'SPGHead: label weights of shape {tuple(labels.shape)} '
                     f'for CAMs of shape {tuple(cams.shape)}')
             # Mixed labels: the same mixture of CAMs (see class doc).
-            selected = torch.einsum('nc,nchw->nhw',
-                                    labels.to(cams), cams.detach())[:, None]
+            selected = torch.einsum('nc,nchw->nhw', labels.to(cams),
+                                    cams.detach())[:, None]
         else:
             labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
             if labels.numel() != cams.size(0):
                 raise ValueError(f'SPGHead: got {labels.numel()} labels for '
                                  f'a batch of {cams.size(0)}')
-            selected = self._select(cams.detach(), labels)
+            selected = self.select_maps(cams.detach(), labels)
         # Official order: upsample, then normalise; the attention is only
-        # turned into labels, so it is detached.
-        attention = minmax_normalize(self._upsample(selected, self.mask_size))
+        # turned into labels, so it is detached. Upsampling is bilinear with
+        # align_corners=False, the default of current torch; the official
+        # code's nn.Upsample dates from torch 0.3 (align_corners=True
+        # behaviour), a sub-pixel difference.
+        attention = minmax_normalize(upsample_maps(selected, self.mask_size))
         out = dict(
             cls_score=cls_score,
             cams=cams,
@@ -392,12 +409,12 @@ class SPGHead(ClsHead):
             seed_b1=None,
             seed_c=None)
         if self.with_spg_b:
-            top_b1, top_b2 = ((self.spg_b_shared, self.spg_b_shared)
-                              if self.share_b_layers else
+            top_b1, top_b2 = ((self.spg_b_shared,
+                               self.spg_b_shared) if self.share_b_layers else
                               (self.spg_b1_top, self.spg_b2_top))
-            b2 = self._upsample(
+            b2 = upsample_maps(
                 top_b2(self.spg_b2_conv(middle)), self.mask_size)
-            b1 = self._upsample(
+            b1 = upsample_maps(
                 top_b1(self.spg_b1_conv(shallow)), self.mask_size)
             prob_b2 = torch.sigmoid(b2.detach())
             prob_b1 = torch.sigmoid(b1.detach())
@@ -411,7 +428,7 @@ class SPGHead(ClsHead):
         else:
             fused = attention
         if self.with_spg_c:
-            out['c'] = self._upsample(self.spg_c(last_feat), self.mask_size)
+            out['c'] = upsample_maps(self.spg_c(last_feat), self.mask_size)
             out['seed_c'] = self.seed_c(fused)
         return out
 
@@ -460,28 +477,3 @@ class SPGHead(ClsHead):
                 if key in losses:
                     losses[key] = losses[key] * 0.0
         return losses
-
-    def predict(
-            self,
-            feats: Tuple[Tensor, ...],
-            data_samples: Optional[List[Optional[DataSample]]] = None,
-            input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
-        """Classify and localise.
-
-        Args:
-            feats (tuple[Tensor]): Backbone maps.
-            data_samples (list[DataSample | None], optional): Samples to fill.
-            input_size (Sequence[int], optional): (H, W) of the network
-                input; maps are upsampled to it. If None, ``img_shape`` of
-                the first data sample, else the CAM size.
-
-        Returns:
-            list[DataSample]: With ``pred_score`` (C,), ``pred_label`` (1,),
-            ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
-            and, where ``gt_label`` is known, ``gt_loc_map`` (H, W).
-        """
-        deep = self._split_feats(feats)[2]
-        cams, _ = self._spg_a(deep)
-        scores = F.softmax(cams.float().mean(dim=(2, 3)), dim=1)
-        return set_loc_predictions(cams, scores, self.loc_topk, data_samples,
-                                   input_size)

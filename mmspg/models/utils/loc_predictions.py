@@ -1,5 +1,5 @@
 """Fill ``DataSample``s with class scores and localisation maps."""
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -40,7 +40,7 @@ def set_loc_predictions(
         data_samples: Optional[List[Optional[DataSample]]] = None,
         input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
     """Classification and localisation fields of the WSOL contract
-    (docs/interfaces.md, "Model outputs").
+    (docs/interfaces.md, "Model outputs") from every class's CAM.
 
     Args:
         cams (Tensor): (N, C, h, w) raw class activation maps.
@@ -51,37 +51,72 @@ def set_loc_predictions(
             to; if None, ``img_shape`` of the first sample, else (h, w).
 
     Returns:
+        list[DataSample]: as :func:`fill_loc_predictions`.
+    """
+    cams = cams.float()
+    return fill_loc_predictions(lambda labels: select_maps(cams, labels),
+                                scores, loc_topk, data_samples, input_size)
+
+
+def fill_loc_predictions(
+        maps_of: Callable[[Tensor], Tensor],
+        scores: Tensor,
+        loc_topk: int,
+        data_samples: Optional[List[Optional[DataSample]]] = None,
+        input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
+    """The one path from a model's class scores and maps to the WSOL
+    prediction fields, shared by every head (``CAMHead`` and its subclasses
+    ``SPGHead``, ``ACoLHead``) and by ``WSOLClassifier``'s CAMs of a linear
+    classification head.
+
+    Args:
+        maps_of (callable): Takes (N, L) int class indices and returns their
+            raw maps (N, L, h, w) (any real values; normalised here), so a
+            method computes only the maps it is asked for (ACoL runs its
+            second branch once per chosen class).
+        scores (Tensor): (N, C) class probabilities in [0, 1]; their top-K
+            classes (K = ``min(loc_topk, C)``) are localised.
+        loc_topk (int): K.
+        data_samples (list[DataSample | None], optional): N samples to
+            fill; with ``gt_label`` the ground-truth class map is added.
+        input_size (Sequence[int], optional): (H, W) the maps are upsampled
+            to (bilinear, align_corners=False); if None, ``img_shape`` of
+            the first sample, else the maps' own (h, w).
+
+    Returns:
         list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
         ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
         (min-max per map) and, where ``gt_label`` is known,
         ``gt_loc_map`` (H, W).
     """
-    cams = cams.float()
-    num = cams.size(0)
-    k = min(loc_topk, cams.size(1))
+    num = scores.size(0)
+    k = min(loc_topk, scores.size(1))
     loc_labels = scores.topk(k, dim=1).indices  # (N, K)
-    pred_labels = loc_labels[:, :1]
     if data_samples is None:
         data_samples = [None] * num
     data_samples = [
         ds if ds is not None else DataSample() for ds in data_samples
     ]
+    if len(data_samples) != num:
+        raise ValueError(f'{len(data_samples)} data samples for a batch of '
+                         f'{num} images')
     if input_size is None and 'img_shape' in data_samples[0]:
         input_size = data_samples[0].img_shape
-    size = tuple(input_size)[-2:] if input_size is not None else \
-        tuple(cams.shape[-2:])
 
     has_gt = [('gt_label' in ds) for ds in data_samples]
     labels = loc_labels
     if any(has_gt):
         gt = torch.stack([
-            ds.gt_label.view(-1)[0].to(cams.device)
-            if g else pred_labels.new_zeros(())
+            ds.gt_label.view(-1)[0].to(scores.device)
+            if g else loc_labels.new_zeros(())
             for ds, g in zip(data_samples, has_gt)
         ])
         # One gather/upsample pass for top-K and ground-truth maps.
         labels = torch.cat([loc_labels, gt[:, None]], dim=1)
-    maps = minmax_normalize(upsample_maps(select_maps(cams, labels), size))
+    maps = maps_of(labels).float()
+    size = tuple(input_size)[-2:] if input_size is not None else \
+        tuple(maps.shape[-2:])
+    maps = minmax_normalize(upsample_maps(maps, size))
     return write_loc_fields(data_samples, scores, loc_labels, maps)
 
 

@@ -159,3 +159,32 @@ def test_any_head_whose_predict_takes_input_size_localizes():
                               stem_channels=8),
                 neck=dict(type='GlobalAveragePooling'),
                 head=dict(type='_TestMapHead')))
+
+
+def test_linear_cls_head_cams_equal_cam_head_linear(model):
+    """One prediction path: a LinearClsHead model's CAMs (WSOLClassifier's
+    own path) give the same fields as CAMHead(classifier='linear') with the
+    same fc weights."""
+    from mmpretrain.structures import DataSample
+    cam_head = MODELS.build(
+        dict(
+            type='mmspg.CAMHead',
+            num_classes=2,
+            in_channels=64,
+            classifier='linear',
+            loc_topk=model.loc_topk)).eval()
+    cam_head.fc.load_state_dict(model.head.fc.state_dict())
+    inputs = torch.randn(3, 3, 64, 64)
+
+    def samples():
+        return [DataSample().set_gt_label(i % 2) for i in range(3)]
+
+    with torch.no_grad():
+        ours = model.predict(inputs, samples())
+        feats = model.backbone(inputs)
+        theirs = cam_head.predict(feats, samples(), input_size=(64, 64))
+    for a, b in zip(ours, theirs):
+        torch.testing.assert_close(a.pred_score, b.pred_score)
+        assert torch.equal(a.loc_labels, b.loc_labels)
+        torch.testing.assert_close(a.loc_maps, b.loc_maps)
+        torch.testing.assert_close(a.gt_loc_map, b.gt_loc_map)

@@ -99,7 +99,8 @@ def test_loss_uses_gt_score_of_batch_augments():
 
 def test_spg_plain_is_cam_head_with_spg_a_convs():
     """SPG-plain (SPGHead without B/C) = CAMHead(conv_channels=(m, m),
-    dropout 0.5, 1x1 conv classifier) with the same weights."""
+    dropout 0.5, 1x1 conv classifier): SPGHead inherits it, so the same
+    state dict loads into both and gives the same logits and maps."""
     spg = MODELS.build(
         dict(
             type='SPGHead',
@@ -108,10 +109,9 @@ def test_spg_plain_is_cam_head_with_spg_a_convs():
             mid_channels=6,
             with_spg_b=False,
             with_spg_c=False)).eval()
+    assert isinstance(spg, CAMHead)
     cam = _build(conv_channels=(6, 6), dropout_ratio=0.5).eval()
-    cam.convs[0][0].load_state_dict(spg.spg_a_conv1[0].state_dict())
-    cam.convs[1][0].load_state_dict(spg.spg_a_conv2[0].state_dict())
-    cam.cls_conv.load_state_dict(spg.spg_a_cls.state_dict())
+    cam.load_state_dict(spg.state_dict(), strict=True)
     feats = (torch.rand(2, 4, 4, 4), torch.rand(2, 4, 4, 4),
              torch.rand(2, 8, 4, 4))
     torch.testing.assert_close(cam(feats), spg(feats))
@@ -119,6 +119,7 @@ def test_spg_plain_is_cam_head_with_spg_a_convs():
     b = spg.predict(feats, _samples([1, 2]), input_size=(8, 8))
     for x, y in zip(a, b):
         torch.testing.assert_close(x.gt_loc_map, y.gt_loc_map)
+        torch.testing.assert_close(x.loc_maps, y.loc_maps)
         torch.testing.assert_close(x.pred_score, y.pred_score)
 
 

@@ -93,7 +93,7 @@ def test_initial_seeds_off_b2_learns_from_its_own_output():
     # No dependence on SPG-A: changing the classifier changes the attention
     # but not B2's seeds.
     with torch.no_grad():
-        head.spg_a_cls.weight.mul_(-3.0)
+        head.cls_conv.weight.mul_(-3.0)
     out2 = head.forward_guidance(feats, labels)
     assert not torch.equal(out['attention'], out2['attention'])
     assert torch.equal(out['seed_b2'], out2['seed_b2'])
