@@ -26,10 +26,11 @@ mean wall minutes of training and the highest load average seen at a run's
 start or end (``result.json`` keeps ``train_seconds``, ``test_seconds`` and
 ``load_average`` of each run). The tested checkpoint is the last one by
 default (the WSOL benchmark's ``--eval_checkpoint_type last``,
-clovaai/wsolevaluation config.py line 183); ``--checkpoint best`` takes the ``best_*.pth`` the
-config's ``save_best`` kept. The plot draws, per config, the mean GT-known
-Loc (box accuracy at IoU 0.5 of the largest contour) against the score-map
-threshold, with a band of +- one standard deviation over seeds.
+clovaai/wsolevaluation config.py line 183); ``--checkpoint best`` takes
+the ``best_*.pth`` the config's ``save_best`` kept. The plot draws, per
+config, the mean GT-known Loc (box accuracy at IoU 0.5 of the largest
+contour) against the score-map threshold, with a band of +- one standard
+deviation over seeds.
 
 Example (the ablation table of docs/benchmarks.md)::
 
@@ -293,7 +294,7 @@ def format_table(table: Dict[str, Dict]) -> str:
         if timed and 'train_seconds' in row:
             # wall minutes of tools/train.py per run (mean over seeds), and
             # the highest 1-min load average seen at a run's start or end:
-            # a time is a quiet-machine time only where that is ~2 or less
+            # on 2 cores a run alone shows about 1.5 (docs/benchmarks.md)
             cells += [
                 f'{np.mean(row["train_seconds"]) / 60:.1f}',
                 f'{row["max_load"]:.1f}'

@@ -88,8 +88,8 @@ class ACoLHead(CAMHead):
             in_channels=in_channels,
             conv_channels=conv_channels,
             **kwargs)
-        if not (isinstance(erase_threshold,
-                           (int, float)) and 0.0 <= erase_threshold <= 1.0):
+        if not (isinstance(erase_threshold, (int, float))
+                and 0.0 <= erase_threshold <= 1.0):
             raise ValueError('ACoLHead: erase_threshold must be in [0, 1], '
                              f'got erase_threshold={erase_threshold!r}')
         self.erase_threshold = float(erase_threshold)
@@ -114,8 +114,7 @@ class ACoLHead(CAMHead):
     def _branch_a(self, feat: Tensor) -> Tensor:
         return self.cls_conv(self._features(feat))
 
-    def forward_acol(self,
-                     feats: Sequence[Tensor],
+    def forward_acol(self, feats: Sequence[Tensor],
                      labels: Optional[Tensor] = None) -> dict:
         """Both branches.
 
@@ -139,7 +138,8 @@ class ACoLHead(CAMHead):
         if labels.numel() != feat.size(0):
             raise ValueError(f'ACoLHead: got {labels.numel()} labels for a '
                              f'batch of {feat.size(0)}')
-        attention = minmax_normalize(self.select_maps(cams_a.detach(), labels))
+        attention = minmax_normalize(
+            self.select_maps(cams_a.detach(), labels))
         erased = acol_erase(feat, attention, self.erase_threshold)
         cams_b = self._branch_b(erased)
         return dict(

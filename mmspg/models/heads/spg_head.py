@@ -384,8 +384,8 @@ class SPGHead(CAMHead):
                     f'SPGHead: label weights of shape {tuple(labels.shape)} '
                     f'for CAMs of shape {tuple(cams.shape)}')
             # Mixed labels: the same mixture of CAMs (see class doc).
-            selected = torch.einsum('nc,nchw->nhw', labels.to(cams),
-                                    cams.detach())[:, None]
+            selected = torch.einsum('nc,nchw->nhw',
+                                    labels.to(cams), cams.detach())[:, None]
         else:
             labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
             if labels.numel() != cams.size(0):
@@ -409,8 +409,8 @@ class SPGHead(CAMHead):
             seed_b1=None,
             seed_c=None)
         if self.with_spg_b:
-            top_b1, top_b2 = ((self.spg_b_shared,
-                               self.spg_b_shared) if self.share_b_layers else
+            top_b1, top_b2 = ((self.spg_b_shared, self.spg_b_shared)
+                              if self.share_b_layers else
                               (self.spg_b1_top, self.spg_b2_top))
             b2 = upsample_maps(
                 top_b2(self.spg_b2_conv(middle)), self.mask_size)
