@@ -20,6 +20,19 @@ def check_int(owner: str, key: str, value, minimum: int) -> None:
                          f'{key}={value!r}')
 
 
+def conv_relu(in_channels: int,
+              out_channels: int,
+              kernel_size: int = 3) -> nn.Sequential:
+    """A k x k conv (odd k, padded to keep the map size) + in-place ReLU,
+    the conv block of CAMHead's stack and of SPGHead's B/C branches."""
+    return nn.Sequential(
+        nn.Conv2d(
+            in_channels,
+            out_channels,
+            kernel_size=kernel_size,
+            padding=kernel_size // 2), nn.ReLU(inplace=True))
+
+
 @MODELS.register_module()
 class CAMHead(ClsHead):
     """Class activation mapping head (Zhou et al., CVPR 2016), the WSOL
@@ -146,14 +159,7 @@ class CAMHead(ClsHead):
         """The conv stack, the plugin and the classifier's input width."""
         layers, c_in = [], self.in_channels
         for c_out in self.conv_channels:
-            layers.append(
-                nn.Sequential(
-                    nn.Conv2d(
-                        c_in,
-                        c_out,
-                        kernel_size=self.conv_kernel_size,
-                        padding=self.conv_kernel_size // 2),
-                    nn.ReLU(inplace=True)))
+            layers.append(conv_relu(c_in, c_out, self.conv_kernel_size))
             c_in = c_out
         if plugin is None:
             plugin_module = nn.Identity()

@@ -11,7 +11,7 @@ from torch import Tensor
 
 from mmspg.registry import MODELS
 from ..utils import build_seed_generator, minmax_normalize, upsample_maps
-from .cam_head import CAMHead, check_int
+from .cam_head import CAMHead, check_int, conv_relu
 
 # SPG-A's parameter names in checkpoints written before SPGHead inherited
 # CAMHead (mmspg <= 0.1.0), and their names now.
@@ -38,12 +38,6 @@ def upgrade_spg_state_dict(state_dict: dict, prefix: str = '') -> dict:
             if renamed not in state_dict:
                 state_dict[renamed] = state_dict.pop(key)
     return state_dict
-
-
-def _conv_relu(in_channels: int, out_channels: int) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1),
-        nn.ReLU(inplace=True))
 
 
 @MODELS.register_module()
@@ -235,8 +229,8 @@ class SPGHead(CAMHead):
 
         # SPG-B
         if with_spg_b:
-            self.spg_b1_conv = _conv_relu(shallow_ch, guidance_channels)
-            self.spg_b2_conv = _conv_relu(middle_ch, guidance_channels)
+            self.spg_b1_conv = conv_relu(shallow_ch, guidance_channels)
+            self.spg_b2_conv = conv_relu(middle_ch, guidance_channels)
             if share_b_layers:
                 # The official name-free ``side_all``; one module so its
                 # parameters get the gradients of both branches.
@@ -249,7 +243,7 @@ class SPGHead(CAMHead):
         # SPG-C
         if with_spg_c:
             self.spg_c = nn.Sequential(
-                _conv_relu(mid_channels, guidance_channels),
+                conv_relu(mid_channels, guidance_channels),
                 nn.Conv2d(guidance_channels, 1, kernel_size=1))
             self.seed_c = build_seed_generator(seed_c, 'seed_c')
         if with_spg_b or with_spg_c:
@@ -281,7 +275,7 @@ class SPGHead(CAMHead):
     @staticmethod
     def _b_top(channels: int) -> nn.Sequential:
         return nn.Sequential(
-            _conv_relu(channels, channels),
+            conv_relu(channels, channels),
             nn.Conv2d(channels, 1, kernel_size=1))
 
     # ------------------------------------------------------------------
