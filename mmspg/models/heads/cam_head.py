@@ -24,7 +24,11 @@ def conv_relu(in_channels: int,
               out_channels: int,
               kernel_size: int = 3) -> nn.Sequential:
     """A k x k conv (odd k, padded to keep the map size) + in-place ReLU,
-    the conv block of CAMHead's stack and of SPGHead's B/C branches."""
+    the conv block of CAMHead's stack and of SPGHead's B/C branches.
+
+    Not mmcv's ``ConvModule``: its parameters are named ``conv.weight``,
+    these ``0.weight``, the names every saved checkpoint of both heads has.
+    """
     return nn.Sequential(
         nn.Conv2d(
             in_channels,
