@@ -14,8 +14,9 @@
 # Paper (Zhang et al., ECCV 2018), ILSVRC val, localization error %:
 #   Top-1 51.40, Top-5 40.00, GT-known 35.31 (as this project's README listed
 #   them; not re-checked against the paper here). Not yet reproduced here.
-# Deviation (ours): dropout follows train/eval mode (the official F.dropout
-# at lines 205-209 keeps training=True, so its test maps are stochastic).
+# No dropout: the official F.dropout(x, 0.5) (lines 205-209) ran under
+# PyTorch 0.3, whose default training=False made it a no-op (the base says
+# more); set model.head.dropout_ratio=0.5 to train with dropout instead.
 # Train (2 GPUs): bash tools/dist_train.sh CONFIG 2
 _base_ = [
     '../_base_/models/spg_inception_v3.py',

@@ -200,3 +200,53 @@ def test_deprecated_names_load_the_new_recipe(old, new):
         assert a[key] == b[key], key
     with open(osp.join(REPO, 'configs/spg', old)) as f:
         assert 'DEPRECATED' in f.read()
+
+
+@pytest.mark.parametrize('path', ALL)
+def test_no_dropout_and_the_official_map_resize(path):
+    """The official F.dropout(x, 0.5) (inception3_spg.py lines 205-209) ran
+    under PyTorch 0.3, whose default training=False made it a no-op; the
+    official test map is get_localization_maps + cv2 INTER_LINEAR."""
+    head = _cfg(path).model.head
+    assert head.dropout_ratio == 0.0
+    assert head.loc_resize == 'bilinear'
+
+
+def test_official_model_is_the_same_function_in_train_and_eval(in1k_model):
+    """Train-mode logits equal eval-mode logits for the same input: nothing
+    in the official recipe's model is stochastic (the head has no
+    BatchNorm, so its train/eval modes differ only by dropout)."""
+    model, _ = in1k_model
+    assert not [
+        name for name, m in model.named_modules()
+        if isinstance(m, torch.nn.Dropout) and m.p > 0
+    ]
+    model.eval()
+    torch.manual_seed(1)
+    with torch.no_grad():
+        feats = model.extract_feat(torch.randn(2, 3, 96, 96))
+        eval_logits = model.head(feats)
+        model.head.train()
+        train_logits = model.head(feats)
+        train_again = model.head(feats)
+    model.eval()
+    torch.testing.assert_close(train_logits, eval_logits, rtol=0, atol=0)
+    torch.testing.assert_close(train_again, eval_logits, rtol=0, atol=0)
+
+
+def test_dropout_is_still_an_option():
+    """dropout_ratio=0.5 trains with dropout (so the test above can fail)."""
+    init_default_scope('mmpretrain')
+    cfg = _cfg(IN1K)
+    cfg.model.backbone.init_cfg = None
+    head_cfg = dict(cfg.model.head, dropout_ratio=0.5, num_classes=10)
+    head = MODELS.build(head_cfg)
+    feats = (torch.randn(2, 288, 5, 5), torch.randn(2, 768, 5, 5),
+             torch.randn(2, 768, 5, 5))
+    with torch.no_grad():
+        head.eval()
+        eval_logits = head(feats)
+        head.train()
+        torch.manual_seed(0)
+        train_logits = head(feats)
+    assert not torch.allclose(train_logits, eval_logits)

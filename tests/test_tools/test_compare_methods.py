@@ -113,6 +113,51 @@ def test_collect_only_reuses_finished_runs(compared):
         assert f.read() == g.read()
 
 
+def test_test_only_retests_without_training(compared):
+    """--test-only tests the checkpoint a run has (same numbers with the
+    same evaluation, keeping the training time), trains nothing, and with a
+    changed test setting gives that setting's numbers."""
+    import glob
+    import subprocess
+    root, _, cmd, repo, env = compared
+    run = root / 'runs' / 'spg' / 'seed_0'
+    with open(run / 'result.json') as f:
+        before = json.load(f)
+    ckpts = {
+        p: osp.getmtime(p)
+        for p in glob.glob(str(run / 'train' / '*.pth'))
+    }
+    assert ckpts
+    cmd = [c for c in cmd]
+    cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0']
+    cmd[cmd.index('--out') + 1] = str(root / 'retest.md')
+    cmd[cmd.index('--plot') + 1] = str(root / 'retest.png')
+    proc = subprocess.run(cmd + ['--test-only'], cwd=repo, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'spg seed 0' in proc.stdout  # it ran again
+    assert {p: osp.getmtime(p) for p in ckpts} == ckpts  # but trained not
+    with open(run / 'result.json') as f:
+        again = json.load(f)
+    assert again['metrics'] == before['metrics']
+    assert again['train_seconds'] == before['train_seconds']
+    # another test-time map (the official code's resize): other numbers,
+    # from the same checkpoint
+    proc = subprocess.run(
+        cmd + ['model.head.loc_resize=bilinear', '--test-only'],
+        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    with open(run / 'result.json') as f:
+        bilinear = json.load(f)
+    assert bilinear['checkpoint'] == before['checkpoint']
+    assert bilinear['metrics']['wsol/top1_cls'] == \
+        before['metrics']['wsol/top1_cls']
+    assert bilinear['curves'] != before['curves']
+    assert {p: osp.getmtime(p) for p in ckpts} == ckpts
+
+
 def test_aggregate_and_errors(tools):
     cm = tools.load_tool('analysis_tools/compare_methods')
     results = {

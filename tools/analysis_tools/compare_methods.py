@@ -9,7 +9,9 @@ would run them::
         --out RUN/metrics.json --out-item metrics \\
         --dump-scoremaps RUN/scoremaps --cfg-options randomness.seed=SEED ...
 
-and ends with ``RUN/result.json`` (its test metrics and, for box data, the
+(``--test-only`` skips the training and tests the checkpoint a run
+already has, e.g. after a change of the evaluation) and ends with
+``RUN/result.json`` (its test metrics and, for box data, the
 localization-vs-threshold curves re-computed from the dumped score maps by
 the core behind ``tools/eval_scoremaps.py``). ``RUN`` is
 ``WORK_DIR/<name>/seed_<SEED>``; a run whose ``result.json`` exists is not
@@ -96,6 +98,12 @@ def parse_args(argv=None):
     parser.add_argument(
         '--collect-only', action='store_true',
         help='run nothing; tabulate the runs that have finished')
+    parser.add_argument(
+        '--test-only', action='store_true',
+        help='do not train: test again the checkpoint each run already has '
+        'in RUN/train (after a change of the evaluation or of the '
+        'test-time maps); re-runs runs that have a result.json, keeping '
+        'their training time')
     parser.add_argument('--out', help='write the table (Markdown) here; a '
                         'JSON of the same numbers goes beside it')
     parser.add_argument('--plot', help='PNG of the threshold curves')
@@ -109,6 +117,8 @@ def parse_args(argv=None):
     if len(set(names)) != len(names):
         parser.error(f'two configs have the same name {names}; give '
                      '--names')
+    if args.test_only and args.collect_only:
+        parser.error('--test-only and --collect-only exclude each other')
     if len(set(args.seeds)) != len(args.seeds):
         parser.error(f'--seeds repeats a seed: {args.seeds}')
     args.names = names
@@ -193,12 +203,22 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     # Wall time and load average are recorded so that a table made on a
     # shared machine says how quiet each run was (docs/benchmarks.md).
     load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    _run([
-        sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-        '--work-dir', train_dir, '--cfg-options', *opts
-    ], log)
-    train_seconds = time.perf_counter() - t0
+    timing = {}
+    if args.test_only:
+        # The training of the earlier run is what is tested, so its time
+        # and load stay the run's.
+        previous = load_result(args.work_dir, name, seed) or {}
+        timing = {
+            k: previous[k]
+            for k in ('train_seconds', 'load_average') if k in previous
+        }
+    else:
+        t0 = time.perf_counter()
+        _run([
+            sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+            '--work-dir', train_dir, '--cfg-options', *opts
+        ], log)
+        timing['train_seconds'] = round(time.perf_counter() - t0, 1)
     ckpt = find_checkpoint(train_dir, args.checkpoint)
     metrics_file = osp.join(rdir, 'metrics.json')
     dump_dir = osp.join(rdir, 'scoremaps')
@@ -220,11 +240,15 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
         seed=seed,
         checkpoint=ckpt,
         metrics=metrics,
-        train_seconds=round(train_seconds, 1),
+        train_seconds=timing.get('train_seconds'),
         test_seconds=round(test_seconds, 1),
-        load_average=dict(start=round(load_before, 2),
-                          end=round(os.getloadavg()[0], 2)),
+        load_average=timing.get(
+            'load_average',
+            dict(start=round(load_before, 2),
+                 end=round(os.getloadavg()[0], 2))),
         curves=None if args.no_curves else curves_from_dump(dump_dir))
+    if result['train_seconds'] is None:  # tested only, never timed
+        del result['train_seconds'], result['load_average']
     with open(osp.join(rdir, 'result.json'), 'w') as f:
         json.dump(result, f)
     return result
@@ -348,8 +372,8 @@ def main(argv=None) -> Dict[str, Dict]:
     results: Dict[str, List[Dict]] = {n: [] for n in args.names}
     for seed in args.seeds:
         for config, name in zip(args.configs, args.names):
-            result = None if args.force else load_result(
-                args.work_dir, name, seed)
+            result = None if (args.force or args.test_only) else \
+                load_result(args.work_dir, name, seed)
             if result is None and not args.collect_only:
                 print(f'compare_methods: {name} seed {seed} ...', flush=True)
                 result = run_one(config, name, seed, args)

@@ -33,7 +33,13 @@ model = dict(
         # branchB: 512 ch (lines 105-120).
         mid_channels=1024,
         guidance_channels=512,
-        dropout_ratio=0.5,  # F.dropout(x, 0.5), lines 205-209
+        # No dropout: lines 205-209 call F.dropout(x, 0.5) without
+        # training=, which in the PyTorch 0.3 the code was written for
+        # (setup_demo.txt step 2; exper/train_frame.py line 147 reads
+        # loss_val.data[0]) defaults to training=False, a no-op; so the
+        # paper's numbers were made without dropout. The benchmark's SPG
+        # (spg_inception_v3_wsolbench.py) does drop.
+        dropout_ratio=0.0,
         with_spg_b=True,
         with_spg_c=True,
         # Seed thresholds (high, low) of get_loss: B2 from the attention
@@ -46,6 +52,11 @@ model = dict(
         # (self.interp, line 122).
         mask_size=224,
         loc_topk=5,
+        # Test maps as the official code makes them: get_localization_maps
+        # (min-max at feature resolution, lines 344-376), cv2.resize with
+        # its default INTER_LINEAR and min-max again (utils/save_atten.py
+        # lines 172-177, 227-231, 270).
+        loc_resize='bilinear',
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
         loss_guidance=dict(type='SPGLoss', loss_weight=1.0)),
 )

@@ -12,6 +12,7 @@ from torch.func import functional_call
 
 from mmspg.registry import MODELS, mmspg_scope
 from ..utils import set_loc_predictions
+from ..utils.loc_predictions import check_loc_resize
 
 # Input side of the build-time probe forward. It runs on the 'meta' device
 # (shapes only, no memory, no arithmetic), so the size costs nothing; 224
@@ -79,10 +80,19 @@ class WSOLClassifier(ImageClassifier):
         loc_topk (int): With a classification head: number of top-scoring
             classes whose CAMs ``predict`` returns. Defaults to 5. (A
             localisation head has its own ``loc_topk``.)
+        loc_resize (str): With a classification head: how ``predict``
+            resizes the CAMs to the input, ``'bicubic'`` (WSOL benchmark,
+            default) or ``'bilinear'`` (official SPG code); see
+            :mod:`mmspg.models.utils.loc_predictions`. (A localisation head
+            has its own ``loc_resize``.)
         **kwargs: See :class:`mmpretrain.models.classifiers.ImageClassifier`.
     """
 
-    def __init__(self, *args, loc_topk: int = 5, **kwargs):
+    def __init__(self,
+                 *args,
+                 loc_topk: int = 5,
+                 loc_resize: str = 'bicubic',
+                 **kwargs):
         # Children are built in the 'mmspg' scope (when the current one is
         # mmpretrain's), so 'mmspg.WSOLClassifier' in an mmpretrain config
         # takes an unprefixed 'SPGHead'.
@@ -93,6 +103,8 @@ class WSOLClassifier(ImageClassifier):
             raise ValueError('WSOLClassifier: loc_topk must be an int >= 1, '
                              f'got model.loc_topk={loc_topk!r}')
         self.loc_topk = loc_topk
+        check_loc_resize('WSOLClassifier', loc_resize)
+        self.loc_resize = loc_resize
         # The contract of a localisation head (docs/interfaces.md): its
         # predict takes the network input size and returns the maps.
         self.localizes = 'input_size' in inspect.signature(
@@ -185,7 +197,8 @@ class WSOLClassifier(ImageClassifier):
         samples = self.head.predict(pooled, data_samples, **kwargs)
         cams = self.class_activation_maps(maps[-1])
         scores = torch.stack([s.pred_score for s in samples]).to(cams)
-        return set_loc_predictions(cams, scores, self.loc_topk, samples, size)
+        return set_loc_predictions(cams, scores, self.loc_topk, samples, size,
+                                   self.loc_resize)
 
     def class_activation_maps(self, feat: torch.Tensor) -> torch.Tensor:
         """CAMs of a classification head.

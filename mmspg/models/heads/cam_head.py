@@ -8,7 +8,8 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
-from ..utils.loc_predictions import fill_loc_predictions, select_maps
+from ..utils.loc_predictions import (check_loc_resize, fill_loc_predictions,
+                                     select_maps)
 
 
 def check_int(owner: str, key: str, value, minimum: int) -> None:
@@ -91,6 +92,13 @@ class CAMHead(ClsHead):
         in_index (int): Which backbone map to use. Defaults to -1 (last).
         loc_topk (int): Number of classes whose maps ``predict`` returns.
             Defaults to 5.
+        loc_resize (str): How ``predict`` resizes a raw map to the input
+            size: ``'bicubic'``, the WSOL benchmark's (OpenCV INTER_CUBIC on
+            the raw map, then min-max), or ``'bilinear'``, the official SPG
+            code's (min-max, OpenCV INTER_LINEAR, min-max); see
+            :mod:`mmspg.models.utils.loc_predictions`. Defaults to
+            'bicubic', the map every ``WSOLEvaluator`` metric was defined
+            on.
         loss (dict): Classification loss config. Defaults to cross-entropy.
         init_cfg (dict | list[dict], optional): Defaults to Xavier-uniform
             convs with zero bias and N(0, 0.01) linear weights
@@ -108,6 +116,7 @@ class CAMHead(ClsHead):
                  plugin: Optional[dict] = None,
                  in_index: int = -1,
                  loc_topk: int = 5,
+                 loc_resize: str = 'bicubic',
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  init_cfg: Optional[Union[dict, List[dict]]] = [
                      dict(
@@ -123,6 +132,7 @@ class CAMHead(ClsHead):
         check_int(name, 'num_classes', num_classes, 1)
         check_int(name, 'in_channels', in_channels, 1)
         check_int(name, 'loc_topk', loc_topk, 1)
+        check_loc_resize(name, loc_resize)
         if not isinstance(conv_channels, (list, tuple)):
             raise ValueError(f'{name}: conv_channels must be a sequence of '
                              f'ints, got conv_channels={conv_channels!r}')
@@ -150,6 +160,7 @@ class CAMHead(ClsHead):
         self.classifier_type = classifier
         self.in_index = in_index
         self.loc_topk = loc_topk
+        self.loc_resize = loc_resize
         # Dropout has no parameter: one module serves every position.
         self.dropout = nn.Dropout(p=dropout_ratio) if dropout_ratio > 0 \
             else nn.Identity()
@@ -285,9 +296,9 @@ class CAMHead(ClsHead):
             data_samples (list[DataSample | None], optional): Samples to
                 fill; with ``gt_label`` the ground-truth class map is added.
             input_size (Sequence[int], optional): (H, W) of the network
-                input; maps are upsampled (bilinear, align_corners=False) to
-                it. If None, ``img_shape`` of the first data sample, else the
-                CAM size.
+                input; maps are resized to it as ``loc_resize`` says. If
+                None, ``img_shape`` of the first data sample, else the CAM
+                size.
 
         Returns:
             list[DataSample]: With ``pred_score`` (C,) softmax,
@@ -297,4 +308,5 @@ class CAMHead(ClsHead):
         """
         logits, maps_of = self.localize(feats)
         return fill_loc_predictions(maps_of, F.softmax(logits.float(), dim=1),
-                                    self.loc_topk, data_samples, input_size)
+                                    self.loc_topk, data_samples, input_size,
+                                    self.loc_resize)

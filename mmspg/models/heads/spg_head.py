@@ -80,8 +80,13 @@ class SPGHead(CAMHead):
     and sigmoid(B2) supervise C (from ``attention`` when SPG-B is off).
     Every seed mask is a label: it carries no gradient.
 
-    Deviation from the official code: its ``F.dropout`` is active even at
-    test time; here ``nn.Dropout`` modules follow train/eval mode.
+    Dropout: the official code calls ``F.dropout(x, 0.5)`` without
+    ``training=`` (``models/google/inception3_spg.py:205-209``) under
+    PyTorch 0.3 (``setup_demo.txt``, step 2), whose ``F.dropout`` defaults
+    to ``training=False``: it never dropped anything, in training or test,
+    so the official-protocol recipes set ``dropout_ratio=0``. The WSOL
+    benchmark's SPG passes ``self.training`` (``wsol/inception.py:379-383``)
+    and really drops at 0.5; ``nn.Dropout`` here follows train/eval mode.
 
     Batch augments (mmpretrain's ``train_cfg.augments``: Mixup, CutMix...)
     replace each sample's hard label by a mixed ``gt_score`` (N, C). The
@@ -118,6 +123,10 @@ class SPGHead(CAMHead):
         loc_topk (int): Number of top-scoring classes whose localisation
             maps ``predict`` returns. Defaults to 5 (top-5 localisation).
             Named so as not to clash with ``ClsHead``'s ``topk``.
+        loc_resize (str): How ``predict`` resizes SPG-A's map to the
+            input: ``'bicubic'`` (WSOL benchmark) or ``'bilinear'`` (the
+            official code's ``get_localization_maps`` + ``cv2.resize``); see
+            :class:`CAMHead`. Defaults to 'bicubic'.
         topk (int | tuple[int]): ``ClsHead``'s accuracy top-k, used only
             with ``cal_acc=True``. An int here is refused: before the
             rename it meant ``loc_topk``.
@@ -154,6 +163,7 @@ class SPGHead(CAMHead):
                  seed_c: dict = dict(high_thr=0.7, low_thr=0.1),
                  mask_size: Union[int, Tuple[int, int]] = 224,
                  loc_topk: int = 5,
+                 loc_resize: str = 'bicubic',
                  topk: Union[int, Tuple[int, ...]] = (1, ),
                  cal_acc: bool = False,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
@@ -213,6 +223,7 @@ class SPGHead(CAMHead):
             classifier='conv',
             in_index=-1,
             loc_topk=loc_topk,
+            loc_resize=loc_resize,
             loss=loss,
             init_cfg=init_cfg,
             topk=topk,

@@ -1,12 +1,40 @@
-"""Fill ``DataSample``s with class scores and localisation maps."""
+"""Fill ``DataSample``s with class scores and localisation maps.
+
+The test-time map of a WSOL method is its raw class map at feature
+resolution, resized to the network input and min-max normalised. How it is
+resized is part of each protocol (``docs/interfaces.md``, "Score-map
+resize"), so it is a choice here, ``LOC_RESIZE_MODES``:
+
+- ``'bicubic'``, the WSOL benchmark's: the raw map, cast to float64
+  (``t2n``, clovaai/wsolevaluation ``util.py:44-45``), resized with
+  ``cv2.resize(..., interpolation=cv2.INTER_CUBIC)`` and min-max normalised
+  (``inference.py:84-88``, ``normalize_scoremap``, ``inference.py:38-52``).
+- ``'bilinear'``, the official SPG code's: the map min-max normalised at
+  feature resolution (``get_localization_maps`` ->
+  ``normalize_atten_maps``, xiaomengyc/SPG
+  ``models/google/inception3_spg.py:344-376``), resized as float32 with
+  ``cv2.resize``'s default ``INTER_LINEAR`` (``utils/save_atten.py:227-231``,
+  ``get_map_k``) and normalised again (``save_atten.py:172-177``, used at
+  line 270).
+
+Both run OpenCV itself on the CPU, as the sources do, rather than a torch
+look-alike (``F.interpolate``'s kernels are not bit-identical to OpenCV's),
+so a map equals the source's up to the float32 it is stored in. The maps
+are small (K + 1 per image at feature resolution), so the round trip to
+the CPU costs little next to the forward pass.
+"""
 from typing import Callable, List, Optional, Sequence
 
+import cv2
+import numpy as np
 import torch
 import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from .normalize import minmax_normalize
+
+LOC_RESIZE_MODES = ('bicubic', 'bilinear')
 
 
 def select_maps(cams: Tensor, labels: Tensor) -> Tensor:
@@ -33,12 +61,62 @@ def upsample_maps(maps: Tensor, size: Sequence[int]) -> Tensor:
         maps, size=tuple(size), mode='bilinear', align_corners=False)
 
 
+def check_loc_resize(owner: str, loc_resize: str) -> None:
+    """Raise a ValueError naming ``owner``'s ``loc_resize`` unless it is one
+    of ``LOC_RESIZE_MODES``."""
+    if loc_resize not in LOC_RESIZE_MODES:
+        raise ValueError(f'{owner}: loc_resize must be one of '
+                         f'{LOC_RESIZE_MODES}, got loc_resize={loc_resize!r}')
+
+
+def _minmax_numpy(m: np.ndarray) -> np.ndarray:
+    """``(m - min) / (max - min)`` in ``m``'s dtype; zeros for a constant or
+    non-finite map (where the sources divide by zero or carry NaN)."""
+    lo, hi = m.min(), m.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi == lo:
+        return np.zeros_like(m)
+    return (m - lo) / (hi - lo)
+
+
+def resize_loc_maps(maps: Tensor, size: Sequence[int],
+                    mode: str = 'bicubic') -> Tensor:
+    """Resize raw maps to ``size`` and min-max normalise them, as the
+    protocol ``mode`` does (see the module docstring).
+
+    Args:
+        maps (Tensor): (N, K, h, w) raw maps, any real values.
+        size (Sequence[int]): Target (H, W).
+        mode (str): ``'bicubic'`` (WSOL benchmark) or ``'bilinear'``
+            (official SPG code).
+
+    Returns:
+        Tensor: (N, K, H, W) float32 in [0, 1], on ``maps``' device.
+    """
+    check_loc_resize('resize_loc_maps', mode)
+    h, w = int(size[0]), int(size[1])
+    n, k = maps.shape[:2]
+    if mode == 'bicubic':
+        src = maps.detach().cpu().double().numpy()
+    else:
+        src = minmax_normalize(maps.detach().float()).cpu().numpy()
+    interp = cv2.INTER_CUBIC if mode == 'bicubic' else cv2.INTER_LINEAR
+    out = np.empty((n, k, h, w), dtype=np.float32)
+    for i in range(n):
+        for j in range(k):
+            m = src[i, j]
+            if m.shape != (h, w):  # OpenCV's same-size resize is a copy
+                m = cv2.resize(m, (w, h), interpolation=interp)
+            out[i, j] = _minmax_numpy(m)
+    return torch.from_numpy(out).to(maps.device)
+
+
 def set_loc_predictions(
         cams: Tensor,
         scores: Tensor,
         loc_topk: int,
         data_samples: Optional[List[Optional[DataSample]]] = None,
-        input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
+        input_size: Optional[Sequence[int]] = None,
+        loc_resize: str = 'bicubic') -> List[DataSample]:
     """Classification and localisation fields of the WSOL contract
     (docs/interfaces.md, "Model outputs") from every class's CAM.
 
@@ -47,15 +125,17 @@ def set_loc_predictions(
         scores (Tensor): (N, C) class probabilities in [0, 1].
         loc_topk (int): Number K of top-scoring classes whose maps are kept.
         data_samples (list[DataSample | None], optional): Samples to fill.
-        input_size (Sequence[int], optional): (H, W) the maps are upsampled
+        input_size (Sequence[int], optional): (H, W) the maps are resized
             to; if None, ``img_shape`` of the first sample, else (h, w).
+        loc_resize (str): How, see :func:`resize_loc_maps`.
 
     Returns:
         list[DataSample]: as :func:`fill_loc_predictions`.
     """
     cams = cams.float()
     return fill_loc_predictions(lambda labels: select_maps(cams, labels),
-                                scores, loc_topk, data_samples, input_size)
+                                scores, loc_topk, data_samples, input_size,
+                                loc_resize)
 
 
 def fill_loc_predictions(
@@ -63,7 +143,8 @@ def fill_loc_predictions(
         scores: Tensor,
         loc_topk: int,
         data_samples: Optional[List[Optional[DataSample]]] = None,
-        input_size: Optional[Sequence[int]] = None) -> List[DataSample]:
+        input_size: Optional[Sequence[int]] = None,
+        loc_resize: str = 'bicubic') -> List[DataSample]:
     """The one path from a model's class scores and maps to the WSOL
     prediction fields, shared by every head (``CAMHead`` and its subclasses
     ``SPGHead``, ``ACoLHead``) and by ``WSOLClassifier``'s CAMs of a linear
@@ -79,14 +160,17 @@ def fill_loc_predictions(
         loc_topk (int): K.
         data_samples (list[DataSample | None], optional): N samples to
             fill; with ``gt_label`` the ground-truth class map is added.
-        input_size (Sequence[int], optional): (H, W) the maps are upsampled
-            to (bilinear, align_corners=False); if None, ``img_shape`` of
-            the first sample, else the maps' own (h, w).
+        input_size (Sequence[int], optional): (H, W) the maps are resized
+            to; if None, ``img_shape`` of the first sample, else the maps'
+            own (h, w).
+        loc_resize (str): How the raw maps are resized and normalised:
+            ``'bicubic'`` (WSOL benchmark) or ``'bilinear'`` (official SPG
+            code), see :func:`resize_loc_maps`. Defaults to 'bicubic'.
 
     Returns:
         list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
         ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
-        (min-max per map) and, where ``gt_label`` is known,
+        (resized and min-max normalised per map) and, where ``gt_label`` is known,
         ``gt_loc_map`` (H, W).
     """
     num = scores.size(0)
@@ -116,7 +200,7 @@ def fill_loc_predictions(
     maps = maps_of(labels).float()
     size = tuple(input_size)[-2:] if input_size is not None else \
         tuple(maps.shape[-2:])
-    maps = minmax_normalize(upsample_maps(maps, size))
+    maps = resize_loc_maps(maps, size, loc_resize)
     return write_loc_fields(data_samples, scores, loc_labels, maps)
 
 
