@@ -1,9 +1,14 @@
 # ACoL, Inception-v3, OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
-# Benchmark test PxAP: CAM 63.2 -6.0 (its README.md:370 table).
+# Benchmark test PxAP 57.2 (CAM 63.2 -6.0): its README.md:370 table
+# (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
-# ACoL model (and its sources): ../_base_/models/acol_inception_v3.py;
-# data, schedule and runtime as cam/cam_inception-v3_1xb32_openimages.py.
+# ACoL model (and its sources): ../_base_/models/acol_inception_v3.py.
+# DEFAULTS: no tuned value of this cell was found (docs/research/
+# wsolbench_hparams.md, "What is missing");
+# it keeps the README's OpenImages example (batch 32, 10 epochs, lr
+# 0.00227913316, decay every 3, weight decay 5e-4; README.md:536-552) and
+# the method values of config.py:210-233.
 _base_ = [
     '../_base_/models/acol_inception_v3.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

@@ -21,16 +21,17 @@ RECIPES = sorted(
     if '_base_' not in p)
 # (SPG recipe, method-zoo recipe) on the same data set
 PAIRS = [
-    ('spg/spg_inception-v3-wsolbench_1xb64_cub.py',
-     'cam/cam_inception-v3_1xb64_cub.py'),
+    ('spg/spg_inception-v3-wsolbench_1xb32_cub.py',
+     'cam/cam_inception-v3_1xb32_cub.py'),
     ('spg/spg_inception-v3-wsolbench_1xb64_in1k.py',
-     'cam/cam_inception-v3_1xb64_in1k.py'),
+     'cam/cam_inception-v3_1xb32_in1k.py'),
     ('spg/spg_inception-v3-wsolbench_1xb64_openimages.py',
      'cam/cam_inception-v3_1xb32_openimages.py'),
 ]
+# the OpenImages recipes without tuned values (CAM has them)
 OPENIMAGES_EXAMPLE = sorted(
     p for p in RECIPES
-    if re.search(r'/(cam|has|acol|adl|cutmix)_.*'
+    if re.search(r'/(has|acol|adl|cutmix)_.*'
                  r'_openimages\.py$', p))
 
 
@@ -61,14 +62,15 @@ def test_one_data_base_for_spg_and_the_method_zoo(spg, cam):
     assert a.val_dataloader.batch_size == b.val_dataloader.batch_size == 64
     assert a.data_preprocessor == b.data_preprocessor
     assert a.test_evaluator == b.test_evaluator
-    # the benchmark default batch (config.py:189) unless the recipe follows
-    # the README's OpenImages example (README.md:543)
-    assert a.train_dataloader.batch_size == 64
-    assert b.train_dataloader.batch_size == (32 if 'openimages' in cam else 64)
-    if 'openimages' not in cam:  # the same default schedule
-        for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
-                    'auto_scale_lr'):
+    # batch 32 where tuned (every CUB cell, CAM everywhere), else the
+    # benchmark default (config.py:189)
+    assert a.train_dataloader.batch_size == (32 if 'cub' in spg else 64)
+    assert b.train_dataloader.batch_size == 32
+    if 'cub' in spg:  # both tuned: one CUB schedule, each its own lr
+        for key in ('param_scheduler', 'train_cfg', 'auto_scale_lr'):
             assert a[key] == b[key], key
+        assert a.optim_wrapper.optimizer.weight_decay == \
+            b.optim_wrapper.optimizer.weight_decay == 5e-4
 
 
 @pytest.mark.parametrize('path', OPENIMAGES_EXAMPLE)

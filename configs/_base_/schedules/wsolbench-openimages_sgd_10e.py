@@ -3,13 +3,11 @@
 # 544), lr 0.00227913316 (line 545), lr x0.1 every 3 epochs (line 546),
 # weight decay 5e-4 (line 547), batch 32 (line 543: the recipes that use
 # this schedule set it; the data base keeps the benchmark default 64);
-# everything else as wsolbench_sgd_40e.py.
-_base_ = ['./wsolbench_sgd_40e.py']
+# everything else as wsolbench_sgd_40e.py. The tuned schedule
+# wsolbench_sgd_10e_step3.py has the same numbers; this adds the example's
+# lr, which the OpenImages recipes without tuned values keep (a maintainer
+# calls the command "just an example", wsolevaluation issue #10 as quoted
+# in docs/research/wsolbench_hparams.md).
+_base_ = ['./wsolbench_sgd_10e_step3.py']
 
-optim_wrapper = dict(optimizer=dict(lr=0.00227913316, weight_decay=5e-4))
-# adjust_learning_rate(epoch + 1) decays at 1-based epochs 3, 6, 9 = the
-# 0-based milestones 2, 5, 8 (see wsolbench_sgd_40e.py)
-param_scheduler = dict(milestones=[2, 5, 8])
-train_cfg = dict(max_epochs=10)
-# the lr above is for the example's batch 32 (README line 543)
-auto_scale_lr = dict(base_batch_size=32)
+optim_wrapper = dict(optimizer=dict(lr=0.00227913316))

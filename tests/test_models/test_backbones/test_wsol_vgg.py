@@ -63,7 +63,7 @@ def test_same_parameters_as_mmpretrain_vgg():
 
 
 def test_acol_vgg_config_uses_the_benchmark_pools():
-    cfg = Config.fromfile('configs/acol/acol_vgg16-gap_1xb64_cub.py')
+    cfg = Config.fromfile('configs/acol/acol_vgg16-gap_1xb32_cub.py')
     backbone = cfg.model.backbone
     assert backbone.type == 'WSOLVGG'
     assert backbone.pools == ACOL_POOLS
