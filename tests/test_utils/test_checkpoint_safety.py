@@ -10,9 +10,8 @@ import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (CorruptCheckpointError, UnsafeCheckpointError,
-                                 register_checkpoint_safe_globals,
-                                 safe_global_names)
+from mmspg.utils import (CorruptCheckpointError, UnsafeCheckpointError,
+                         register_checkpoint_safe_globals, safe_global_names)
 
 
 def pickled_globals(path):
