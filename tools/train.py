@@ -165,6 +165,14 @@ def merge_args(cfg, args):
     return cfg
 
 
+def build_runner(cfg):
+    """mmengine's Runner, or the config's ``runner_type``, as mmpretrain's
+    tools/train.py builds it."""
+    if 'runner_type' not in cfg:
+        return Runner.from_cfg(cfg)
+    return RUNNERS.build(cfg)
+
+
 def main():
     args = parse_args()
 
@@ -184,11 +192,7 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    # build the runner from config, as mmpretrain's tools/train.py
-    if 'runner_type' not in cfg:
-        runner = Runner.from_cfg(cfg)
-    else:
-        runner = RUNNERS.build(cfg)
+    runner = build_runner(cfg)
 
     # start training
     try:
