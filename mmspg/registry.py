@@ -33,17 +33,18 @@ from mmpretrain import registry as mmpretrain_registry
 
 __all__ = [
     'DATA_SAMPLERS', 'DATASETS', 'EVALUATORS', 'HOOKS', 'LOOPS', 'METRICS',
-    'MODEL_WRAPPERS', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS',
-    'OPTIM_WRAPPERS', 'OPTIMIZERS', 'PARAM_SCHEDULERS', 'RUNNERS',
-    'TASK_UTILS', 'TRANSFORMS', 'BATCH_AUGMENTS', 'TOKENIZER', 'VISBACKENDS',
-    'VISUALIZERS', 'WEIGHT_INITIALIZERS', 'SCOPE', 'lookup'
+    'MODEL_WRAPPERS', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'OPTIM_WRAPPERS',
+    'OPTIMIZERS', 'PARAM_SCHEDULERS', 'RUNNERS', 'TASK_UTILS', 'TRANSFORMS',
+    'BATCH_AUGMENTS', 'TOKENIZER', 'VISBACKENDS', 'VISUALIZERS',
+    'WEIGHT_INITIALIZERS', 'SCOPE', 'lookup'
 ]
 
 SCOPE = 'mmspg'
 
 
 def _child(name: str, parent: Registry, *locations: str) -> Registry:
-    return Registry(name, parent=parent, scope=SCOPE, locations=list(locations))
+    return Registry(
+        name, parent=parent, scope=SCOPE, locations=list(locations))
 
 
 _mp = mmpretrain_registry

@@ -15,8 +15,11 @@ from mmpretrain import registry as mmpretrain_registry
 from mmspg import registry
 
 HEAD = dict(
-    num_classes=3, in_channels=(4, 4, 4), mid_channels=4,
-    guidance_channels=4, mask_size=8)
+    num_classes=3,
+    in_channels=(4, 4, 4),
+    mid_channels=4,
+    guidance_channels=4,
+    mask_size=8)
 
 
 def test_children_of_mmpretrain_with_scope_and_locations():
@@ -42,8 +45,8 @@ def test_default_scope_mmspg_resolves_mmspg_types(type_):
 @pytest.mark.parametrize('type_', ['ResNet', 'mmpretrain.ResNet'])
 def test_default_scope_mmspg_resolves_mmpretrain_types(type_):
     init_default_scope('mmspg')
-    net = ROOT_MODELS.build(dict(type=type_, depth=18, base_channels=4,
-                                 stem_channels=4))
+    net = ROOT_MODELS.build(
+        dict(type=type_, depth=18, base_channels=4, stem_channels=4))
     assert type(net).__module__.startswith('mmpretrain.')
 
 
@@ -70,8 +73,12 @@ def test_mmspg_classifier_in_mmpretrain_scope_with_scope_key():
     model_cfg = dict(
         type='WSOLClassifier',
         _scope_='mmspg',
-        backbone=dict(type='ResNet', depth=18, base_channels=4,
-                      stem_channels=4, out_indices=(1, 2, 3)),
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            base_channels=4,
+            stem_channels=4,
+            out_indices=(1, 2, 3)),
         head=dict(HEAD, type='SPGHead', in_channels=(8, 16, 32)))
     model = ROOT_MODELS.build(model_cfg)
     assert type(model.head.loss_guidance).__name__ == 'SPGLoss'
@@ -113,13 +120,14 @@ def test_register_all_modules_as_mmpretrain():
 
 
 def test_import_mmspg_is_light():
-    code = ('import sys, mmspg, mmspg.evaluation.functional\n'
-            'heavy = [m for m in ("torch", "mmengine", "mmpretrain", "mmcv")'
-            ' if m in sys.modules]\n'
-            'assert not heavy, heavy\n'
-            # lazy subpackages still resolve
-            'assert mmspg.models.SPGHead.__name__ == "SPGHead"\n'
-            'from mmspg.evaluation import WSOLEvaluator\n')
+    code = (
+        'import sys, mmspg, mmspg.evaluation.functional\n'
+        'heavy = [m for m in ("torch", "mmengine", "mmpretrain", "mmcv")'
+        ' if m in sys.modules]\n'
+        'assert not heavy, heavy\n'
+        # lazy subpackages still resolve
+        'assert mmspg.models.SPGHead.__name__ == "SPGHead"\n'
+        'from mmspg.evaluation import WSOLEvaluator\n')
     subprocess.run([sys.executable, '-c', code], check=True)
 
 

@@ -7,7 +7,8 @@ Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
 maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); CPU-only machines
-run the distributed launchers with gloo (``mmspg.utils.setup_cpu_distributed``).
+run the distributed launchers with gloo
+(``mmspg.utils.setup_cpu_distributed``).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
 checkpoint's keys or shapes do not fit the model.
 """

@@ -14,8 +14,7 @@ from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
 from .checkpoint_resume import (checkpoint_candidates, find_resume_checkpoint,
                                 resolve_auto_resume)
 from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
-                                UnsafeCheckpointError,
-                                load_from_local_checked,
+                                UnsafeCheckpointError, load_from_local_checked,
                                 register_checkpoint_safe_globals,
                                 safe_global_names)
 from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
@@ -28,8 +27,8 @@ register_checkpoint_safe_globals()
 __all__ = [
     'ATOMIC_BACKEND', 'AtomicLocalBackend', 'remove_stale_temp_checkpoints',
     'stale_temp_checkpoints', 'CheckpointMismatchError',
-    'check_checkpoint_fits', 'find_state_dict_mismatch',
-    'fit_for_fine_tuning', 'load_checkpoint_strict', 'checkpoint_candidates',
+    'check_checkpoint_fits', 'find_state_dict_mismatch', 'fit_for_fine_tuning',
+    'load_checkpoint_strict', 'checkpoint_candidates',
     'find_resume_checkpoint', 'resolve_auto_resume', 'SAFE_GLOBAL_REASONS',
     'CorruptCheckpointError', 'UnsafeCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',

@@ -96,16 +96,18 @@ class AtomicLocalBackend(LocalBackend):
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
         """Write ``obj`` to ``filepath``; the name appears only once the
         complete file is on disk."""
-        self._replace_with(filepath, lambda tmp: super(
-            AtomicLocalBackend, self).put(obj, tmp))
+        self._replace_with(
+            filepath,
+            lambda tmp: super(AtomicLocalBackend, self).put(obj, tmp))
 
     def put_text(self,
                  obj: str,
                  filepath: Union[str, Path],
                  encoding: str = 'utf-8') -> None:
         """Write text atomically, as :meth:`put`."""
-        self._replace_with(filepath, lambda tmp: super(
-            AtomicLocalBackend, self).put_text(obj, tmp, encoding))
+        self._replace_with(
+            filepath, lambda tmp: super(AtomicLocalBackend, self).put_text(
+                obj, tmp, encoding))
 
     @staticmethod
     def _replace_with(filepath: Union[str, Path],
@@ -175,8 +177,10 @@ def remove_stale_temp_checkpoints(
         try:
             os.remove(path)
         except OSError as err:
-            print_log(f'Could not remove {path}: {err}', logger=logger,
-                      level=logging.WARNING)
+            print_log(
+                f'Could not remove {path}: {err}',
+                logger=logger,
+                level=logging.WARNING)
             continue
         removed.append(path)
         print_log(

@@ -171,8 +171,9 @@ def load_checkpoint_strict(
 def fit_for_fine_tuning(model: nn.Module,
                         checkpoint: Dict,
                         filename: str,
-                        revise_keys: Sequence[Tuple[str, str]] = ((
-                            r'^module\.', ''), ),
+                        revise_keys: Sequence[Tuple[str,
+                                                    str]] = ((r'^module\.',
+                                                              ''), ),
                         logger='current') -> Dict:
     """Keep the weights of ``checkpoint`` that fit ``model``; log the rest.
 
@@ -217,16 +218,18 @@ def fit_for_fine_tuning(model: nn.Module,
             f'weights fits the model {type(model).__name__} (e.g. '
             f'{", ".join(list(state_dict)[:3])}); is it a checkpoint of this '
             'model family? Nothing was loaded.')
-    lines = [f'load_from "{filename}" (fine-tuning, non-strict): loaded '
-             f'{len(fitting)} of the checkpoint\'s {len(state_dict)} '
-             'weights.']
+    lines = [
+        f'load_from "{filename}" (fine-tuning, non-strict): loaded '
+        f'{len(fitting)} of the checkpoint\'s {len(state_dict)} '
+        'weights.'
+    ]
     if unexpected:
         lines.append(_listing('skipped, not in the model', unexpected))
     if mis_shaped:
         lines.append(
-            _listing('skipped, mis-shaped',
-                     [f'{k} {list(c)} vs model {list(m)}'
-                      for k, c, m in mis_shaped]))
+            _listing('skipped, mis-shaped', [
+                f'{k} {list(c)} vs model {list(m)}' for k, c, m in mis_shaped
+            ]))
     if missing:
         lines.append(
             _listing('missing, kept at their initial values', missing))

@@ -22,8 +22,9 @@ from mmengine.runner.checkpoint import find_latest_checkpoint
 
 from .checkpoint_safety import CorruptCheckpointError, load_from_local_checked
 
-__all__ = ['checkpoint_candidates', 'find_resume_checkpoint',
-           'resolve_auto_resume']
+__all__ = [
+    'checkpoint_candidates', 'find_resume_checkpoint', 'resolve_auto_resume'
+]
 
 _CKPT_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
 
@@ -42,8 +43,7 @@ def checkpoint_candidates(work_dir: str) -> List[str]:
     return [osp.join(work_dir, n) for _, n in sorted(found)[::-1]]
 
 
-def find_resume_checkpoint(work_dir: str,
-                           logger='current') -> Optional[str]:
+def find_resume_checkpoint(work_dir: str, logger='current') -> Optional[str]:
     """The checkpoint an auto-resume in ``work_dir`` should start from.
 
     ``last_checkpoint``'s file first (when it exists), then the others

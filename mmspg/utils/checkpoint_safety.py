@@ -271,8 +271,9 @@ def load_from_local_checked(
     with open(filename, 'rb') as f:
         head = f.read(4)
     if not head:
-        raise _corrupt(filename, 'the file is empty (0 bytes); the save that '
-                       'wrote it was probably interrupted')
+        raise _corrupt(
+            filename, 'the file is empty (0 bytes); the save that '
+            'wrote it was probably interrupted')
     is_zip = head == _ZIP_MAGIC
     if not is_zip and not head.startswith(_PICKLE_MAGIC):
         raise _corrupt(

@@ -120,8 +120,8 @@ class WSOLCheckpointHook(CheckpointHook):
         if not self._fine_tune:
             check_checkpoint_fits(runner.model, checkpoint, filename)
             return
-        fitting = fit_for_fine_tuning(runner.model, checkpoint, filename,
-                                      logger=runner.logger)
+        fitting = fit_for_fine_tuning(
+            runner.model, checkpoint, filename, logger=runner.logger)
         if 'state_dict' in checkpoint:
             checkpoint['state_dict'] = fitting
         else:
@@ -165,5 +165,4 @@ class WSOLCheckpointHook(CheckpointHook):
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         """As ``CheckpointHook``'s, removing checkpoints beyond
         ``max_keep_ckpts`` only after the new one is written."""
-        self._deferring(super()._save_checkpoint_with_step, runner, step,
-                        meta)
+        self._deferring(super()._save_checkpoint_with_step, runner, step, meta)

@@ -8,13 +8,13 @@ __all__ = [
 
 # The checkpoint and distributed helpers moved to mmspg.utils; their old
 # import path warns for one release.
-_MOVED = (
-    'CheckpointMismatchError', 'check_checkpoint_fits',
-    'find_state_dict_mismatch', 'load_checkpoint_strict',
-    'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError', 'CorruptCheckpointError',
-    'load_from_local_checked', 'register_checkpoint_safe_globals',
-    'safe_global_names', 'stale_temp_checkpoints', 'accelerator_available',
-    'setup_cpu_distributed', 'teardown_distributed')
+_MOVED = ('CheckpointMismatchError', 'check_checkpoint_fits',
+          'find_state_dict_mismatch', 'load_checkpoint_strict',
+          'SAFE_GLOBAL_REASONS', 'UnsafeCheckpointError',
+          'CorruptCheckpointError', 'load_from_local_checked',
+          'register_checkpoint_safe_globals', 'safe_global_names',
+          'stale_temp_checkpoints', 'accelerator_available',
+          'setup_cpu_distributed', 'teardown_distributed')
 
 
 def __getattr__(name: str):
@@ -37,8 +37,7 @@ def __getattr__(name: str):
             DeprecationWarning,
             stacklevel=2)
         return _build_runner
-    raise AttributeError(
-        f'module {__name__!r} has no attribute {name!r}')
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def _build_runner(cfg):

@@ -151,9 +151,7 @@ def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, hook_type):
     CheckpointHook (the control) leaves a truncated epoch_2.pth behind."""
     seen = _crash_in_put(monkeypatch, lambda p: 'epoch_2.pth' in p)
     runner = toy.build_runner(
-        toy_cfg,
-        tmp_path,
-        **{
+        toy_cfg, tmp_path, **{
             'train_cfg.max_epochs': 2,
             'default_hooks.checkpoint.type': hook_type
         })
@@ -250,8 +248,12 @@ def _spg_cfg(toy_cfg):
         data_preprocessor=cfg.model.data_preprocessor,
         backbone=backbone,
         head=dict(
-            type='SPGHead', num_classes=2, in_channels=(16, 32, 64),
-            mid_channels=16, guidance_channels=8, mask_size=8))
+            type='SPGHead',
+            num_classes=2,
+            in_channels=(16, 32, 64),
+            mid_channels=16,
+            guidance_channels=8,
+            mask_size=8))
     cfg.val_dataloader = cfg.val_evaluator = cfg.val_cfg = None
     cfg.test_dataloader = cfg.test_evaluator = cfg.test_cfg = None
     return cfg
@@ -327,8 +329,8 @@ def test_load_from_an_unrelated_checkpoint_is_refused(toy_cfg, tmp_path):
     torch.save({'state_dict': {'encoder.w': torch.zeros(3)}}, unrelated)
     runner = toy.build_runner(
         toy_cfg, tmp_path / 'wd', load_from=str(unrelated))
-    with pytest.raises(CheckpointMismatchError,
-                       match='not one of its 1 weights fits'):
+    with pytest.raises(
+            CheckpointMismatchError, match='not one of its 1 weights fits'):
         runner.train()
 
 
@@ -348,8 +350,8 @@ def test_auto_resume_skips_a_truncated_newest_checkpoint(
     lines = []
     original = checkpoint_resume.print_log
     monkeypatch.setattr(
-        checkpoint_resume, 'print_log',
-        lambda msg, *a, **k: (lines.append(str(msg)), original(msg, *a, **k)))
+        checkpoint_resume, 'print_log', lambda msg, *a, **k:
+        (lines.append(str(msg)), original(msg, *a, **k)))
     runner = toy.build_runner(full_run['cfg'], tmp_path, resume=True)
     runner.train()
     text = '\n'.join(lines)
@@ -377,8 +379,9 @@ def _dead_pid():
 def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
     host = socket.gethostname().replace('-', '_')
     dead = _dead_pid()
-    live = subprocess.Popen([sys.executable, '-c', 'import time; '
-                             'time.sleep(60)'])
+    live = subprocess.Popen(
+        [sys.executable, '-c', 'import time; '
+         'time.sleep(60)'])
     try:
         names = {
             f'.epoch_2.pth.tmp-{host}-{dead}': False,  # killed save: removed
@@ -416,9 +419,12 @@ def test_stale_temporary_files_cleaned_in_an_out_dir(toy_cfg, tmp_path):
     hook = _checkpoint_hook(runner)
     hook.before_train(runner)
     assert not stale.exists()
-    runner.save_checkpoint(str(out_dir), 'epoch_1.pth', save_optimizer=False,
-                           save_param_scheduler=False,
-                           backend_args=hook.backend_args)
+    runner.save_checkpoint(
+        str(out_dir),
+        'epoch_1.pth',
+        save_optimizer=False,
+        save_param_scheduler=False,
+        backend_args=hook.backend_args)
     assert torch.load(out_dir / 'epoch_1.pth')['state_dict']
     assert not [n for n in os.listdir(out_dir) if 'tmp' in n]
 
