@@ -12,9 +12,9 @@ a fraction of a second (docs/benchmarks.md).
 
 In a process that has already imported torch, ``import mmspg`` also
 allow-lists the globals that mmengine checkpoints need under
-``torch.load(weights_only=True)`` (:mod:`mmspg.engine.runner`, imported
-here); elsewhere that happens when mmspg's engine, runner or registries'
-runner/hook types are first used.
+``torch.load(weights_only=True)`` (:mod:`mmspg.utils`, imported here);
+elsewhere that happens when mmengine first builds in the ``'mmspg'`` scope
+or mmspg's engine is first used.
 """
 import importlib
 import sys
@@ -22,7 +22,7 @@ import sys
 from .version import __version__, version_info
 
 _SUBPACKAGES = ('apis', 'datasets', 'engine', 'evaluation', 'models',
-                'registry', 'visualization')
+                'registry', 'utils', 'visualization')
 
 __all__ = ['__version__', 'version_info', *_SUBPACKAGES]
 
@@ -42,4 +42,4 @@ def __getattr__(name: str):
 if 'torch' in sys.modules:
     # torch is there already, so this costs only mmengine's runner; the
     # allow-list must be in place before any torch.load of a checkpoint.
-    from . import engine  # noqa: F401,E402
+    from . import utils  # noqa: F401,E402

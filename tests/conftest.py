@@ -17,6 +17,16 @@ if 'mmspg_toy_data' not in sys.modules:
 toy = sys.modules['mmspg_toy_data']
 
 
+@pytest.fixture(autouse=True)
+def _mmspg_default_scope():
+    """Each test starts in mmspg's scope, as mmpretrain's tests start in
+    theirs (``register_all_modules()``): mmengine's default scope is global
+    and the one a runner or an earlier test left would otherwise decide
+    where ``mmspg.registry.MODELS.build`` looks (mmspg switches no scope)."""
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmspg')
+
+
 @pytest.fixture
 def one_thread():
     """One intra-op thread: the machine's cores are shared, and one thread is

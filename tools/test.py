@@ -6,10 +6,11 @@ Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
                  bash tools/slurm_test.sh PARTITION JOB CONFIG CKPT [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
-maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); the runner defaults
-to ``WSOLRunner``, which stops before evaluating when the checkpoint's keys or
-shapes do not fit the model; CPU-only machines run the distributed launchers
-with gloo (``mmspg.engine.runner.setup_cpu_distributed``).
+maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); CPU-only machines
+run the distributed launchers with gloo
+(``mmspg.utils.setup_cpu_distributed``).
+The config's ``WSOLCheckpointHook`` stops before evaluating when the
+checkpoint's keys or shapes do not fit the model.
 """
 import argparse
 import os
@@ -18,6 +19,8 @@ import os.path as osp
 import mmengine
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.evaluator import DumpResults
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
 
 
 def parse_args():
@@ -163,18 +166,18 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.engine.runner import (build_runner, setup_cpu_distributed,
-                                     teardown_distributed)
+    from mmspg.utils import setup_cpu_distributed, teardown_distributed
 
     cfg = merge_args(cfg, args)
 
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    # WSOLRunner unless the config names another runner (mmpretrain builds
-    # RUNNERS from runner_type); its load_checkpoint stops on a checkpoint
-    # that does not fit the model before any sample is evaluated.
-    runner = build_runner(cfg)
+    # build the runner from config, as mmpretrain's tools/test.py
+    if 'runner_type' not in cfg:
+        runner = Runner.from_cfg(cfg)
+    else:
+        runner = RUNNERS.build(cfg)
 
     if args.out and args.out_item in ['pred', None]:
         runner.test_evaluator.metrics.append(

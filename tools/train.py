@@ -4,18 +4,21 @@ Single process:  python tools/train.py CONFIG [--work-dir DIR] [--resume [P]]
 Distributed:     bash tools/dist_train.sh CONFIG NUM_PROCS [ARGS]
                  bash tools/slurm_train.sh PARTITION JOB CONFIG WORK_DIR [ARGS]
 
-mmspg's additions: the runner defaults to ``WSOLRunner`` (atomic checkpoints,
-fine-tuning ``load_from`` that logs the keys it skipped, strict ``--resume``,
-auto-resume past corrupt checkpoints) when the config has no
-``runner_type``; on machines without CUDA the distributed launchers run with
-gloo on CPUs (``mmspg.engine.runner.setup_cpu_distributed``); ``--amp`` on a
-CPU stops with a clear error instead of mmengine's assertion.
+mmspg's additions: ``--resume`` without a path starts from the newest
+readable checkpoint, past a corrupt or missing one
+(``mmspg.utils.resolve_auto_resume``, before the runner is built); on
+machines without CUDA the distributed launchers run with gloo on CPUs
+(``mmspg.utils.setup_cpu_distributed``); ``--amp`` on a CPU stops with a
+clear error instead of mmengine's assertion. Atomic checkpoints and checked
+loading come from the config's ``WSOLCheckpointHook``.
 """
 import argparse
 import os
 import os.path as osp
 
 from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
 from mmengine.utils import digit_version
 from mmengine.utils.dl_utils import TORCH_VERSION
 
@@ -98,7 +101,7 @@ def merge_args(cfg, args):
 
     # enable automatic-mixed-precision training
     if args.amp is True:
-        from mmspg.engine.runner import accelerator_available
+        from mmspg.utils import accelerator_available
         if not accelerator_available():
             # mmengine's AmpOptimWrapper asserts a CUDA/NPU/MLU/MUSA device
             # (its GradScaler is torch.cuda.amp's); bf16 autocast on the CPU
@@ -162,23 +165,33 @@ def merge_args(cfg, args):
     return cfg
 
 
+def build_runner(cfg):
+    """mmengine's Runner, or the config's ``runner_type``, as mmpretrain's
+    tools/train.py builds it."""
+    if 'runner_type' not in cfg:
+        return Runner.from_cfg(cfg)
+    return RUNNERS.build(cfg)
+
+
 def main():
     args = parse_args()
 
     # load config (``custom_imports`` of mmspg configs import mmspg, which
-    # allow-lists checkpoint globals and registers WSOLRunner)
+    # allow-lists checkpoint globals)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.engine.runner import (build_runner, setup_cpu_distributed,
-                                     teardown_distributed)
+    from mmspg.utils import (resolve_auto_resume, setup_cpu_distributed,
+                             teardown_distributed)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
 
+    # auto-resume: the newest checkpoint that loads, as cfg.load_from
+    resolve_auto_resume(cfg)
+
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    # WSOLRunner unless the config names another runner_type
     runner = build_runner(cfg)
 
     # start training

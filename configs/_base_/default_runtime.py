@@ -14,6 +14,8 @@ default_hooks = dict(
     # a separate validation split (the WSOL benchmark's train-fullsup,
     # metadata `val`) set save_best themselves; the benchmark reports the
     # last checkpoint (clovaai/wsolevaluation config.py line 183).
+    # WSOLCheckpointHook: atomic checkpoint writes, new checkpoints before
+    # old ones are removed, strict checks of loaded checkpoints.
     # _scope_: the default_hooks dict inherited through mmpretrain:: carries
     # _scope_='mmpretrain', under which mmspg's hooks are not found.
     checkpoint=dict(
@@ -24,10 +26,5 @@ default_hooks = dict(
     visualization=dict(
         _scope_='mmspg', type='WSOLVisualizationHook', enable=False),
 )
-
-# Atomic checkpoint writes and strict checks of loaded checkpoints.
-# Scoped, so that mmpretrain's / mim's tools/train.py (which build the runner
-# through mmengine's root registry before any default scope exists) find it.
-runner_type = 'mmspg.WSOLRunner'
 
 log_processor = dict(by_epoch=True)

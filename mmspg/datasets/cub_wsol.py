@@ -6,7 +6,7 @@ from mmengine import fileio
 from mmengine.logging import MMLogger
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS, mmspg_scope
+from mmspg.registry import DATASETS
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number, read_image_size)
@@ -95,16 +95,12 @@ class CUBWSOLDataset(BaseDataset):
             if check_boxes_in_image is None else bool(check_boxes_in_image))
         self.box_clip_tolerance = float(box_clip_tolerance)
         self.backend_args = backend_args
-        # The pipeline is built in the 'mmspg' scope (see
-        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
-        # the dataset was built.
-        with mmspg_scope():
-            super().__init__(
-                ann_file=self.IMAGES_FILE,
-                data_root=data_root,
-                data_prefix=self.IMAGES_DIR,
-                test_mode=test_mode,
-                **kwargs)
+        super().__init__(
+            ann_file=self.IMAGES_FILE,
+            data_root=data_root,
+            data_prefix=self.IMAGES_DIR,
+            test_mode=test_mode,
+            **kwargs)
 
     def _file(self, name: str) -> str:
         return fileio.join_path(

@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS, mmspg_scope
+from mmspg.registry import DATASETS
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, list_images,
                                missing_data_error, parse_number)
@@ -87,15 +87,11 @@ class ImageNetWSOLDataset(BaseDataset):
             data_root, ann_dir)
         self.box_clip_tolerance = float(box_clip_tolerance)
         self.backend_args = backend_args
-        # The pipeline is built in the 'mmspg' scope (see
-        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
-        # the dataset was built.
-        with mmspg_scope():
-            super().__init__(
-                ann_file=ann_file,
-                data_root=data_root,
-                data_prefix=split if data_prefix is None else data_prefix,
-                **kwargs)
+        super().__init__(
+            ann_file=ann_file,
+            data_root=data_root,
+            data_prefix=split if data_prefix is None else data_prefix,
+            **kwargs)
 
     def _missing(self, path: str) -> FileNotFoundError:
         return missing_data_error(

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
-from mmspg.registry import DATASETS, mmspg_scope
+from mmspg.registry import DATASETS
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number)
@@ -76,15 +76,11 @@ class WSOLMetadataDataset(BaseDataset):
         self.backend_args = backend_args
         self.box_clip_tolerance = float(box_clip_tolerance)
         ids_file = 'image_ids_proxy.txt' if proxy else 'image_ids.txt'
-        # The pipeline is built in the 'mmspg' scope (see
-        # mmspg.registry.mmspg_scope): its mmspg transforms resolve however
-        # the dataset was built.
-        with mmspg_scope():
-            super().__init__(
-                ann_file=osp.join(metadata_root, ids_file),
-                data_root=data_root,
-                data_prefix=data_prefix,
-                **kwargs)
+        super().__init__(
+            ann_file=osp.join(metadata_root, ids_file),
+            data_root=data_root,
+            data_prefix=data_prefix,
+            **kwargs)
 
     @property
     def metadata_root(self) -> str:

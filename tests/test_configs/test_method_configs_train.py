@@ -32,7 +32,7 @@ def _one_thread(one_thread):
 @pytest.mark.parametrize('backbone', BACKBONES)
 @pytest.mark.parametrize('method', METHODS)
 def test_method_trains_and_localises(method, backbone):
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     if backbone == 'inception-v3' and not _inception_available():
         pytest.skip("SPGInceptionV3(variant='wsol-benchmark') comes with "
                     'issue #9')

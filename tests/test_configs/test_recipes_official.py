@@ -31,7 +31,7 @@ def _cfg(path):
 
 @pytest.fixture(scope='module')
 def in1k_model():
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = _cfg(IN1K)
     cfg.model.backbone.init_cfg = None  # no download here
     torch.manual_seed(0)
@@ -62,7 +62,7 @@ def _run(pipeline, img, boxes):
 def test_data_protocol_356_321(path):
     """Short side 356, random / centre 321 crop, flip (utils/LoadData.py
     lines 21-26 and 41-42; sizes exper/train_frame.py lines 49-50)."""
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = _cfg(path)
     img = np.random.RandomState(0).randint(0, 255, (400, 500, 3), np.uint8)
     box = [[100, 80, 300, 350]]
@@ -172,7 +172,7 @@ def test_ablation_switches():
         'spg-no-init-seeds': dict(initial_seeds=False),
         'spg-unshared-b': dict(share_b_layers=False),
     }
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     for path in ALL[2:]:
         cfg = _cfg(path)
         key = osp.basename(path).split('_')[0]
@@ -236,7 +236,7 @@ def test_official_model_is_the_same_function_in_train_and_eval(in1k_model):
 
 def test_dropout_is_still_an_option():
     """dropout_ratio=0.5 trains with dropout (so the test above can fail)."""
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = _cfg(IN1K)
     cfg.model.backbone.init_cfg = None
     head_cfg = dict(cfg.model.head, dropout_ratio=0.5, num_classes=10)

@@ -28,7 +28,7 @@ def _cfg(path):
 
 @pytest.fixture(scope='module')
 def default_model():
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = _cfg(IN1K)
     cfg.model.backbone.init_cfg = None  # no download here
     torch.manual_seed(0)
@@ -49,7 +49,7 @@ def _sizes(pipeline, img):
 
 @pytest.mark.parametrize('path, name, num_classes', ALL)
 def test_splits_data_and_selection(path, name, num_classes):
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = _cfg(path)
     # metadata splits: train (train-weaksup), val (train-fullsup), test
     # (README lines 87-91); one image root for all (config.py line 71)

@@ -8,9 +8,9 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
 
 from mmspg.datasets import generate_synthetic_cub
-from mmspg.engine.runner import build_runner
 from mmspg.registry import DATASETS, MODELS
 
 CONFIG = 'configs/spg/spg_inception-v3_2xb10_cub-321px.py'
@@ -57,7 +57,7 @@ def test_two_training_iterations_with_the_runner(cub_root, tmp_path):
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1)
     torch.manual_seed(0)
-    runner = build_runner(cfg)
+    runner = Runner.from_cfg(cfg)
     before = {
         k: v.clone()
         for k, v in runner.model.state_dict().items()
@@ -79,7 +79,7 @@ def test_two_training_iterations_with_the_runner(cub_root, tmp_path):
 
 def test_shapes_losses_and_gradients_at_224(cub_root):
     cfg = _cfg(cub_root)
-    init_default_scope('mmpretrain')
+    init_default_scope(cfg.default_scope)  # as the runner does
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -61,9 +61,11 @@ def test_mmpretrain_train_script_runs_the_demo(demo_root, tmp_path):
     ], env=env, cwd=str(tmp_path))
     assert (work / 'epoch_1.pth').is_file()
     assert 'wsol/maxboxacc_v2' in out
-    # the runner of the config, built through mmengine's root registry
-    assert 'WSOLRunner' in open(next(work.glob('*/vis_data/config.py'))
-                                ).read()
+    # mmspg's checkpoint hook (atomic saves, checked loads), built through
+    # mmengine's root registry; no runner_type is needed any more
+    config = open(next(work.glob('*/vis_data/config.py'))).read()
+    assert 'WSOLCheckpointHook' in config and 'runner_type' not in config
+    assert not [p for p in work.iterdir() if '.tmp-' in p.name]
 
     # and mmpretrain's test script on the checkpoint
     out = _run([

@@ -56,7 +56,7 @@ def test_checkpoint_and_show_dir(tools, monkeypatch):
 
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory):
-    """A 1-epoch toy checkpoint (in-process, WSOLRunner)."""
+    """A 1-epoch toy checkpoint (in-process, mmengine's Runner)."""
     import mmspg_toy_data as toy
     root = toy.make_toy_data(tmp_path_factory.mktemp('data'))
     cfg = toy.load_toy_cfg(root)

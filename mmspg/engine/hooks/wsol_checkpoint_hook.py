@@ -1,32 +1,44 @@
-"""``WSOLCheckpointHook``: mmengine's ``CheckpointHook`` that never deletes a
-checkpoint before its replacement is on disk.
+"""``WSOLCheckpointHook``: mmengine's ``CheckpointHook`` for crash-safe
+training and checked loading.
 
-mmengine 0.10.7's ``CheckpointHook`` removes files before it writes the one
-that replaces them (``mmengine/hooks/checkpoint_hook.py``):
+Three additions to ``CheckpointHook``, all ours (mmspg), each for resumable
+training (``docs/architecture.md``, "Engine"):
 
-* ``_save_best_checkpoint`` removes the previous ``best_*.pth`` and then
-  saves the new best, so a kill in between leaves no best checkpoint at all
-  (and resuming does not bring it back: the message hub already names the new
-  one);
-* ``_save_checkpoint_with_step`` removes the oldest ``epoch_*.pth`` beyond
-  ``max_keep_ckpts`` before it saves the new one, so with
-  ``max_keep_ckpts=1`` a kill in between leaves no checkpoint to resume from.
-
-This hook runs the same code but defers every removal until the new
-checkpoint has been saved (with ``WSOLRunner``, atomically: written to a
-temporary file, flushed, renamed). At every instant at least one loadable best
-checkpoint and one loadable ``epoch_*.pth`` exist once the first was written;
-a kill between the save and the removal leaves one older file behind, which is
-the cost of that guarantee. The decision and the wording are ours (mmspg);
-it takes exactly ``CheckpointHook``'s arguments. mmengine's log line "The
-previous best checkpoint ... is removed" appears when the removal is
-scheduled; the file goes once the new checkpoint is saved.
+* **Atomic writes.** Unless ``backend_args`` names another backend, a local
+  ``out_dir`` is written through :class:`mmspg.utils.AtomicLocalBackend`
+  (``backend_args=dict(backend='mmspg_atomic_local')``): temporary file,
+  ``fsync``, ``os.replace``. Temporary files of earlier saves whose process
+  was killed are removed when training starts.
+* **Replacement before removal.** mmengine 0.10.7's ``CheckpointHook``
+  removes files before it writes the one that replaces them
+  (``mmengine/hooks/checkpoint_hook.py``: ``_save_best_checkpoint`` removes
+  the previous ``best_*.pth`` and then saves; ``_save_checkpoint_with_step``
+  removes the oldest ``epoch_*.pth`` beyond ``max_keep_ckpts`` before it
+  saves), so a kill in between leaves no best checkpoint, or with
+  ``max_keep_ckpts=1`` none at all. This hook runs the same code but defers
+  every removal until the new checkpoint is saved: at every instant one
+  loadable best and one loadable ``epoch_*.pth`` exist once the first was
+  written; a kill between save and removal leaves one older file behind.
+  mmengine's log line "The previous best checkpoint ... is removed" appears
+  when the removal is scheduled.
+* **Checked loading** (``after_load_checkpoint``, which mmengine's
+  ``Runner.load_checkpoint`` calls before it copies any weight, for
+  ``load_from``, ``resume`` and ``tools/test.py CHECKPOINT`` alike): a resume
+  or an evaluation stops with :class:`mmspg.utils.CheckpointMismatchError`
+  naming every missing, unexpected and mis-shaped key, where mmengine only
+  warns; a ``load_from`` in training fine-tunes: the weights that fit are
+  loaded, the rest logged, and it stops only when not one weight fits.
 """
-from typing import Any, List
+from typing import Any, List, Optional
 
+from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
+from mmengine.runner import BaseLoop
 
 from mmspg.registry import HOOKS
+from mmspg.utils import (ATOMIC_BACKEND, AtomicLocalBackend,
+                         check_checkpoint_fits, fit_for_fine_tuning,
+                         remove_stale_temp_checkpoints)
 
 __all__ = ['WSOLCheckpointHook']
 
@@ -51,13 +63,70 @@ class _DeferredRemovals:
 
 @HOOKS.register_module()
 class WSOLCheckpointHook(CheckpointHook):
-    """``CheckpointHook`` that writes the new checkpoint before it removes
-    the old one (best and ``max_keep_ckpts`` rotation). Config::
+    """``CheckpointHook`` with atomic local writes, the new checkpoint
+    written before the old one is removed (best and ``max_keep_ckpts``
+    rotation), stale temporary files removed and checked loading. Takes
+    exactly ``CheckpointHook``'s arguments. Config::
 
         default_hooks = dict(checkpoint=dict(
             type='WSOLCheckpointHook', interval=1, max_keep_ckpts=3,
             save_best='wsol/maxboxacc_v2', rule='greater'))
     """
+
+    def __init__(self,
+                 *args,
+                 out_dir: Optional[str] = None,
+                 file_client_args: Optional[dict] = None,
+                 backend_args: Optional[dict] = None,
+                 **kwargs) -> None:
+        # Object storage (an out_dir with a prefix such as s3://, or any
+        # backend_args) keeps mmengine's backend: those uploads are atomic
+        # per object already.
+        if (backend_args is None and file_client_args is None
+                and (out_dir is None or '://' not in str(out_dir))):
+            backend_args = dict(backend=ATOMIC_BACKEND)
+        super().__init__(
+            *args,
+            out_dir=out_dir,
+            file_client_args=file_client_args,
+            backend_args=backend_args,
+            **kwargs)
+        self._fine_tune = False
+
+    def before_run(self, runner) -> None:
+        """Decide how :meth:`after_load_checkpoint` treats this run's
+        ``load_from``: fine-tuning in training without resume, strict
+        otherwise."""
+        super().before_run(runner)
+        # mmengine exposes neither flag publicly: Runner.train() builds the
+        # train loop before 'before_run'; test()/val() leave it a dict.
+        training = isinstance(getattr(runner, '_train_loop', None), BaseLoop)
+        self._fine_tune = training and not getattr(runner, '_resume', False)
+
+    def before_train(self, runner) -> None:
+        """As ``CheckpointHook``'s; then remove the temporary files of
+        interrupted saves in the checkpoint folder (main process only)."""
+        super().before_train(runner)
+        if is_main_process() and isinstance(self.file_backend,
+                                            AtomicLocalBackend):
+            remove_stale_temp_checkpoints(self.out_dir, runner.logger)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Check the loaded checkpoint against the model before mmengine
+        copies any weight; for a fine-tuning ``load_from`` keep only the
+        weights that fit (in place: mmengine loads this very dict)."""
+        # hooks of higher priority (converters) have renamed keys already
+        filename = getattr(runner, '_load_from', None) or 'the checkpoint'
+        if not self._fine_tune:
+            check_checkpoint_fits(runner.model, checkpoint, filename)
+            return
+        fitting = fit_for_fine_tuning(
+            runner.model, checkpoint, filename, logger=runner.logger)
+        if 'state_dict' in checkpoint:
+            checkpoint['state_dict'] = fitting
+        else:
+            checkpoint.clear()
+            checkpoint.update(fitting)
 
     def _in_use(self) -> set:
         """Paths the hook still refers to after a save (never removed)."""
@@ -96,5 +165,4 @@ class WSOLCheckpointHook(CheckpointHook):
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         """As ``CheckpointHook``'s, removing checkpoints beyond
         ``max_keep_ckpts`` only after the new one is written."""
-        self._deferring(super()._save_checkpoint_with_step, runner, step,
-                        meta)
+        self._deferring(super()._save_checkpoint_with_step, runner, step, meta)

@@ -55,8 +55,7 @@ class EpochSeededTrainLoop(EpochBasedTrainLoop):
     The seed of epoch ``e`` is :func:`epoch_seed` of the runner's seed (the
     one stored in and restored from checkpoints) and ``e``, plus the rank when
     ``randomness.diff_rank_seed`` is set. Takes the same arguments as
-    ``EpochBasedTrainLoop``; ``WSOLRunner`` uses it for
-    ``train_cfg=dict(by_epoch=True, ...)``, other runners can name it:
+    ``EpochBasedTrainLoop``; a config names it:
     ``train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=...)``.
     """
 

@@ -10,7 +10,7 @@ from mmpretrain.models.necks import GlobalAveragePooling
 from mmpretrain.structures import DataSample
 from torch.func import functional_call
 
-from mmspg.registry import MODELS, mmspg_scope
+from mmspg.registry import MODELS
 from ..utils import set_loc_predictions
 from ..utils.loc_predictions import check_loc_resize
 
@@ -93,11 +93,7 @@ class WSOLClassifier(ImageClassifier):
                  loc_topk: int = 5,
                  loc_resize: str = 'bicubic',
                  **kwargs):
-        # Children are built in the 'mmspg' scope (when the current one is
-        # mmpretrain's), so 'mmspg.WSOLClassifier' in an mmpretrain config
-        # takes an unprefixed 'SPGHead'.
-        with mmspg_scope():
-            super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)
         if (isinstance(loc_topk, bool) or not isinstance(loc_topk, int)
                 or loc_topk < 1):
             raise ValueError('WSOLClassifier: loc_topk must be an int >= 1, '

@@ -13,33 +13,6 @@ from mmspg.registry import MODELS
 from ..utils import build_seed_generator, minmax_normalize, upsample_maps
 from .cam_head import CAMHead, check_int, conv_relu
 
-# SPG-A's parameter names in checkpoints written before SPGHead inherited
-# CAMHead (mmspg <= 0.1.0), and their names now.
-LEGACY_SPG_A_KEYS = (
-    ('spg_a_conv1.0.', 'convs.0.0.'),
-    ('spg_a_conv2.0.', 'convs.1.0.'),
-    ('spg_a_cls.', 'cls_conv.'),
-)
-
-
-def upgrade_spg_state_dict(state_dict: dict, prefix: str = '') -> dict:
-    """Rename, in place, an old SPGHead's SPG-A weights (``spg_a_conv1``,
-    ``spg_a_conv2``, ``spg_a_cls``) under ``prefix`` to the CAMHead names
-    (``convs.0``, ``convs.1``, ``cls_conv``). A key whose new name is
-    already present is left alone (and reported as unexpected by the
-    loader).
-
-    Returns:
-        dict: ``state_dict`` itself.
-    """
-    for old, new in LEGACY_SPG_A_KEYS:
-        for key in [k for k in state_dict if k.startswith(prefix + old)]:
-            renamed = prefix + new + key[len(prefix + old):]
-            if renamed not in state_dict:
-                state_dict[renamed] = state_dict.pop(key)
-    return state_dict
-
-
 @MODELS.register_module()
 class SPGHead(CAMHead):
     """Head of SPG (Zhang et al., ECCV 2018, "Self-produced Guidance for
@@ -128,8 +101,7 @@ class SPGHead(CAMHead):
             official code's ``get_localization_maps`` + ``cv2.resize``); see
             :class:`CAMHead`. Defaults to 'bicubic'.
         topk (int | tuple[int]): ``ClsHead``'s accuracy top-k, used only
-            with ``cal_acc=True``. An int here is refused: before the
-            rename it meant ``loc_topk``.
+            with ``cal_acc=True``.
         cal_acc (bool): ``ClsHead``'s training accuracy log.
         loss (dict): Classification loss config.
         loss_guidance (dict): Seed loss config (shared by B1, B2, C).
@@ -178,12 +150,6 @@ class SPGHead(CAMHead):
                      bias=0.),
                  **kwargs) -> None:
         self._check_unknown_args(kwargs)
-        if isinstance(topk, int) and not isinstance(topk, bool):
-            raise ValueError(
-                f'SPGHead: topk={topk} is an int; the number of localisation '
-                'maps was renamed to `loc_topk` (set model.head.loc_topk='
-                f'{topk}). `topk` is ClsHead\'s accuracy top-k tuple, e.g. '
-                '(1, 5), inherited from mmpretrain heads.')
         check_int('SPGHead', 'num_classes', num_classes, 1)
         if (not isinstance(in_channels, (list, tuple))
                 or len(in_channels) != 3):
@@ -348,15 +314,6 @@ class SPGHead(CAMHead):
         """SPG-A's input: the deepest of the last three maps (all three are
         checked, so a wrong backbone fails in predict as in loss)."""
         return self._split_feats(feats)[2]
-
-    # Read by mmspg's checkpoint checks (checkpoint_fit.upgrade_legacy_keys)
-    # before they compare keys; the torch/mmengine loaders go through
-    # _load_from_state_dict.
-    upgrade_state_dict = staticmethod(upgrade_spg_state_dict)
-
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        upgrade_spg_state_dict(state_dict, prefix)
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward_guidance(self,
                          feats: Tuple[Tensor, ...],

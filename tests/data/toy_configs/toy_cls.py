@@ -9,7 +9,6 @@
 # in the pipeline) and BatchNorm buffers, so resume exactness is a real test.
 default_scope = 'mmspg'
 custom_imports = dict(imports=['mmspg'], allow_failed_imports=False)
-runner_type = 'mmspg.WSOLRunner'
 
 data_root = 'data/toy_cls'  # replaced per dataloader by the tests
 

@@ -61,7 +61,9 @@ def load_toy_cfg(root: Path):
 
 
 def build_runner(cfg, work_dir, **overrides):
-    """Build ``cfg.runner_type`` in-process with a unique experiment name.
+    """Build the runner in-process as tools/train.py does, with a unique
+    experiment name: ``resolve_auto_resume``, then ``RUNNERS.build`` when
+    the config names a ``runner_type``, else ``Runner.from_cfg``.
 
     mmengine shares MessageHub/logger/visualizer instances by experiment
     name, which defaults to config name + timestamp: two runners built in
@@ -70,13 +72,18 @@ def build_runner(cfg, work_dir, **overrides):
     import copy
     import uuid
 
-    import mmspg  # noqa: F401
+    from mmengine.runner import Runner
+
     from mmspg.registry import RUNNERS
+    from mmspg.utils import resolve_auto_resume
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = str(work_dir)
     cfg.experiment_name = f'test_{uuid.uuid4().hex[:8]}'
     cfg.merge_from_dict(overrides)
-    return RUNNERS.build(cfg)
+    resolve_auto_resume(cfg)
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
 
 
 def stop_after_epoch(k: int):

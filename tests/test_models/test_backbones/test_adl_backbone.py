@@ -5,7 +5,7 @@ from mmengine.registry import init_default_scope
 from mmspg.models import ADL, ADLBackbone
 from mmspg.registry import MODELS
 
-init_default_scope('mmpretrain')
+init_default_scope('mmspg')
 
 TINY_RESNET = dict(
     type='ResNet', depth=50, stem_channels=8, base_channels=4,

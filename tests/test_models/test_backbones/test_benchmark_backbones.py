@@ -24,7 +24,7 @@ def _one_thread(one_thread):
 
 
 def _backbone(name):
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     cfg = Config.fromfile(
         osp.join(REPO, 'configs', '_base_', 'models', name)).model.backbone
     cfg.init_cfg = None

@@ -7,7 +7,7 @@ from mmpretrain.structures import DataSample
 
 from mmspg.registry import MODELS
 
-init_default_scope('mmpretrain')
+init_default_scope('mmspg')
 C = 4
 
 

@@ -78,7 +78,7 @@ def test_cams_agree_with_the_logits(model):
 
 
 def test_wsol_metrics_for_a_plain_classifier(model, cub_root):
-    init_default_scope('mmpretrain')
+    init_default_scope('mmspg')
     dataset = DATASETS.build(
         dict(
             type='CUBWSOLDataset',

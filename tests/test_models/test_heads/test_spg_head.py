@@ -239,19 +239,6 @@ def test_guidance_start_iter_delays_only_the_guidance_losses():
         _build(guidance_start_iter=-1)
 
 
-def _legacy_names(state_dict, prefix=''):
-    """The state dict as mmspg <= 0.1.0 named SPG-A's layers."""
-    old = {}
-    for key, value in state_dict.items():
-        for legacy, current in (('spg_a_conv1.0.', 'convs.0.0.'),
-                                ('spg_a_conv2.0.', 'convs.1.0.'),
-                                ('spg_a_cls.', 'cls_conv.')):
-            if key.startswith(prefix + current):
-                key = prefix + legacy + key[len(prefix + current):]
-        old[key] = value.clone()
-    return old
-
-
 def test_spg_a_is_the_inherited_cam_head_layers():
     head = _build()
     names = {n for n, _ in head.named_parameters()}
@@ -260,50 +247,3 @@ def test_spg_a_is_the_inherited_cam_head_layers():
     assert not any(n.startswith('spg_a_') for n in names)
     assert head.convs[0][0].in_channels == 16  # the deep map
     assert head.cls_conv.out_channels == NUM_CLASSES
-
-
-def test_checkpoint_with_legacy_spg_a_names_loads_strictly():
-    torch.manual_seed(0)
-    trained = _build().eval()
-    legacy = _legacy_names(trained.state_dict())
-    assert 'spg_a_cls.weight' in legacy and 'cls_conv.weight' not in legacy
-    fresh = _build().eval()
-    assert not torch.equal(fresh.cls_conv.weight, trained.cls_conv.weight)
-    result = fresh.load_state_dict(legacy, strict=True)
-    assert not result.missing_keys and not result.unexpected_keys
-    for key, value in trained.state_dict().items():
-        assert torch.equal(fresh.state_dict()[key], value), key
-    # the caller's dict is not renamed
-    assert 'spg_a_cls.weight' in legacy
-
-
-def test_legacy_checkpoint_file_passes_the_strict_checks(tmp_path):
-    from mmspg.engine.runner import check_checkpoint_fits
-    from mmspg.engine.runner.checkpoint_fit import (CheckpointMismatchError,
-                                                    load_checkpoint_strict,
-                                                    upgrade_legacy_keys)
-
-    class Model(torch.nn.Module):
-
-        def __init__(self):
-            super().__init__()
-            self.head = _build()
-
-    torch.manual_seed(1)
-    trained = Model()
-    path = tmp_path / 'legacy.pth'
-    torch.save(
-        dict(state_dict=_legacy_names(trained.state_dict(), 'head.')),
-        str(path))
-    model = Model()
-    load_checkpoint_strict(model, str(path))
-    for key, value in trained.state_dict().items():
-        assert torch.equal(model.state_dict()[key], value), key
-    # a key that is wrong under either name is still named
-    bad = _legacy_names(trained.state_dict(), 'head.')
-    bad['head.spg_a_clss.weight'] = bad.pop('head.spg_a_cls.weight')
-    with pytest.raises(CheckpointMismatchError, match='head.cls_conv.weight'):
-        check_checkpoint_fits(model, dict(state_dict=bad), 'bad.pth')
-    upgraded = upgrade_legacy_keys(model, bad)
-    assert 'head.convs.0.0.weight' in upgraded
-    assert 'head.spg_a_conv1.0.weight' in bad  # a copy was renamed

@@ -35,13 +35,6 @@ def _feats(n=4):
             torch.rand(n, 16, 8, 8))
 
 
-def test_int_topk_names_loc_topk():
-    with pytest.raises(ValueError) as err:
-        _build(topk=5)
-    assert 'loc_topk' in str(err.value)
-    assert 'model.head.loc_topk=5' in str(err.value)
-
-
 def test_accuracy_topk_tuple_is_clsheads():
     head = _build(topk=(1, 2), cal_acc=True, loc_topk=2)
     assert head.topk == (1, 2) and head.loc_topk == 2

@@ -9,15 +9,24 @@ checkpoints hold more than weights: the message hub's ``HistoryBuffer``
 objects with numpy arrays and scalars inside. Resume and ``load_from`` therefore fail on a
 checkpoint mmengine itself wrote.
 
-:func:`register_checkpoint_safe_globals` (run when :mod:`mmspg.engine.runner`
-is imported, i.e. by ``import mmspg``) allow-lists exactly what an mmengine
-checkpoint needs, measured with ``torch.serialization.
+:func:`register_checkpoint_safe_globals` (run when :mod:`mmspg.utils` is
+imported: by ``import mmspg`` once torch is loaded, and by mmengine itself
+before it builds anything in the ``'mmspg'`` scope) allow-lists exactly what
+an mmengine checkpoint needs, measured with ``torch.serialization.
 get_unsafe_globals_in_checkpoint`` on checkpoints written by mmengine's
 ``Runner`` (see :data:`SAFE_GLOBAL_REASONS`), and nothing else:
 ``weights_only`` stays on, so a checkpoint carrying any other pickled object
-is still refused. :func:`load_from_local_checked` replaces mmengine's loader
-for local files to re-raise that refusal with the checkpoint's path and the
-global it held.
+is still refused.
+
+It also registers :func:`load_from_local_checked` as mmengine's loader for
+local paths (``CheckpointLoader.register_scheme``, mmengine's seam for
+loaders). The allow-list alone would load every good checkpoint; the loader
+is there for the bad ones: torch reports a truncated file and a hostile
+pickle alike as an ``UnpicklingError`` that names neither the file nor the
+difference and advises ``weights_only=False``. This one raises
+:class:`CorruptCheckpointError` or :class:`UnsafeCheckpointError` with the
+path, on every mmengine path (``load_from``, resume, ``load_checkpoint``),
+and auto-resume skips only the corrupt ones.
 """
 import os
 import pickle
@@ -262,8 +271,9 @@ def load_from_local_checked(
     with open(filename, 'rb') as f:
         head = f.read(4)
     if not head:
-        raise _corrupt(filename, 'the file is empty (0 bytes); the save that '
-                       'wrote it was probably interrupted')
+        raise _corrupt(
+            filename, 'the file is empty (0 bytes); the save that '
+            'wrote it was probably interrupted')
     is_zip = head == _ZIP_MAGIC
     if not is_zip and not head.startswith(_PICKLE_MAGIC):
         raise _corrupt(
@@ -284,7 +294,7 @@ def load_from_local_checked(
             f'Refusing to load checkpoint "{filename}": it holds a pickled '
             f'object of `{culprit}`, which is not one of the globals an '
             'mmengine checkpoint needs (mmspg allow-lists only those, see '
-            'mmspg.engine.runner.checkpoint_safety.SAFE_GLOBAL_REASONS). '
+            'mmspg.utils.checkpoint_safety.SAFE_GLOBAL_REASONS). '
             'Unpickling it could run arbitrary code. If you trust the file '
             'and that type, allow-list it with '
             'torch.serialization.add_safe_globals([...]) before loading.'

@@ -4,9 +4,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from mmspg.engine.runner import (CheckpointMismatchError,
-                                 check_checkpoint_fits,
-                                 find_state_dict_mismatch)
+from mmspg.utils import (CheckpointMismatchError, check_checkpoint_fits,
+                         find_state_dict_mismatch)
 
 
 def _model():

@@ -1,3 +1,8 @@
+"""Crash-safe training without a Runner subclass: atomic saves
+(``WSOLCheckpointHook`` + ``AtomicLocalBackend``), auto-resume past corrupt
+checkpoints (``resolve_auto_resume``), checked loading
+(``WSOLCheckpointHook.after_load_checkpoint``), bit-identical resume
+(``EpochSeededTrainLoop``), stale temporary files removed."""
 import copy
 import hashlib
 import os
@@ -11,13 +16,15 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.fileio.backends import LocalBackend
-from mmengine.hooks import Hook
-from mmengine.runner import EpochBasedTrainLoop
+from mmengine.hooks import CheckpointHook, Hook
+from mmengine.runner import EpochBasedTrainLoop, Runner
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (CheckpointMismatchError,
-                                 CorruptCheckpointError, EpochSeededTrainLoop,
-                                 WSOLRunner)
+from mmspg.engine.hooks import WSOLCheckpointHook
+from mmspg.engine.runner import EpochSeededTrainLoop
+from mmspg.utils import (ATOMIC_BACKEND, CheckpointMismatchError,
+                         CorruptCheckpointError)
+from mmspg.utils import checkpoint_resume
 
 MAX_EPOCHS = 3
 REPO = osp.dirname(
@@ -66,7 +73,7 @@ def full_run(tmp_path_factory):
 def test_uses_the_loop_of_the_config(toy_cfg, tmp_path):
     # the toy config names EpochSeededTrainLoop in train_cfg
     runner = toy.build_runner(toy_cfg, tmp_path)
-    assert isinstance(runner, WSOLRunner)
+    assert type(runner) is Runner  # mmengine's own, no subclass
     assert type(runner.train_loop) is EpochSeededTrainLoop
     assert runner.train_loop.max_epochs == MAX_EPOCHS
     # an epoch-based train_cfg without a type gets mmengine's loop: the
@@ -137,17 +144,17 @@ def _digest(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-@pytest.mark.parametrize('runner_type', ['WSOLRunner', 'Runner'])
-def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, runner_type):
-    """WSOLRunner: a crash while writing epoch_2 leaves epoch_1 and
-    last_checkpoint intact and no file named epoch_2.pth. mmengine's Runner
-    (the control) leaves a truncated epoch_2.pth behind."""
+@pytest.mark.parametrize('hook_type', ['WSOLCheckpointHook', 'CheckpointHook'])
+def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, hook_type):
+    """WSOLCheckpointHook: a crash while writing epoch_2 leaves epoch_1 and
+    last_checkpoint intact and no file named epoch_2.pth. mmengine's
+    CheckpointHook (the control) leaves a truncated epoch_2.pth behind."""
     seen = _crash_in_put(monkeypatch, lambda p: 'epoch_2.pth' in p)
     runner = toy.build_runner(
-        toy_cfg,
-        tmp_path,
-        runner_type=runner_type,
-        **{'train_cfg.max_epochs': 2})
+        toy_cfg, tmp_path, **{
+            'train_cfg.max_epochs': 2,
+            'default_hooks.checkpoint.type': hook_type
+        })
     state = {}
 
     class Snapshot(Hook):
@@ -166,7 +173,7 @@ def test_crash_while_saving(toy_cfg, tmp_path, monkeypatch, runner_type):
     assert _digest(tmp_path / 'epoch_1.pth') == state['digest']
     assert (tmp_path / 'last_checkpoint').read_text() == state['last']
     assert state['last'].strip().endswith('epoch_1.pth')
-    if runner_type == 'WSOLRunner':
+    if hook_type == 'WSOLCheckpointHook':
         assert not (tmp_path / 'epoch_2.pth').exists()
         leftovers = [n for n in os.listdir(tmp_path) if 'tmp' in n]
         assert leftovers == []
@@ -241,8 +248,12 @@ def _spg_cfg(toy_cfg):
         data_preprocessor=cfg.model.data_preprocessor,
         backbone=backbone,
         head=dict(
-            type='SPGHead', num_classes=2, in_channels=(16, 32, 64),
-            mid_channels=16, guidance_channels=8, mask_size=8))
+            type='SPGHead',
+            num_classes=2,
+            in_channels=(16, 32, 64),
+            mid_channels=16,
+            guidance_channels=8,
+            mask_size=8))
     cfg.val_dataloader = cfg.val_evaluator = cfg.val_cfg = None
     cfg.test_dataloader = cfg.test_evaluator = cfg.test_cfg = None
     return cfg
@@ -253,12 +264,13 @@ class _Recorder:
 
     def __init__(self, runner, monkeypatch):
         self.lines = []
-        for level in ('warning', 'info'):
+        for level in ('warning', 'info', 'log'):
             original = getattr(runner.logger, level)
 
-            def record(msg, *a, _orig=original, **k):
-                self.lines.append(str(msg))
-                return _orig(msg, *a, **k)
+            def record(*a, _orig=original, _level=level, **k):
+                # log(level, msg) or warning(msg) / info(msg)
+                self.lines.append(str(a[1] if _level == 'log' else a[0]))
+                return _orig(*a, **k)
 
             monkeypatch.setattr(runner.logger, level, record)
 
@@ -317,8 +329,8 @@ def test_load_from_an_unrelated_checkpoint_is_refused(toy_cfg, tmp_path):
     torch.save({'state_dict': {'encoder.w': torch.zeros(3)}}, unrelated)
     runner = toy.build_runner(
         toy_cfg, tmp_path / 'wd', load_from=str(unrelated))
-    with pytest.raises(CheckpointMismatchError,
-                       match='not one of its 1 weights fits'):
+    with pytest.raises(
+            CheckpointMismatchError, match='not one of its 1 weights fits'):
         runner.train()
 
 
@@ -333,11 +345,18 @@ def test_auto_resume_skips_a_truncated_newest_checkpoint(
     (tmp_path / 'epoch_3.pth').write_bytes(data[:len(data) // 2])
     (tmp_path / 'epoch_2.pth.bak').write_bytes(b'')  # not a checkpoint name
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth'))
+    # the choice is made before the runner exists (resolve_auto_resume in
+    # tools/train.py and toy.build_runner), so its log is recorded there
+    lines = []
+    original = checkpoint_resume.print_log
+    monkeypatch.setattr(
+        checkpoint_resume, 'print_log', lambda msg, *a, **k:
+        (lines.append(str(msg)), original(msg, *a, **k)))
     runner = toy.build_runner(full_run['cfg'], tmp_path, resume=True)
-    log = _Recorder(runner, monkeypatch)
     runner.train()
-    assert 'epoch_3.pth" is corrupt' in log.text
-    assert 'Auto resumed from ' + str(tmp_path / 'epoch_2.pth') in log.text
+    text = '\n'.join(lines)
+    assert 'epoch_3.pth" is corrupt' in text
+    assert 'Auto resumed from ' + str(tmp_path / 'epoch_2.pth') in text
     final = toy.model_weights(runner)
     for key, value in full_run['weights'].items():
         assert torch.equal(final[key], value), key
@@ -347,9 +366,8 @@ def test_auto_resume_refuses_when_every_checkpoint_is_corrupt(
         full_run, tmp_path):
     (tmp_path / 'epoch_1.pth').write_bytes(b'')
     (tmp_path / 'epoch_2.pth').write_bytes(os.urandom(100))
-    runner = toy.build_runner(full_run['cfg'], tmp_path, resume=True)
     with pytest.raises(CorruptCheckpointError, match='every checkpoint'):
-        runner.train()
+        toy.build_runner(full_run['cfg'], tmp_path, resume=True).train()
 
 
 def _dead_pid():
@@ -361,12 +379,12 @@ def _dead_pid():
 def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
     host = socket.gethostname().replace('-', '_')
     dead = _dead_pid()
-    live = subprocess.Popen([sys.executable, '-c', 'import time; '
-                             'time.sleep(60)'])
+    live = subprocess.Popen(
+        [sys.executable, '-c', 'import time; '
+         'time.sleep(60)'])
     try:
         names = {
             f'.epoch_2.pth.tmp-{host}-{dead}': False,  # killed save: removed
-            f'.epoch_3.pth.tmp-{dead}': False,  # older naming: removed
             f'.epoch_4.pth.tmp-{host}-{live.pid}': True,  # saving now
             f'.epoch_5.pth.tmp-{host}-{os.getpid()}': True,  # this process
             f'.epoch_6.pth.tmp-otherhost-{dead}': True,  # another machine
@@ -375,7 +393,7 @@ def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
         for name in names:
             (tmp_path / name).write_bytes(b'x' * 10)
         runner = toy.build_runner(toy_cfg, tmp_path)
-        runner.load_or_resume()
+        _checkpoint_hook(runner).before_train(runner)  # training starts
         for name, kept in names.items():
             assert (tmp_path / name).exists() == kept, name
     finally:
@@ -383,16 +401,63 @@ def test_stale_temporary_files_are_removed_live_ones_kept(toy_cfg, tmp_path):
         live.wait()
 
 
+def _checkpoint_hook(runner):
+    return [h for h in runner.hooks if isinstance(h, WSOLCheckpointHook)][0]
+
+
 def test_stale_temporary_files_cleaned_in_an_out_dir(toy_cfg, tmp_path):
-    # CheckpointHook(out_dir=...) saves outside work_dir: the folder saved
-    # into is cleaned too, once
+    # CheckpointHook(out_dir=...) saves outside work_dir (into
+    # out_dir/<work_dir name>): the folder saved into is cleaned
     host = socket.gethostname().replace('-', '_')
-    out_dir = tmp_path / 'elsewhere'
-    out_dir.mkdir()
+    out_dir = tmp_path / 'elsewhere' / 'wd'
+    out_dir.mkdir(parents=True)
     stale = out_dir / f'.epoch_1.pth.tmp-{host}-{_dead_pid()}'
     stale.write_bytes(b'x')
-    runner = toy.build_runner(toy_cfg, tmp_path / 'wd')
-    runner.save_checkpoint(str(out_dir), 'epoch_1.pth', save_optimizer=False,
-                           save_param_scheduler=False)
+    runner = toy.build_runner(
+        toy_cfg, tmp_path / 'wd',
+        **{'default_hooks.checkpoint.out_dir': str(tmp_path / 'elsewhere')})
+    hook = _checkpoint_hook(runner)
+    hook.before_train(runner)
     assert not stale.exists()
+    runner.save_checkpoint(
+        str(out_dir),
+        'epoch_1.pth',
+        save_optimizer=False,
+        save_param_scheduler=False,
+        backend_args=hook.backend_args)
     assert torch.load(out_dir / 'epoch_1.pth')['state_dict']
+    assert not [n for n in os.listdir(out_dir) if 'tmp' in n]
+
+
+def test_old_configs_with_wsol_runner_still_build(toy_cfg, tmp_path):
+    """Configs of the last release set runner_type='mmspg.WSOLRunner': it
+    builds mmengine's Runner, with a deprecation warning."""
+    with pytest.warns(DeprecationWarning, match='WSOLRunner'):
+        runner = toy.build_runner(
+            toy_cfg, tmp_path, runner_type='mmspg.WSOLRunner')
+    assert type(runner) is Runner
+    assert _checkpoint_hook(runner).backend_args == dict(
+        backend=ATOMIC_BACKEND)
+
+
+def test_checkpoint_saved_the_old_way_resumes(full_run, tmp_path):
+    """A checkpoint written before this change (a plain torch.save of the
+    dict mmengine builds, no atomic backend) resumes through the new path."""
+    ckpt = torch.load(full_run['work_dir'] / 'epoch_2.pth')
+    torch.save(ckpt, tmp_path / 'epoch_2.pth')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_2.pth'))
+    resumed = _train(full_run['cfg'], tmp_path, resume=True)
+    final = toy.model_weights(resumed)
+    for key, value in full_run['weights'].items():
+        assert torch.equal(final[key], value), key
+
+
+def test_object_storage_keeps_mmengine_backend():
+    assert WSOLCheckpointHook(interval=1).backend_args == dict(
+        backend=ATOMIC_BACKEND)
+    assert WSOLCheckpointHook(
+        interval=1, out_dir='s3://bucket/ckpts').backend_args is None
+    petrel = dict(backend='petrel')
+    assert WSOLCheckpointHook(
+        interval=1, backend_args=petrel).backend_args == petrel
+    assert issubclass(WSOLCheckpointHook, CheckpointHook)

@@ -4,7 +4,7 @@ import pytest
 import torch.distributed as dist
 from mmengine.config import Config
 
-from mmspg.engine.runner import cpu_distributed, setup_cpu_distributed
+from mmspg.utils import cpu_distributed, setup_cpu_distributed
 
 
 def _free_port():

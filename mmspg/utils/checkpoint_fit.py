@@ -5,18 +5,23 @@ mmengine's ``load_checkpoint`` (``strict=False``, the default of
 and torch raises for mis-shaped ones only after part of the model has been
 overwritten. A mis-typed ``load_from`` or a checkpoint of another model then
 trains or evaluates silently from random weights. :func:`check_checkpoint_fits`
-raises one error naming every missing, unexpected and mis-shaped key first.
+raises one error naming every missing, unexpected and mis-shaped key first;
+:func:`fit_for_fine_tuning` keeps what fits for a fine-tuning ``load_from``
+and logs the rest. ``WSOLCheckpointHook.after_load_checkpoint`` calls them
+before mmengine copies any weight.
 """
+import logging
 import re
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
 
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
 __all__ = [
     'CheckpointMismatchError', 'find_state_dict_mismatch',
-    'check_checkpoint_fits', 'load_checkpoint_strict', 'upgrade_legacy_keys'
+    'check_checkpoint_fits', 'load_checkpoint_strict', 'fit_for_fine_tuning'
 ]
 
 # Shown per category; the counts are always complete.
@@ -32,31 +37,6 @@ def _revise(state_dict: Dict, revise_keys: Sequence[Tuple[str, str]]) -> Dict:
     for pattern, replacement in revise_keys:
         state_dict = OrderedDict((re.sub(pattern, replacement, k), v)
                                  for k, v in state_dict.items())
-    return state_dict
-
-
-def upgrade_legacy_keys(model: nn.Module, state_dict: Dict) -> Dict:
-    """The keys of older mmspg checkpoints renamed to the model's current
-    names, as its modules' ``_load_from_state_dict`` do when
-    the weights are loaded (e.g. ``SPGHead``'s SPG-A layers), so that the
-    checks here compare the names the loader will see.
-
-    Each sub-module with an ``upgrade_state_dict(state_dict, prefix)``
-    method renames the keys under its prefix.
-
-    Returns:
-        dict: a renamed copy (``state_dict`` itself is not changed).
-    """
-    if is_model_wrapper(model):
-        model = model.module
-    metadata = getattr(state_dict, '_metadata', None)
-    state_dict = OrderedDict(state_dict)
-    if metadata is not None:
-        state_dict._metadata = metadata
-    for name, module in model.named_modules():
-        upgrade = getattr(module, 'upgrade_state_dict', None)
-        if callable(upgrade):
-            upgrade(state_dict, f'{name}.' if name else '')
     return state_dict
 
 
@@ -123,7 +103,7 @@ def check_checkpoint_fits(
             f'Checkpoint "{filename}" holds a {type(checkpoint).__name__}, '
             'not a dict of weights.')
     state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = upgrade_legacy_keys(model, _revise(state_dict, revise_keys))
+    state_dict = _revise(state_dict, revise_keys)
     missing, unexpected, mis_shaped = find_state_dict_mismatch(
         model, state_dict)
     if not (missing or unexpected or mis_shaped):
@@ -186,3 +166,75 @@ def load_checkpoint_strict(
     check_checkpoint_fits(model, checkpoint, filename, revise_keys)
     return _load_checkpoint_to_model(
         model, checkpoint, strict=True, revise_keys=list(revise_keys))
+
+
+def fit_for_fine_tuning(model: nn.Module,
+                        checkpoint: Dict,
+                        filename: str,
+                        revise_keys: Sequence[Tuple[str,
+                                                    str]] = ((r'^module\.',
+                                                              ''), ),
+                        logger='current') -> Dict:
+    """Keep the weights of ``checkpoint`` that fit ``model``; log the rest.
+
+    For a fine-tuning ``load_from`` (e.g. an mmpretrain classifier's backbone
+    under an SPG head): the weights skipped (not in the model, mis-shaped)
+    and the model's weights left at their initial values are logged, with
+    complete counts.
+
+    Args:
+        model (nn.Module): the model (a wrapper such as DDP is unwrapped).
+        checkpoint (dict): a loaded checkpoint, with a ``state_dict`` entry or
+            being a state dict itself.
+        filename (str): where it came from, for the messages.
+        revise_keys: key renamings applied first, as mmengine does.
+        logger: where to log (mmengine's ``print_log`` argument).
+
+    Returns:
+        dict: the fitting weights, already renamed (keys as in the model).
+
+    Raises:
+        CheckpointMismatchError: not one weight fits (an unrelated
+            checkpoint), or the checkpoint is no dict.
+    """
+    if not isinstance(checkpoint, dict):
+        raise CheckpointMismatchError(
+            f'Checkpoint "{filename}" holds a '
+            f'{type(checkpoint).__name__}, not a dict of weights.')
+    if is_model_wrapper(model):
+        model = model.module
+    original = checkpoint.get('state_dict', checkpoint)
+    state_dict = _revise(original, revise_keys)
+    missing, unexpected, mis_shaped = find_state_dict_mismatch(
+        model, state_dict)
+    skipped = set(unexpected) | {k for k, _, _ in mis_shaped}
+    fitting = OrderedDict(
+        (k, v) for k, v in state_dict.items() if k not in skipped)
+    # BN version numbers etc. (mmengine keeps them the same way)
+    fitting._metadata = getattr(original, '_metadata', OrderedDict())
+    if not fitting:
+        raise CheckpointMismatchError(
+            f'load_from "{filename}": not one of its {len(state_dict)} '
+            f'weights fits the model {type(model).__name__} (e.g. '
+            f'{", ".join(list(state_dict)[:3])}); is it a checkpoint of this '
+            'model family? Nothing was loaded.')
+    lines = [
+        f'load_from "{filename}" (fine-tuning, non-strict): loaded '
+        f'{len(fitting)} of the checkpoint\'s {len(state_dict)} '
+        'weights.'
+    ]
+    if unexpected:
+        lines.append(_listing('skipped, not in the model', unexpected))
+    if mis_shaped:
+        lines.append(
+            _listing('skipped, mis-shaped', [
+                f'{k} {list(c)} vs model {list(m)}' for k, c, m in mis_shaped
+            ]))
+    if missing:
+        lines.append(
+            _listing('missing, kept at their initial values', missing))
+    print_log(
+        '\n'.join(lines),
+        logger=logger,
+        level=logging.WARNING if len(lines) > 1 else logging.INFO)
+    return fitting

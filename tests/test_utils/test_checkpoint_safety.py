@@ -10,9 +10,8 @@ import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmspg_toy_data as toy
-from mmspg.engine.runner import (CorruptCheckpointError, UnsafeCheckpointError,
-                                 register_checkpoint_safe_globals,
-                                 safe_global_names)
+from mmspg.utils import (CorruptCheckpointError, UnsafeCheckpointError,
+                         register_checkpoint_safe_globals, safe_global_names)
 
 
 def pickled_globals(path):
@@ -147,22 +146,28 @@ def _good_bytes():
 
 def _legacy_bytes():
     buf = io.BytesIO()
-    torch.save({'w': torch.zeros(3)}, buf,
+    torch.save({'w': torch.zeros(3)},
+               buf,
                _use_new_zipfile_serialization=False)
     return buf.getvalue()
 
 
-@pytest.mark.parametrize('content, what', [
-    (b'', 'empty (0 bytes)'),
-    (lambda: _good_bytes()[:len(_good_bytes()) // 2],
-     'truncated or damaged zip archive'),
-    (lambda: bytes(np.random.default_rng(0).integers(
-        1, 128, 5000, dtype=np.uint8)), 'neither a zip archive'),
-    (b'\x80' + bytes(range(200)), 'pickled data is damaged'),
-    (lambda: _legacy_bytes()[:200], 'truncated or damaged'),
-    (b'# a config file, not a checkpoint\n', 'neither a zip archive'),
-], ids=['empty', 'truncated-zip', 'random-bytes', 'garbled-pickle',
-        'truncated-legacy', 'text'])
+@pytest.mark.parametrize(
+    'content, what', [
+        (b'', 'empty (0 bytes)'),
+        (lambda: _good_bytes()[:len(_good_bytes()) // 2],
+         'truncated or damaged zip archive'),
+        (lambda: bytes(
+            np.random.default_rng(0).integers(1, 128, 5000, dtype=np.uint8)),
+         'neither a zip archive'),
+        (b'\x80' + bytes(range(200)), 'pickled data is damaged'),
+        (lambda: _legacy_bytes()[:200], 'truncated or damaged'),
+        (b'# a config file, not a checkpoint\n', 'neither a zip archive'),
+    ],
+    ids=[
+        'empty', 'truncated-zip', 'random-bytes', 'garbled-pickle',
+        'truncated-legacy', 'text'
+    ])
 def test_corrupt_checkpoint_is_called_corrupt(tmp_path, content, what):
     import mmspg  # noqa: F401
     path = tmp_path / 'bad.pth'

@@ -1,0 +1,37 @@
+"""Helpers of mmspg's engine: checkpoint safety, fit checks, atomic writes,
+auto-resume selection, CPU distributed runs, module registration.
+
+Importing this package allow-lists the globals mmengine checkpoints need
+under ``torch.load(weights_only=True)`` and registers the atomic checkpoint
+backend (see ``docs/architecture.md``, "Engine").
+"""
+from .atomic_backend import (ATOMIC_BACKEND, AtomicLocalBackend,
+                             remove_stale_temp_checkpoints,
+                             stale_temp_checkpoints)
+from .checkpoint_fit import (CheckpointMismatchError, check_checkpoint_fits,
+                             find_state_dict_mismatch, fit_for_fine_tuning,
+                             load_checkpoint_strict)
+from .checkpoint_resume import (checkpoint_candidates, find_resume_checkpoint,
+                                resolve_auto_resume)
+from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
+                                UnsafeCheckpointError, load_from_local_checked,
+                                register_checkpoint_safe_globals,
+                                safe_global_names)
+from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
+                              teardown_distributed)
+from .setup_env import register_all_modules
+
+# before any torch.load of a checkpoint in a process that imported mmspg
+register_checkpoint_safe_globals()
+
+__all__ = [
+    'ATOMIC_BACKEND', 'AtomicLocalBackend', 'remove_stale_temp_checkpoints',
+    'stale_temp_checkpoints', 'CheckpointMismatchError',
+    'check_checkpoint_fits', 'find_state_dict_mismatch', 'fit_for_fine_tuning',
+    'load_checkpoint_strict', 'checkpoint_candidates',
+    'find_resume_checkpoint', 'resolve_auto_resume', 'SAFE_GLOBAL_REASONS',
+    'CorruptCheckpointError', 'UnsafeCheckpointError',
+    'load_from_local_checked', 'register_checkpoint_safe_globals',
+    'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
+    'teardown_distributed', 'register_all_modules'
+]
