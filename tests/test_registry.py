@@ -61,8 +61,12 @@ def test_mmpretrain_scope_needs_the_prefix():
     head = ROOT_MODELS.build(dict(HEAD, type='SPGHead', _scope_='mmspg'))
     assert type(head).__name__ == 'SPGHead'
     assert type(head.loss_guidance).__name__ == 'SPGLoss'
-    with pytest.raises(KeyError, match='SeedMaskGenerator'):
-        ROOT_MODELS.build(dict(HEAD, type='mmspg.SPGHead'))
+    # the prefix alone suffices for mmspg's own defaults (SPGHead's seed
+    # generators and SPGLoss are built under their prefixed names)
+    head = ROOT_MODELS.build(dict(HEAD, type='mmspg.SPGHead'))
+    assert type(head.loss_guidance).__name__ == 'SPGLoss'
+    assert type(head.seed_b2).__name__ == 'SeedMaskGenerator'
+    assert DefaultScope.get_current_instance().scope_name == 'mmpretrain'
 
 
 def test_mmspg_classifier_in_mmpretrain_scope_with_scope_key():
@@ -83,11 +87,15 @@ def test_mmspg_classifier_in_mmpretrain_scope_with_scope_key():
     model = ROOT_MODELS.build(model_cfg)
     assert type(model.head.loss_guidance).__name__ == 'SPGLoss'
     assert DefaultScope.get_current_instance().scope_name == 'mmpretrain'
-    # without it, mmspg switches no scope: an unprefixed child is not found
+    # without it, mmspg switches no scope: an unprefixed child is not found,
+    # a prefixed one is
     model_cfg.pop('_scope_')
     model_cfg['type'] = 'mmspg.WSOLClassifier'
     with pytest.raises(KeyError, match='SPGHead'):
         ROOT_MODELS.build(model_cfg)
+    model_cfg['head']['type'] = 'mmspg.SPGHead'
+    model = ROOT_MODELS.build(model_cfg)
+    assert type(model.head.loss_guidance).__name__ == 'SPGLoss'
 
 
 def test_mmspg_types_from_mmengine_root_registries():

@@ -139,7 +139,8 @@ class SPGHead(CAMHead):
                  topk: Union[int, Tuple[int, ...]] = (1, ),
                  cal_acc: bool = False,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
-                 loss_guidance: dict = dict(type='SPGLoss', loss_weight=1.0),
+                 loss_guidance: dict = dict(
+                     type='mmspg.SPGLoss', loss_weight=1.0),
                  guidance_start_iter: int = 0,
                  share_b_layers: bool = True,
                  initial_seeds: bool = True,

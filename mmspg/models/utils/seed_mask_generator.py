@@ -130,7 +130,9 @@ def build_seed_generator(cfg: Union[dict, SeedMaskGenerator],
         raise ValueError(f'{key} must be a dict like dict(high_thr=0.7, '
                          f'low_thr=0.05), got {cfg!r}')
     cfg = dict(cfg)
-    cfg.setdefault('type', 'SeedMaskGenerator')
+    # prefixed: the default resolves whatever the current default scope
+    # (an mmpretrain config naming 'mmspg.SPGHead')
+    cfg.setdefault('type', 'mmspg.SeedMaskGenerator')
     try:
         return MODELS.build(cfg)
     except (TypeError, ValueError) as err:
