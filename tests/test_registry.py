@@ -135,7 +135,7 @@ def test_import_mmspg_is_light():
         'assert not heavy, heavy\n'
         # lazy subpackages still resolve
         'assert mmspg.models.SPGHead.__name__ == "SPGHead"\n'
-        'from mmspg.evaluation import WSOLEvaluator\n')
+        'from mmspg.evaluation import WSOLMetric, PxAPMetric\n')
     subprocess.run([sys.executable, '-c', code], check=True)
 
 

@@ -2,7 +2,7 @@
 
 Exact MaxBoxAcc / MaxBoxAccV2 (or PxAP with ``--mask-root``) of the WSOL
 benchmark (Choe et al., CVPR 2020), computed by the same core as
-``WSOLEvaluator`` (``mmspg.evaluation.functional``).
+``WSOLMetric`` (``mmspg.evaluation.functional``).
 
 Example::
 

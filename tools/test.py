@@ -6,7 +6,8 @@ Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
                  bash tools/slurm_test.sh PARTITION JOB CONFIG CKPT [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
-maps (``scoremap_dump_dir`` of every ``WSOLEvaluator``); CPU-only machines
+maps (adds a ``DumpWSOLScoreMaps`` metric to ``test_evaluator``, as
+``--out`` adds mmengine's ``DumpResults``); CPU-only machines
 run the distributed launchers with gloo
 (``mmspg.utils.setup_cpu_distributed``).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
@@ -44,7 +45,7 @@ def parse_args():
         '--dump-scoremaps',
         metavar='DIR',
         help='write the localization score maps in the WSOL benchmark '
-        'layout under DIR (sets scoremap_dump_dir of every WSOLEvaluator in '
+        'layout under DIR (adds a DumpWSOLScoreMaps metric to '
         'test_evaluator)')
     parser.add_argument(
         '--cfg-options',
@@ -92,14 +93,23 @@ def parse_args():
     return args
 
 
-def set_scoremap_dump_dir(cfg, dump_dir: str) -> int:
-    """Set ``scoremap_dump_dir`` on every ``WSOLEvaluator`` of
-    ``cfg.test_evaluator``; return how many were found."""
-    from mmspg.evaluation import wsol_evaluator_cfgs
-    metrics = wsol_evaluator_cfgs(cfg.get('test_evaluator'))
-    for metric in metrics:
-        metric['scoremap_dump_dir'] = dump_dir
-    return len(metrics)
+def add_scoremap_dump(cfg, dump_dir: str) -> int:
+    """Add ``DumpWSOLScoreMaps(out_dir=dump_dir)`` to ``cfg.test_evaluator``
+    (a metric dict, a list of them or an ``Evaluator`` dict); return how many
+    WSOL metrics it has (the dump needs their ``gt_loc_map``)."""
+    from mmspg.evaluation import wsol_metric_cfgs
+    evaluator = cfg.get('test_evaluator')
+    found = len(wsol_metric_cfgs(evaluator))
+    if found:
+        dump = dict(type='mmspg.DumpWSOLScoreMaps', out_dir=dump_dir)
+        if isinstance(evaluator, dict) and 'metrics' in evaluator:
+            metrics = evaluator['metrics']
+            evaluator['metrics'] = (list(metrics) if isinstance(
+                metrics, (list, tuple)) else [metrics]) + [dump]
+        else:
+            cfg.test_evaluator = (list(evaluator) if isinstance(
+                evaluator, (list, tuple)) else [evaluator]) + [dump]
+    return found
 
 
 def merge_args(cfg, args):
@@ -153,10 +163,10 @@ def merge_args(cfg, args):
 
     # after --cfg-options, which may replace test_evaluator
     if args.dump_scoremaps:
-        if set_scoremap_dump_dir(cfg, args.dump_scoremaps) == 0:
+        if add_scoremap_dump(cfg, args.dump_scoremaps) == 0:
             raise SystemExit(
-                'tools/test.py: --dump-scoremaps needs a WSOLEvaluator in '
-                f'test_evaluator of {args.config}')
+                'tools/test.py: --dump-scoremaps needs a WSOLMetric or '
+                f'PxAPMetric in test_evaluator of {args.config}')
     return cfg
 
 

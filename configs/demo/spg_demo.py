@@ -112,7 +112,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
 val_evaluator = dict(
-    type='WSOLEvaluator', cam_threshold=0.2, box_frame='benchmark')
+    type='WSOLMetric', cam_threshold=0.2, box_frame='benchmark')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 

@@ -3,7 +3,7 @@
 # its source line there) on the OpenImages splits (train / val =
 # train-fullsup / test), 100 classes (main.py line 70), scored by PxAP on
 # masks.
-# Data: OpenImagesWSOLDataset (instance + ignore masks) and WSOLEvaluator's
+# Data: OpenImagesWSOLDataset (instance + ignore masks) and PxAPMetric's
 # PxAP path, from ../_base_/datasets/openimages_wsolbench_bs64.py.
 # Benchmark test PxAP 62.3 (CAM 63.2 -0.9): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md). Not yet reproduced

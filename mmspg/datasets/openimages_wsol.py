@@ -40,7 +40,7 @@ class OpenImagesWSOLDataset(WSOLMetadataDataset):
       '' when the line gives none.
 
     Pack them with ``PackInputs(algorithm_keys=[..., 'gt_mask_paths',
-    'ignore_mask_path'])``; ``WSOLEvaluator`` then computes PxAP (and PIoU)
+    'ignore_mask_path'])``; ``PxAPMetric`` then computes PxAP (and PIoU)
     from the masks, with the core of ``tools/eval_scoremaps.py
     --mask-root``.
 

@@ -6,7 +6,8 @@ import importlib
 from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
 
-_METRICS = ('WSOLEvaluator', 'wsol_evaluator_cfgs')
+_METRICS = ('WSOLMetric', 'PxAPMetric', 'DumpWSOLScoreMaps', 'WSOLEvaluator',
+            'wsol_metric_cfgs', 'wsol_evaluator_cfgs')
 
 __all__ = [*_functional_all, *_METRICS, 'functional', 'metrics']
 

@@ -36,7 +36,7 @@ test_pipeline = [
 test_dataloader = dict(
     batch_size=2,
     dataset=dict(type='CustomDataset', data_root='', pipeline=test_pipeline))
-test_evaluator = dict(type='WSOLEvaluator', cam_threshold=0.3)
+test_evaluator = dict(type='WSOLMetric', cam_threshold=0.3)
 """
 
 

@@ -189,7 +189,7 @@ def test_cropped_out_pixels_are_zero():
 
 def test_original_map_is_the_evaluators_resize(tiny_model):
     """A plain-resize pipeline gives exactly the map that
-    WSOLEvaluator(box_frame='original') scores."""
+    WSOLMetric(box_frame='original') scores."""
     from mmspg.evaluation.functional import resize_scoremap
     inferencer = WSOLInferencer(tiny_model, pretrained=False)
     image = _image(53, 91, seed=5)

@@ -80,9 +80,13 @@ def test_splits_data_and_selection(path, name, num_classes):
     ]
     assert cfg.val_dataloader.dataset.pipeline == \
         cfg.test_dataloader.dataset.pipeline
-    assert cfg.test_evaluator.box_frame == 'benchmark'
     assert cfg.test_evaluator.cam_curve_interval == 0.001  # config.py 171
-    assert tuple(cfg.test_evaluator.iou_thresholds) == (30, 50, 70)
+    if name == 'OpenImages':  # masks: PxAP
+        assert cfg.test_evaluator.type == 'PxAPMetric'
+    else:
+        assert cfg.test_evaluator.type == 'WSOLMetric'
+        assert cfg.test_evaluator.box_frame == 'benchmark'
+        assert tuple(cfg.test_evaluator.iou_thresholds) == (30, 50, 70)
     assert cfg.model.head.num_classes == num_classes
     assert cfg.data_preprocessor.num_classes == num_classes
     if path != CUB:  # CUB: its tuned batch 32 and thresholds

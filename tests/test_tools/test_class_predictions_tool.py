@@ -1,5 +1,5 @@
 """tools/analysis_tools/class_predictions.py: a tools/test.py prediction
-dump becomes the file WSOLEvaluator(class_predictions=...) reads, and the
+dump becomes the file WSOLMetric(class_predictions=...) reads, and the
 evaluator then reproduces the dumped classifier's own numbers."""
 import pickle
 
@@ -8,7 +8,7 @@ import pytest
 import torch
 from mmpretrain.structures import DataSample
 
-from mmspg.evaluation import WSOLEvaluator
+from mmspg.evaluation import WSOLMetric
 from mmspg.evaluation.functional.class_predictions import \
     read_class_predictions
 
@@ -50,8 +50,8 @@ def test_dump_to_file_round_trip(tools, tmp_path):
     # the evaluator with the file gives the classifier's own numbers
     full = tmp_path / 'full.csv'
     tool.main([str(pkl), '--out', str(full)])
-    own = WSOLEvaluator(box_frame='input', num_threads=0)
-    ext = WSOLEvaluator(box_frame='input', num_threads=0,
+    own = WSOLMetric(box_frame='input', num_threads=0)
+    ext = WSOLMetric(box_frame='input', num_threads=0,
                         class_predictions=str(full))
     own.process(None, _samples())
     ext.process(None, _samples())

@@ -18,26 +18,32 @@ def _merged(tools, monkeypatch, *argv, cfg=None):
 
 
 @pytest.mark.parametrize('evaluator', [
-    dict(type='WSOLEvaluator'),
+    dict(type='WSOLMetric'),
     [dict(type='Accuracy'),
-     dict(type='WSOLEvaluator', topk=(1, 5))],
-    dict(type='Evaluator', metrics=[dict(type='mmpretrain.WSOLEvaluator')]),
+     dict(type='PxAPMetric')],
+    dict(type='Evaluator', metrics=[dict(type='mmspg.WSOLMetric')]),
+    dict(type='WSOLEvaluator'),  # deprecated, one release
 ])
-def test_dump_scoremaps_sets_every_wsol_evaluator(tools, monkeypatch,
-                                                  evaluator):
+def test_dump_scoremaps_adds_a_dump_metric(tools, monkeypatch, evaluator):
     cfg = Config.fromfile(tools.toy.TOY_CONFIG)
     cfg.test_evaluator = evaluator
+    before = json.dumps(evaluator, sort_keys=True)
     cfg = _merged(tools, monkeypatch, '--dump-scoremaps', 'out/maps', cfg=cfg)
     metrics = cfg.test_evaluator
     if isinstance(metrics, dict):
         metrics = metrics.get('metrics', [metrics])
-    wsol = [m for m in metrics if m['type'].endswith('WSOLEvaluator')]
-    assert wsol and all(m['scoremap_dump_dir'] == 'out/maps' for m in wsol)
-    assert all('scoremap_dump_dir' not in m for m in metrics if m not in wsol)
+    dumps = [m for m in metrics if m['type'].endswith('DumpWSOLScoreMaps')]
+    assert [d['out_dir'] for d in dumps] == ['out/maps']
+    # the metrics that were there are kept as they were
+    kept = [m for m in metrics if m not in dumps]
+    original = json.loads(before)
+    if isinstance(original, dict):
+        original = original.get('metrics', [original])
+    assert json.loads(json.dumps(kept, sort_keys=True)) == original
 
 
-def test_dump_scoremaps_needs_wsol_evaluator(tools, monkeypatch):
-    with pytest.raises(SystemExit, match='WSOLEvaluator'):
+def test_dump_scoremaps_needs_a_wsol_metric(tools, monkeypatch):
+    with pytest.raises(SystemExit, match='WSOLMetric or PxAPMetric'):
         _merged(tools, monkeypatch, '--dump-scoremaps', 'out')
 
 

@@ -2,7 +2,7 @@
 
 The baseline ignores the image: its score map is an isotropic Gaussian
 centred in the network input, as the "center baseline" of Choe et al.
-(CVPR 2020). It is scored by the same ``WSOLEvaluator`` (same box frame,
+(CVPR 2020). It is scored by the same ``WSOLMetric`` (same box frame,
 thresholds and grid) as the model, so its GT-known Loc, MaxBoxAcc and
 MaxBoxAccV2 say how much of a model's number any centred box would get.
 Classification metrics mean nothing for it: the evaluator's log table still
@@ -20,7 +20,7 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from mmspg.evaluation import wsol_evaluator_cfgs
+from mmspg.evaluation import wsol_metric_cfgs
 from mmspg.registry import DATASETS, METRICS  # (importing mmspg registers)
 
 BASELINE_KEYS = ('gt_known_loc', 'maxboxacc', 'maxboxacc_v2',
@@ -48,7 +48,7 @@ def centre_gaussian(height: int, width: int, sigma_ratio: float) -> torch.Tensor
 def parse_args():
     parser = argparse.ArgumentParser(
         description='Score a centred Gaussian map with the config\'s '
-        'WSOLEvaluator on its test set')
+        'WSOLMetric on its test set')
     parser.add_argument('config', help='config file')
     parser.add_argument(
         '--sigma-ratio',
@@ -72,10 +72,10 @@ def main():
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
 
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
-    evaluator_cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
+    evaluator_cfgs = wsol_metric_cfgs(cfg.test_evaluator, ('WSOLMetric', ))
     if not evaluator_cfgs:
         raise SystemExit(f'{args.config}: test_evaluator has no '
-                         'WSOLEvaluator to score the baseline with')
+                         'WSOLMetric to score the baseline with')
     metric = METRICS.build(evaluator_cfgs[0])
     metric.dataset_meta = dataset.metainfo
 

@@ -1,4 +1,4 @@
-"""Write another classifier's ranked predictions for ``WSOLEvaluator``.
+"""Write another classifier's ranked predictions for ``WSOLMetric``.
 
 The SPG paper also localizes with a second, stronger classifier: boxes
 from SPG's maps, classes from the other network. Test that network on the
@@ -28,7 +28,7 @@ import numpy as np
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Turn a tools/test.py prediction dump into the ranked '
-        'class predictions file of WSOLEvaluator(class_predictions=...)')
+        'class predictions file of WSOLMetric(class_predictions=...)')
     parser.add_argument('pkl', help='dump of tools/test.py --out X.pkl')
     parser.add_argument('--out', required=True, help='output text file')
     parser.add_argument('--topk', type=int, default=5,
@@ -67,7 +67,7 @@ def ranked_predictions(samples: List[dict], topk: int = 5,
 
     Returns:
         dict[str, list[int]]: Best-first labels (ties: lower index first,
-        as ``WSOLEvaluator`` ranks ``pred_score``).
+        as ``WSOLMetric`` ranks ``pred_score``).
     """
     if topk < 1:
         raise ValueError(f'class_predictions: topk must be >= 1, got {topk}')

@@ -73,7 +73,7 @@ test_dataloader = dict(
 # top-5 maps, utils/save_atten.py save_top_5_atten_maps): cam_threshold=0.2
 # (CAM's 20%-of-max rule) is ours; MaxBoxAcc/MaxBoxAccV2 need no threshold.
 test_evaluator = dict(
-    type='WSOLEvaluator',
+    type='WSOLMetric',
     cam_threshold=0.2,
     box_frame='input',
     top5_loc_star=True)

@@ -68,7 +68,7 @@ test_dataloader = dict(
 # 171), in the benchmark's 224 frame. cam_threshold (our Top-1/Top-5 Loc,
 # which the benchmark does not report) is ours.
 val_evaluator = dict(
-    type='WSOLEvaluator',
+    type='WSOLMetric',
     cam_threshold=0.2,
     cam_curve_interval=0.001,
     iou_thresholds=(30, 50, 70),

@@ -52,7 +52,8 @@ test_dataloader = dict(
         require_masks=True,
         pipeline=test_pipeline))
 # PxAP over the threshold grid of step 0.001 (config.py line 171); keys
-# wsol/pxap, wsol/piou, wsol/top1_cls (the box keys inherited from
-# cub_wsolbench_bs64.py are unused on masks).
-val_evaluator = dict(type='WSOLEvaluator', cam_curve_interval=0.001)
+# wsol/pxap, wsol/piou, wsol/top1_cls. _delete_: the box metric's settings
+# of cub_wsolbench_bs64.py do not apply to masks.
+val_evaluator = dict(
+    _delete_=True, type='PxAPMetric', cam_curve_interval=0.001)
 test_evaluator = val_evaluator

@@ -1,7 +1,7 @@
 """Exact and fast box evaluation of WSOL score maps (MaxBoxAcc, MaxBoxAccV2).
 
 Pure numpy/OpenCV (no mmengine), shared by
-:class:`mmspg.evaluation.WSOLEvaluator` and ``tools/eval_scoremaps.py`` so the
+:class:`mmspg.evaluation.WSOLMetric` and ``tools/eval_scoremaps.py`` so the
 two can never disagree.
 
 The numbers are those of the WSOL benchmark protocol (Choe et al., CVPR 2020,

@@ -1,7 +1,7 @@
 """Evaluate score maps saved in the WSOL benchmark's on-disk layout.
 
 Used by ``tools/eval_scoremaps.py`` and the speed benchmark; the per-image
-work is the same :func:`scoremap_max_ious` that :class:`WSOLEvaluator` runs.
+work is the same :func:`scoremap_max_ious` that :class:`WSOLMetric` runs.
 
 A score map that cannot be used (missing, empty, truncated, pickled, not a
 2-D float map in [0, 1], or of another size than ``scoremap_size``) raises

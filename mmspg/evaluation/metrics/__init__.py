@@ -1,3 +1,11 @@
-from .wsol_evaluator import WSOLEvaluator, wsol_evaluator_cfgs
+from .dump_wsol_scoremaps import DumpWSOLScoreMaps
+from .pxap_metric import PxAPMetric
+from .wsol_evaluator import (WSOL_METRIC_TYPES, WSOLEvaluator,
+                             wsol_evaluator_cfgs, wsol_metric_cfgs)
+from .wsol_metric import BOX_FRAMES, WSOLMetric
 
-__all__ = ['WSOLEvaluator', 'wsol_evaluator_cfgs']
+__all__ = [
+    'BOX_FRAMES', 'DumpWSOLScoreMaps', 'PxAPMetric', 'WSOLEvaluator',
+    'WSOLMetric', 'WSOL_METRIC_TYPES', 'wsol_evaluator_cfgs',
+    'wsol_metric_cfgs'
+]

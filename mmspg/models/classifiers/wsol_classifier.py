@@ -70,7 +70,7 @@ class WSOLClassifier(ImageClassifier):
       backbone map, ``cam_c = sum_k W[c, k] * f_k + b_c``. With global
       average pooling ``mean(cam_c)`` is the class logit, so the CAM and the
       score agree. So an mmpretrain classifier config gets every
-      ``WSOLEvaluator`` metric by changing ``model.type`` only.
+      ``WSOLMetric`` metric by changing ``model.type`` only.
 
     A wrong combination stops at build time, with the config key to change:
     a probe forward on the meta device (shapes only) checks what the

@@ -97,7 +97,7 @@ class CAMHead(ClsHead):
             the raw map, then min-max), or ``'bilinear'``, the official SPG
             code's (min-max, OpenCV INTER_LINEAR, min-max); see
             :mod:`mmspg.models.utils.loc_predictions`. Defaults to
-            'bicubic', the map every ``WSOLEvaluator`` metric was defined
+            'bicubic', the map every ``WSOLMetric`` metric was defined
             on.
         loss (dict): Classification loss config. Defaults to cross-entropy.
         init_cfg (dict | list[dict], optional): Defaults to Xavier-uniform

@@ -1,274 +1,75 @@
-"""WSOLEvaluator on hand-built DataSamples."""
-import cv2
+"""WSOLEvaluator, deprecated for one release: it warns, and gives the
+records, numbers and files of WSOLMetric / PxAPMetric / DumpWSOLScoreMaps."""
+import os.path as osp
+
 import numpy as np
 import pytest
-import torch
-from mmpretrain.structures import DataSample
+from test_pxap_metric import _mask_sample
+from test_wsol_metric import random_samples
 
-from mmspg.evaluation import WSOLEvaluator
-from mmspg.evaluation.functional import (box_backends, compiled_extension,
-                                         evaluate_scoremap_folder)
+from mmspg.evaluation import (DumpWSOLScoreMaps, PxAPMetric, WSOLEvaluator,
+                              WSOLMetric)
 from mmspg.registry import METRICS
 
 
-def make_sample(label, score, loc_map, gt_bboxes, ori_gt_bboxes, ori_shape,
-                image_id):
-    """A DataSample as WSOLClassifier + PackInputs produce it, as a dict."""
-    ds = DataSample().set_gt_label(label).set_pred_score(
-        torch.as_tensor(score, dtype=torch.float32))
-    ds.set_field(torch.as_tensor(loc_map, dtype=torch.float32), 'gt_loc_map')
-    ds.set_field(np.asarray(gt_bboxes, np.float32).reshape(-1, 4),
-                 'gt_bboxes')
-    ds.set_field(np.asarray(ori_gt_bboxes, np.float32).reshape(-1, 4),
-                 'ori_gt_bboxes')
-    ds.set_field(image_id, 'image_id', field_type='metainfo')
-    ds.set_metainfo(dict(ori_shape=tuple(ori_shape),
-                         img_shape=tuple(np.shape(loc_map))))
-    return ds.to_dict()
-
-
-def block_map(size, y0, y1, x0, x1):
-    m = np.zeros((size, size), np.float32)
-    m[y0:y1, x0:x1] = 1
-    return m
-
-
-def scores(order, num_classes=10):
-    """Scores ranking the classes in ``order`` first."""
-    s = np.zeros(num_classes)
-    for rank, c in enumerate(order):
-        s[c] = 1.0 - 0.05 * rank
-    return s / s.sum()
-
-
-def test_registered_and_cam_threshold_checked():
-    assert METRICS.get('WSOLEvaluator') is WSOLEvaluator
-    assert WSOLEvaluator().prefix == 'wsol'
-    for bad in (0, 1, 1.5, -0.1):
+def test_warns_and_is_still_registered():
+    with pytest.warns(DeprecationWarning, match='WSOLMetric'):
+        metric = METRICS.build(dict(type='WSOLEvaluator'))
+    assert isinstance(metric, WSOLEvaluator) and metric.prefix == 'wsol'
+    with pytest.warns(DeprecationWarning):
         with pytest.raises(ValueError, match='cam_threshold'):
-            WSOLEvaluator(cam_threshold=bad)
-    with pytest.raises(ValueError, match='box_frame'):
-        WSOLEvaluator(box_frame='crop')
+            WSOLEvaluator(cam_threshold=1.5)
 
 
-def cls_loc_samples():
-    # 56 x 56 input, original 112 x 112 (benchmark frame 224 = 4x input).
-    hit = block_map(56, 10, 30, 10, 40)
-    gt_in = [[10, 10, 40, 30]]
-    gt_ori = [[20, 20, 80, 60]]
-    miss = block_map(56, 45, 50, 45, 50)
-    return [
-        # top-1 right, box hit
-        make_sample(0, scores([0, 1, 2, 3, 4]), hit, gt_in, gt_ori,
-                    (112, 112), 'a.jpg'),
-        # GT ranked 3rd: top-1 wrong, top-5 right; box hit
-        make_sample(1, scores([5, 6, 1, 7, 8]), hit, gt_in, gt_ori,
-                    (112, 112), 'b.jpg'),
-        # GT ranked 6th; box miss
-        make_sample(2, scores([3, 4, 5, 6, 7, 2]), miss, gt_in, gt_ori,
-                    (112, 112), 'c.jpg'),
+def test_boxes_and_dump_equal_the_split_metrics(tmp_path):
+    samples = random_samples(7, seed=3)
+    kw = dict(cam_threshold=0.3, cam_curve_interval=0.01, top5_loc_star=True)
+    with pytest.warns(DeprecationWarning):
+        old = WSOLEvaluator(**kw, scoremap_dump_dir=str(tmp_path / 'old'))
+    new = WSOLMetric(**kw)
+    dump = DumpWSOLScoreMaps(out_dir=str(tmp_path / 'new'))
+    for part in (samples[:4], samples[4:]):
+        for metric in (old, new, dump):
+            metric.process(None, part)
+    expected = new.evaluate(7)
+    assert dump.evaluate(7) == {}
+    assert old.evaluate(7) == expected
+    assert 'wsol/top5_loc_star' in expected
+    for name in ('image_ids.txt', 'class_labels.txt', 'image_sizes.txt',
+                 'localization.txt'):
+        assert (tmp_path / 'old' / 'metadata' / name).read_text() == \
+            (tmp_path / 'new' / 'metadata' / name).read_text()
+    for s in samples:
+        rel = osp.join('scoremaps', s['image_id'] + '.npy')
+        np.testing.assert_array_equal(
+            np.load(tmp_path / 'old' / rel), np.load(tmp_path / 'new' / rel))
+
+
+def test_masks_go_to_pxap(tmp_path):
+    fg = np.zeros((224, 224), bool)
+    fg[40:160, 50:130] = True
+    rng = np.random.default_rng(0)
+    samples = [
+        _mask_sample(tmp_path, f'm{i}',
+                     np.clip(fg * 0.6 + rng.random((224, 224)) * 0.5, 0, 1),
+                     fg) for i in range(3)
     ]
+    with pytest.warns(DeprecationWarning):
+        old = WSOLEvaluator()
+    new = PxAPMetric()
+    old.process(None, samples)
+    new.process(None, samples)
+    expected = new.evaluate(3)
+    assert 0 < expected['wsol/pxap'] < 100
+    assert old.evaluate(3) == expected
 
 
-@pytest.mark.parametrize('frame', ['benchmark', 'original', 'input'])
-def test_top1_top5_gt_known(frame):
-    metric = WSOLEvaluator(cam_threshold=0.5, box_frame=frame,
-                           cam_curve_interval=0.01)
-    metric.process(None, cls_loc_samples())
-    res = metric.evaluate(3)
-    assert res['wsol/top1_cls'] == pytest.approx(100 / 3)
-    assert res['wsol/top5_cls'] == pytest.approx(200 / 3)
-    assert res['wsol/gt_known_loc'] == pytest.approx(200 / 3)
-    assert res['wsol/top1_loc'] == pytest.approx(100 / 3)
-    assert res['wsol/top5_loc'] == pytest.approx(200 / 3)
-    assert res['wsol/maxboxacc'] == pytest.approx(200 / 3)
-    assert res['wsol/gt_known_loc_best'] == res['wsol/maxboxacc']
-    assert res['wsol/top1_loc_best'] == pytest.approx(100 / 3)
-    assert 0 <= res['wsol/best_threshold'] < 1
-    assert 'wsol/maxboxacc_v2' in res and 'wsol/maxboxacc_v2_iou70' in res
-
-
-def test_box_frames_use_their_own_boxes():
-    # Map block at input rows 10..29, cols 10..39 of a 56 x 56 input.
-    m = block_map(56, 10, 30, 10, 40)
-    # gt_bboxes (input frame) deliberately wrong, ori_gt_bboxes right in a
-    # non-square 100 x 300 (h x w) original: x scale 300/56, y 100/56.
-    sample = make_sample(0, scores([0]), m, [[0, 40, 8, 55]],
-                         [[54, 18, 214, 53]], (100, 300), 'x.jpg')
-    got = {}
-    for frame in ('benchmark', 'original', 'input'):
-        metric = WSOLEvaluator(cam_threshold=0.5, box_frame=frame,
-                               cam_curve_interval=0.05)
-        metric.process(None, [sample])
-        got[frame] = metric.evaluate(1)['wsol/gt_known_loc']
-    assert got == dict(benchmark=100.0, original=100.0, input=0.0)
-    # And the other way round: right input boxes, wrong original ones.
-    sample = make_sample(0, scores([0]), m, [[10, 10, 40, 30]],
-                         [[250, 80, 299, 99]], (100, 300), 'x.jpg')
-    for frame, expected in (('benchmark', 0.0), ('original', 0.0),
-                            ('input', 100.0)):
-        metric = WSOLEvaluator(cam_threshold=0.5, box_frame=frame,
-                               cam_curve_interval=0.05)
-        metric.process(None, [sample])
-        assert metric.evaluate(1)['wsol/gt_known_loc'] == expected, frame
-
-
-def random_samples(n, seed=0, size=48):
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        low = cv2.GaussianBlur(rng.random((size, size)), (0, 0), 4)
-        m = (low - low.min()) / (low.max() - low.min())
-        h, w = int(rng.integers(80, 200)), int(rng.integers(80, 200))
-        k = int(rng.integers(1, 3))
-        xy = np.sort(rng.integers(0, [w, h], size=(k, 2, 2)), axis=1)
-        ori = np.concatenate([xy[:, 0], xy[:, 1]], axis=1)
-        inp = ori * [size / w, size / h, size / w, size / h]
-        out.append(make_sample(int(rng.integers(0, 10)), rng.random(10), m,
-                               inp, ori, (h, w), f'{i % 3:03d}.c/{i}.jpg'))
-    return out
-
-
-def test_two_ranks_equal_one_rank_and_padding_is_dropped():
-    samples = random_samples(7)
-    kw = dict(cam_threshold=0.3, cam_curve_interval=0.01)
-    one = WSOLEvaluator(**kw, num_threads=0)  # the ranks below use threads
-    one.process(None, samples[:4])
-    one.process(None, samples[4:])
-    r0, r1 = WSOLEvaluator(**kw), WSOLEvaluator(**kw)
-    r0.process(None, samples[:4])
-    r1.process(None, samples[4:])
-    merged = r0.results + r1.results
-    # Each record is small and holds no map.
-    assert all(sum(np.asarray(v).nbytes for v in r.values()) < 100
-               for r in merged)
-    for a, b in zip(one.results, merged):
-        assert a.keys() == b.keys()
-        assert all(np.array_equal(a[k], b[k]) for k in a)
-    single = one.evaluate(7)
-    # mmengine's collect_results keeps the first `size` records: a padded
-    # duplicate (DistributedSampler) must not count.
-    gathered = WSOLEvaluator(**kw)
-    gathered.results = merged + [r1.results[0]]
-    assert gathered.evaluate(7) == single
-
-
-def test_dump_reevaluates_to_the_same_numbers(tmp_path):
-    samples = random_samples(6, seed=1)
-    metric = WSOLEvaluator(cam_threshold=0.4, cam_curve_interval=0.01,
-                           scoremap_dump_dir=str(tmp_path))
-    metric.process(None, samples)
-    res = metric.evaluate(6)
-    saved = np.load(tmp_path / 'scoremaps' / '001.c' / '1.jpg.npy')
-    assert saved.shape == (224, 224) and saved.dtype == np.float32
-    assert saved.min() == 0 and saved.max() == 1
-    ids = (tmp_path / 'metadata' / 'image_ids.txt').read_text().split()
-    assert ids == [s['image_id'] for s in samples]
-    out = evaluate_scoremap_folder(
-        str(tmp_path / 'metadata'), str(tmp_path / 'scoremaps'), 0.01)
-    assert out['maxboxacc'] == res['wsol/maxboxacc']
-    assert out['maxboxacc_v2'] == res['wsol/maxboxacc_v2']
-    assert out['maxboxacc_best_threshold'] == res['wsol/best_threshold']
-    for k in (30, 50, 70):
-        assert out[f'maxboxacc_v2_iou{k}'] == \
-            res[f'wsol/maxboxacc_v2_iou{k}']
-
-
-def test_missing_key_is_named():
-    sample = cls_loc_samples()[0]
-    del sample['gt_loc_map']
-    with pytest.raises(KeyError, match="gt_loc_map.*|.*'a.jpg'"):
-        WSOLEvaluator().process(None, [sample])
-
-
-def test_wsol_evaluator_cfgs_finds_every_form():
-    from mmspg.evaluation import wsol_evaluator_cfgs
-    wsol = dict(type='WSOLEvaluator', cam_threshold=0.3)
-    scoped = dict(type='mmpretrain.WSOLEvaluator')
-    acc = dict(type='Accuracy')
-    assert wsol_evaluator_cfgs(None) == []
-    assert wsol_evaluator_cfgs(acc) == []
-    assert wsol_evaluator_cfgs(wsol) == [wsol]
-    assert wsol_evaluator_cfgs([acc, wsol, scoped]) == [wsol, scoped]
-    found = wsol_evaluator_cfgs(dict(type='Evaluator', metrics=[acc, wsol]))
-    assert found == [wsol] and found[0] is wsol  # mutable in place
-
-
-def mixed_samples(seed, n=24):
-    """CAM-like and noisy maps (float32 and float64), several GT boxes."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        side = int(rng.integers(6, 60))
-        low = rng.random((max(2, side // 6), max(2, side // 6)))
-        m = cv2.resize(low, (side, side), interpolation=cv2.INTER_CUBIC)
-        if i % 3 == 0:
-            m = m + 0.3 * rng.random((side, side))  # holes, many contours
-        if i % 2:
-            m = m.astype(np.float32)
-        h, w = int(rng.integers(60, 400)), int(rng.integers(60, 400))
-        k = int(rng.integers(1, 4))
-        x0, y0 = rng.uniform(0, w / 2, k), rng.uniform(0, h / 2, k)
-        ori = np.stack([x0, y0, x0 + rng.uniform(1, w / 2, k),
-                        y0 + rng.uniform(1, h / 2, k)], 1)
-        s = side / np.array([w, h, w, h])
-        out.append(make_sample(int(rng.integers(0, 10)), rng.random(10), m,
-                               ori * s, ori, (h, w), f'{i}.jpg'))
-    return out
-
-
-@pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
-@pytest.mark.parametrize('frame, num_threads, openmp',
-                         [('benchmark', 2, True), ('benchmark', 0, True),
-                          ('benchmark', 2, False), ('original', 2, True),
-                          ('input', 2, True)])
-def test_compiled_and_opencv_backends_give_equal_records(
-        frame, num_threads, openmp, monkeypatch):
-    # benchmark frame: one extension call per batch (resize, quantisation,
-    # box levels, hit bits; images spread over OpenMP threads), or one call
-    # per chunk on Python threads when there is a single OpenMP thread;
-    # other frames: the step-by-step path. All must equal the OpenCV backend
-    # record for record.
-    if not openmp:
-        monkeypatch.setattr(compiled_extension(), 'max_threads', lambda: 1)
-    samples = mixed_samples(0)
-    c = WSOLEvaluator(box_frame=frame, box_backend='c',
-                      num_threads=num_threads)
-    cv = WSOLEvaluator(box_frame=frame, box_backend='opencv', num_threads=0)
-    c.process(None, samples)
-    cv.process(None, samples)
-    assert len(c.results) == len(cv.results) == len(samples)
-    for a, b in zip(c.results, cv.results):
-        np.testing.assert_array_equal(a['v1'], b['v1'])
-        np.testing.assert_array_equal(a['v2'], b['v2'])
-        assert (a['hit'], a['top1'], a['top5']) == (b['hit'], b['top1'],
-                                                     b['top5'])
-    assert c.compute_metrics(c.results) == cv.compute_metrics(cv.results)
-
-
-@pytest.mark.skipif('c' not in box_backends(), reason='extension not built')
-def test_compiled_record_defers_non_finite_maps_to_numpy():
-    # A NaN map normalises to zeros (normalize_scoremap); the extension
-    # hands it back to the numpy path, which must give the same record as
-    # an all-zero map.
-    base = mixed_samples(1, n=1)[0]
-    nan = dict(base, gt_loc_map=torch.full((8, 8), float('nan')))
-    zero = dict(base, gt_loc_map=torch.zeros(8, 8))
-    metric = WSOLEvaluator()
-    metric.process(None, [nan, zero])
-    a, b = metric.results
-    np.testing.assert_array_equal(a['v1'], b['v1'])
-    np.testing.assert_array_equal(a['v2'], b['v2'])
-
-
-def test_box_backend_is_checked(monkeypatch):
-    with pytest.raises(ValueError, match='box_backend'):
-        WSOLEvaluator(box_backend='fast')
-    import mmspg.evaluation.functional.wsol_box as wsol_box
-    monkeypatch.setattr(wsol_box, '_wsol_box_ext', None)
-    with pytest.raises(RuntimeError, match='compiled'):
-        WSOLEvaluator(box_backend='c')
-    # 'auto' falls back to OpenCV without the extension
-    metric = WSOLEvaluator(num_threads=0)
-    metric.process(None, mixed_samples(2, n=3))
-    assert len(metric.results) == 3
+def test_split_metrics_refuse_the_other_kind_of_sample(tmp_path):
+    fg = np.ones((224, 224), bool)
+    mask = _mask_sample(tmp_path, 'x', fg * 1.0, fg)
+    with pytest.raises(ValueError, match='PxAPMetric'):
+        WSOLMetric().process(None, [mask])
+    with pytest.raises(KeyError, match='WSOLMetric'):
+        PxAPMetric().process(None, random_samples(1))
+    with pytest.raises(ValueError, match='out_dir'):
+        DumpWSOLScoreMaps(out_dir='')

@@ -1,6 +1,6 @@
 """CAM localisation for a plain mmpretrain classifier: an mmpretrain
 ResNet + GlobalAveragePooling + LinearClsHead model config gets CAMs and
-every WSOLEvaluator metric by changing ``model.type`` only."""
+every WSOLMetric metric by changing ``model.type`` only."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -86,7 +86,7 @@ def test_wsol_metrics_for_a_plain_classifier(model, cub_root):
             split='test',
             pipeline=list(PACK)))
     metric = METRICS.build(
-        dict(type='WSOLEvaluator', cam_threshold=0.2, box_frame='benchmark'))
+        dict(type='WSOLMetric', cam_threshold=0.2, box_frame='benchmark'))
     metric.dataset_meta = dataset.metainfo
     batch = pseudo_collate([dataset[i] for i in range(len(dataset))])
     with torch.no_grad():

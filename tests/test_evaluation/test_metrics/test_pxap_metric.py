@@ -1,4 +1,4 @@
-"""WSOLEvaluator on OpenImages-style samples (masks): PxAP and PIoU, by hand
+"""PxAPMetric on OpenImages-style samples (masks): PxAP and PIoU, by hand
 and through the Runner against tools/eval_scoremaps.py --mask-root."""
 import importlib.util
 import os.path as osp
@@ -43,7 +43,7 @@ def _mask_sample(tmp_path, name, loc_map, fg, ignore=None, label=0):
 def test_perfect_and_inverted_maps_by_hand(tmp_path):
     fg = np.zeros((224, 224), bool)
     fg[50:150, 60:120] = True
-    metric = METRICS.build(dict(type='WSOLEvaluator'))
+    metric = METRICS.build(dict(type='PxAPMetric'))
     metric.process(None, [_mask_sample(tmp_path, 'a', fg * 1.0, fg)])
     out = metric.compute_metrics(metric.results)
     assert out['pxap'] == pytest.approx(100.0)
@@ -51,7 +51,7 @@ def test_perfect_and_inverted_maps_by_hand(tmp_path):
     assert out['top1_cls'] == 100.0
     # inverted map: precision of the first positive bin is 0 ... the AP is
     # the foreground fraction (every threshold includes all background)
-    metric = METRICS.build(dict(type='WSOLEvaluator'))
+    metric = METRICS.build(dict(type='PxAPMetric'))
     metric.process(None, [_mask_sample(tmp_path, 'b', 1.0 - fg, fg)])
     out = metric.compute_metrics(metric.results)
     frac = fg.mean() * 100
@@ -66,7 +66,7 @@ def test_ignore_region_counts_in_neither_class(tmp_path):
     ignore[150:] = True
     loc_map = fg * 1.0
     loc_map[150:] = 1.0  # false positives, but only inside the ignore box
-    metric = METRICS.build(dict(type='WSOLEvaluator'))
+    metric = METRICS.build(dict(type='PxAPMetric'))
     metric.process(None,
                    [_mask_sample(tmp_path, 'c', loc_map, fg, ignore=ignore)])
     assert metric.compute_metrics(metric.results)['pxap'] == pytest.approx(
@@ -112,8 +112,10 @@ def _runner_cfg(oi, work_dir, dump):
                         pack
                     ]),
                 sampler=dict(type='DefaultSampler', shuffle=False)),
-            test_evaluator=dict(
-                type='WSOLEvaluator', scoremap_dump_dir=dump),
+            test_evaluator=[
+                dict(type='PxAPMetric'),
+                dict(type='DumpWSOLScoreMaps', out_dir=dump)
+            ],
             test_cfg=dict(),
             randomness=dict(seed=0),
             default_hooks=dict(logger=dict(type='LoggerHook', interval=1)),

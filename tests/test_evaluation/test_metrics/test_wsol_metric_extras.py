@@ -1,11 +1,11 @@
-"""WSOLEvaluator's SPG* (top5_loc_star) and class predictions from a file,
+"""WSOLMetric's SPG* (top5_loc_star) and class predictions from a file,
 on hand-made maps whose answers are known."""
 import numpy as np
 import pytest
 import torch
 from mmpretrain.structures import DataSample
 
-from mmspg.evaluation import WSOLEvaluator
+from mmspg.evaluation import WSOLMetric
 from mmspg.evaluation.functional.class_predictions import \
     read_class_predictions
 from mmspg.evaluation.functional.top5_star import second_box
@@ -98,7 +98,7 @@ def test_top5_loc_star_known_answers(frame, backend):
                     frame)
         for i, (m, g, rank, _, _) in enumerate(CASES)
     ]
-    ev = WSOLEvaluator(cam_threshold=0.2, box_frame=frame,
+    ev = WSOLMetric(cam_threshold=0.2, box_frame=frame,
                        box_backend=backend, top5_loc_star=True, num_threads=0)
     metrics = _evaluate(ev, samples)
     n = len(CASES)
@@ -116,11 +116,11 @@ def test_top5_loc_star_known_answers(frame, backend):
 def test_top5_loc_star_is_off_by_default():
     sample = make_sample(1, ranked_scores(1, 0), ONE_BLOB, [gt_box(SMALL)],
                          'a', 'input')
-    metrics = _evaluate(WSOLEvaluator(box_frame='input', num_threads=0),
+    metrics = _evaluate(WSOLMetric(box_frame='input', num_threads=0),
                         [sample])
     assert 'top5_loc_star' not in metrics
     with pytest.raises(ValueError, match='top5_loc_star'):
-        WSOLEvaluator(top5_loc_star='yes')
+        WSOLMetric(top5_loc_star='yes')
 
 
 def _pred_file(tmp_path, rows):
@@ -150,10 +150,10 @@ def test_class_predictions_from_a_file(tmp_path):
         'cls/c.jpg,2,0,1,3,4',  # right at top 1, but the map misses
         'cls/unused.jpg,1',  # rows of other images are ignored
     ])
-    own = _evaluate(WSOLEvaluator(box_frame='input', num_threads=0),
+    own = _evaluate(WSOLMetric(box_frame='input', num_threads=0),
                     _external_samples())
     ext = _evaluate(
-        WSOLEvaluator(box_frame='input', num_threads=0,
+        WSOLMetric(box_frame='input', num_threads=0,
                       class_predictions=path, top5_loc_star=True),
         _external_samples())
     assert own['top1_cls'] == own['top5_cls'] == own['top1_loc'] == 0
@@ -172,7 +172,7 @@ def test_class_predictions_from_a_file(tmp_path):
 
 def test_class_predictions_errors(tmp_path):
     path = _pred_file(tmp_path, ['cls/a.jpg,2', 'cls/b.jpg,2'])
-    ev = WSOLEvaluator(box_frame='input', num_threads=0,
+    ev = WSOLMetric(box_frame='input', num_threads=0,
                        class_predictions=path)
     with pytest.raises(KeyError, match="'cls/c.jpg'.*preds.csv"):
         ev.process(None, _external_samples())
@@ -185,6 +185,6 @@ def test_class_predictions_errors(tmp_path):
     ]:
         with pytest.raises(ValueError, match=match):
             # fails when the evaluator is built, before any inference
-            WSOLEvaluator(class_predictions=_pred_file(tmp_path, rows))
+            WSOLMetric(class_predictions=_pred_file(tmp_path, rows))
     with pytest.raises(FileNotFoundError, match='nothere'):
         read_class_predictions(str(tmp_path / 'nothere.csv'))
