@@ -7,8 +7,8 @@ are not loaded.
 Examples::
 
     python .dev_scripts/benchmark_train_step.py \
-        configs/spg/spg_inception_cub.py --batch-size 2 --input-size 224 \
-        --iters 3 --device cpu
+        configs/spg/spg_inception-v3_2xb10_cub-321px.py --batch-size 2 \
+        --input-size 224 --iters 3 --device cpu
     python .dev_scripts/benchmark_train_step.py \
         configs/demo/spg_demo.py --batch-size 32 --input-size 112
 """

@@ -182,21 +182,3 @@ def test_ablation_switches():
         base = _cfg(IN1K if 'in1k' in path else CUB)
         assert cfg.optim_wrapper == base.optim_wrapper
         assert cfg.train_dataloader == base.train_dataloader
-
-
-@pytest.mark.parametrize('old, new', [
-    ('spg_inception_cub.py', 'spg_inception-v3_2xb10_cub-321px.py'),
-    ('spg_inception_imagenet.py', 'spg_inception-v3_2xb10_in1k-321px.py'),
-    ('spg-plain_inception_cub.py',
-     'spg-plain_inception-v3_2xb10_cub-321px.py'),
-    ('spg-plain_inception_imagenet.py',
-     'spg-plain_inception-v3_2xb10_in1k-321px.py'),
-])
-def test_deprecated_names_load_the_new_recipe(old, new):
-    a = _cfg(f'configs/spg/{old}')
-    b = _cfg(f'configs/spg/{new}')
-    for key in ('model', 'optim_wrapper', 'train_dataloader',
-                'test_dataloader', 'train_cfg', 'param_scheduler'):
-        assert a[key] == b[key], key
-    with open(osp.join(REPO, 'configs/spg', old)) as f:
-        assert 'DEPRECATED' in f.read()
