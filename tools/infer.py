@@ -222,14 +222,11 @@ def box_iou(pred: np.ndarray, gt: np.ndarray) -> float:
 def expand_inputs(inputs: List[str]) -> List[Tuple[str, str, str]]:
     """Inputs -> [(kind, path, name)] with kind 'image' or 'video' and a
     unique output name (relative path without extension)."""
-    from mmspg.apis.wsol_inferencer import IMG_EXTENSIONS
-    from mmengine.utils import scandir
+    from mmspg.datasets.annotation_utils import list_images
     items = []
     for inp in inputs:
         if osp.isdir(inp):
-            files = sorted(
-                scandir(inp, suffix=IMG_EXTENSIONS, recursive=True,
-                        case_sensitive=False))
+            files = list_images(inp)
             if not files:
                 raise FileNotFoundError(f'no image found in folder {inp!r}')
             items += [('image', osp.join(inp, f), osp.splitext(f)[0])
@@ -288,11 +285,11 @@ class _StopRun(Exception):
 def loaded_batches(images, batch_size, max_pixels, fail, bar):
     """Yield lists of ``(path, name, BGR image)``; unreadable images go to
     ``fail(path, error)`` (and the progress bar) instead."""
-    from mmspg.apis.wsol_inferencer import WSOLInferencer
+    from mmspg.apis.image_inputs import load_image
     batch, pixels = [], 0
     for path, name in images:
         try:
-            image = WSOLInferencer._load(path, 0)
+            image = load_image(path)
         except Exception as err:
             fail(path, err)
             bar.update()
