@@ -46,8 +46,7 @@ def stages(args, image_path):
 
     import mmcv
     from mmspg.apis import WSOLInferencer, init_localizer
-    sys.path.insert(0, osp.join(ROOT, 'tools'))
-    from infer import fit_for_drawing
+    from mmspg.apis.geometry import fit_for_drawing
     checkpoint = None if args.checkpoint == 'none' else args.checkpoint
     inferencer = WSOLInferencer(
         init_localizer(args.config, checkpoint, device='cpu'),

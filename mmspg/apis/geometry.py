@@ -1,5 +1,5 @@
-"""Where the network input lies in the original image, and how its maps
-go back there.
+"""Where the network input lies in the original image, how its maps go
+back there, and how a result is scaled down for drawing.
 
 The test pipeline may resize, crop or pad; rather than replaying each
 transform, :class:`~mmspg.apis.WSOLInferencer` sends a probe box through the
@@ -7,7 +7,7 @@ pipeline as ``gt_bboxes`` (every box-aware transform moves it as it moves
 the image) and reads the affine map original -> input from where the box
 lands. Our design; mmpretrain's inferencer has no maps to invert.
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
@@ -16,7 +16,10 @@ from mmpretrain.structures import DataSample
 
 from mmspg.evaluation.functional import normalize_scoremap, resize_scoremap
 
-__all__ = ['PROBE', 'probe_box', 'input_affine', 'maps_to_original']
+__all__ = [
+    'PROBE', 'probe_box', 'input_affine', 'maps_to_original',
+    'fit_for_drawing'
+]
 
 #: Fraction of the image spanned by the probe box. Central, so that centre
 #: crops keep it whole.
@@ -104,3 +107,40 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
             borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
         out[i] = normalize_scoremap(warped)
     return out
+
+
+def fit_for_drawing(image: np.ndarray, result: dict,
+                    gt: Optional[np.ndarray], max_side: int) -> tuple:
+    """Scale an image, its top-1 map, its boxes and the GT boxes so that the
+    longer side is at most ``max_side`` (0: unchanged).
+
+    Drawing goes through matplotlib (mmengine's Visualizer), whose buffers
+    grow with the pixel count: 2.5 GB for a 6000 x 4000 image.
+
+    Args:
+        image (np.ndarray): (H, W, 3) uint8 image.
+        result (dict): A result of :class:`~mmspg.apis.WSOLInferencer`.
+        gt (np.ndarray, optional): (G, 4) boxes in original pixels.
+        max_side (int): Longest side to draw at, 0 for no limit.
+
+    Returns:
+        tuple: the image, a shallow copy of ``result`` (``loc_maps[0]`` and
+        ``boxes`` scaled) and the GT boxes, scaled alike.
+    """
+    h, w = image.shape[:2]
+    if max_side <= 0 or max(h, w) <= max_side:
+        return image, result, gt
+    scale = max_side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    sx, sy = size[0] / w, size[1] / h
+    factor = np.array([sx, sy, sx, sy], np.float32)
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    drawn = dict(result)
+    drawn['loc_maps'] = [
+        cv2.resize(m, size, interpolation=cv2.INTER_AREA)
+        for m in result['loc_maps'][:1]
+    ] + list(result['loc_maps'][1:])
+    drawn['boxes'] = [np.asarray(b, np.float32).reshape(-1, 4) * factor
+                      for b in result['boxes']]
+    small_gt = None if gt is None else np.asarray(gt, np.float32) * factor
+    return small, drawn, small_gt

@@ -1,7 +1,8 @@
 """Inputs of the inferencer: paths, folders and arrays to (H, W, 3) uint8
-BGR images, with errors that name the input at fault."""
+BGR images, and video files to batches of frames, with errors that name the
+input at fault."""
 import os.path as osp
-from typing import Any, List
+from typing import Any, Iterator, List
 
 import cv2
 import mmcv
@@ -9,7 +10,13 @@ import numpy as np
 
 from mmspg.datasets.annotation_utils import IMG_EXTENSIONS, list_images
 
-__all__ = ['IMG_EXTENSIONS', 'expand_inputs', 'load_image']
+__all__ = [
+    'IMG_EXTENSIONS', 'VIDEO_EXTENSIONS', 'expand_inputs', 'load_image',
+    'video_frames'
+]
+
+VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg',
+                    '.mpeg', '.wmv')
 
 
 def expand_inputs(inputs: Any) -> List[Any]:
@@ -70,3 +77,25 @@ def load_image(item: Any, index: int = 0) -> np.ndarray:
         raise ValueError(f'WSOLInferencer: input array {index} must be '
                          f'uint8, got {img.dtype}')
     return img
+
+
+def video_frames(path: str, batch: int) -> Iterator[List[np.ndarray]]:
+    """Yield lists of up to ``batch`` (H, W, 3) uint8 BGR frames of a video
+    read with OpenCV; OSError naming the file if it does not open."""
+    cap = cv2.VideoCapture(path)
+    if not cap.isOpened():
+        raise OSError(f'cannot open video {path!r}')
+    try:
+        frames = []
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            frames.append(frame)
+            if len(frames) == batch:
+                yield frames
+                frames = []
+        if frames:
+            yield frames
+    finally:
+        cap.release()
