@@ -1,9 +1,11 @@
 """Build a WSOL localizer from a config and load its checkpoint strictly
-(mmpretrain's ``get_model`` only warns about keys that do not fit)."""
+(mmpretrain's ``get_model`` only warns about keys that do not fit); what
+inference takes from the config and the model besides the forward pass."""
 import copy
 import os.path as osp
-from typing import Optional, Union
+from typing import Dict, List, Optional, Union
 
+import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.model import BaseModel
@@ -11,7 +13,10 @@ from mmpretrain.apis import get_model
 
 from mmspg.engine.runner import load_checkpoint_strict
 
-__all__ = ['init_localizer', 'build_localizer', 'scoped_model_config']
+__all__ = [
+    'init_localizer', 'build_localizer', 'scoped_model_config',
+    'test_pipeline_cfg', 'guidance_maps'
+]
 
 
 def scoped_model_config(config: Union[str, Config]) -> Config:
@@ -104,3 +109,48 @@ def build_localizer(model: Union[str, Config],
     if pretrained is True:
         pretrained = config.get('load_from') or None
     return init_localizer(config, pretrained or None, device=device, **kwargs)
+
+
+def test_pipeline_cfg(cfg: Config) -> list:
+    """The config's test pipeline without its loading steps (mmcv's and
+    mmspg's ``LoadImageFromFile*``): inference loads paths, arrays and video
+    frames itself. KeyError if the config has no test pipeline."""
+    try:
+        pipeline = cfg.test_dataloader.dataset.pipeline
+    except AttributeError as e:
+        raise KeyError('WSOLInferencer: the config needs '
+                       '`test_dataloader.dataset.pipeline`') from e
+    return [
+        t for t in pipeline
+        if not str(t.get('type', '') if isinstance(t, dict) else
+                   type(t).__name__).split('.')[-1].startswith(
+                       'LoadImageFromFile')
+    ]
+
+
+@torch.no_grad()
+def guidance_maps(model: BaseModel,
+                  inputs: torch.Tensor) -> List[Dict[str, np.ndarray]]:
+    """The SPG guidance of each image's top-1 class (no labels are known).
+
+    Args:
+        model (BaseModel): A ``WSOLClassifier`` with an ``SPGHead``.
+        inputs (Tensor): (N, 3, H, W) preprocessed images.
+
+    Returns:
+        list[dict]: Per image, (S, S) float32 maps: ``attention``,
+        ``seed_*`` (1 fg, 0 bg, 255 ignored), ``b1``, ``b2``, ``c`` logits;
+        keys of switched-off branches are absent.
+    """
+    if not getattr(model, 'with_guidance', hasattr(model, 'guidance')):
+        head = getattr(model, 'head', None)
+        raise TypeError(
+            'WSOLInferencer: return_seeds (--show-seeds) needs a head with '
+            'self-produced guidance (WSOLClassifier + SPGHead), got '
+            f'{type(model).__name__} with {type(head).__name__}')
+    out = model.guidance(inputs, None)
+    return [{
+        k: v[i, 0].float().cpu().numpy()
+        for k, v in out.items()
+        if k not in ('cams', 'cls_score') and isinstance(v, torch.Tensor)
+    } for i in range(len(inputs))]

@@ -19,7 +19,7 @@ from mmspg.registry import TRANSFORMS
 from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
 from .geometry import input_affine, maps_to_original, probe_box
 from .image_inputs import expand_inputs, load_image
-from .model import build_localizer
+from .model import build_localizer, guidance_maps, test_pipeline_cfg
 
 __all__ = ['WSOLInferencer']
 
@@ -32,17 +32,13 @@ class WSOLInferencer(BaseInferencer):
     scores and names, their localization maps at the ORIGINAL image size
     and their boxes in original pixels.
 
-    The steps are mmpretrain's (``BaseInferencer.__call__``):
-    :meth:`preprocess` runs the config's test pipeline
-    (``cfg.test_dataloader.dataset.pipeline`` without its loading step), so
-    predictions match evaluation, with a probe box that measures the
-    pipeline's geometry (:mod:`mmspg.apis.geometry`); :meth:`forward`
-    predicts and records that geometry on each ``DataSample``;
-    :meth:`visualize` draws overlays; :meth:`postprocess` builds the result
-    dicts: maps brought back to the original frame (0 where a crop cut the
-    image) and their boxes by the evaluation's own contour rules
-    (:func:`~mmspg.visualization.map_to_boxes`). :meth:`iter_results` runs
-    the same steps batch by batch with bounded memory.
+    The steps are mmpretrain's: :meth:`preprocess` runs the config's test
+    pipeline (so predictions match evaluation) with a probe box that
+    measures its geometry (:mod:`mmspg.apis.geometry`); :meth:`forward`
+    predicts and records that geometry; :meth:`visualize` draws overlays;
+    :meth:`postprocess` builds the result dicts: maps back in the original
+    frame (0 where a crop cut the image), boxes by the evaluation's contour
+    rules. :meth:`iter_results` runs them batch by batch.
 
     Args:
         model (BaseModel | str | Config): A config path / Config, or a built
@@ -102,26 +98,11 @@ class WSOLInferencer(BaseInferencer):
         #: boxes match the reported Top-1 Loc, else 0.2 (CAM's usual value).
         self.default_thr = float(evaluator.get('cam_threshold', 0.2))
 
-    # ------------------------------------------------------------------
-    # Pipeline, inputs and forward
-    # ------------------------------------------------------------------
     def _init_pipeline(self, cfg: Config) -> Callable:
-        try:
-            pipeline_cfg = cfg.test_dataloader.dataset.pipeline
-        except AttributeError as e:
-            raise KeyError('WSOLInferencer: the config needs '
-                           '`test_dataloader.dataset.pipeline`') from e
-        # Images are loaded in `preprocess` (paths, arrays, video frames);
-        # drop every loading step (mmcv's and mmspg's LoadImageFromFile*).
-        pipeline_cfg = [
-            t for t in pipeline_cfg
-            if not str(t.get('type', '') if isinstance(t, dict) else
-                       type(t).__name__).split('.')[-1].startswith(
-                           'LoadImageFromFile')
-        ]
+        # images are loaded in `preprocess` (paths, arrays, video frames)
         return Compose([
             TRANSFORMS.build(t) if isinstance(t, dict) else t
-            for t in pipeline_cfg
+            for t in test_pipeline_cfg(cfg)
         ])
 
     def _inputs_to_list(self, inputs: InputType) -> list:
@@ -158,10 +139,9 @@ class WSOLInferencer(BaseInferencer):
             list[DataSample]: Predictions (``loc_maps`` at the input size)
             with the metainfo ``ori_shape``, ``input_affine`` (sx, tx, sy,
             ty: original -> input, see :func:`~.geometry.input_affine`) and
-            ``img_path`` for path inputs; the probe ``gt_bboxes`` removed.
-            With ``return_seeds``, ``guidance``: a dict of (S, S) float32
-            numpy maps (``attention``, ``seed_*``, ``b1``, ``b2``, ``c``
-            logits; keys of switched-off branches are absent).
+            ``img_path`` for path inputs; the probe ``gt_bboxes`` removed;
+            with ``return_seeds``, ``guidance`` (see
+            :func:`~mmspg.apis.model.guidance_maps`).
         """
         batch, ori_shapes, paths = inputs
         data = self.model.data_preprocessor(batch, False)
@@ -175,28 +155,11 @@ class WSOLInferencer(BaseInferencer):
                 meta['img_path'] = path
             sample.set_metainfo(meta)
         if return_seeds:
-            if not getattr(self.model, 'with_guidance',
-                           hasattr(self.model, 'guidance')):
-                head = getattr(self.model, 'head', None)
-                raise TypeError(
-                    'WSOLInferencer: return_seeds (--show-seeds) needs a '
-                    'head with self-produced guidance (WSOLClassifier + '
-                    f'SPGHead), got {type(self.model).__name__} with '
-                    f'{type(head).__name__}')
-            # Without gt_label, guidance uses each image's top-1 class.
-            out = self.model.guidance(data['inputs'], None)
-            for i, sample in enumerate(preds):
-                sample.guidance = {
-                    k: v[i, 0].float().cpu().numpy()
-                    for k, v in out.items()
-                    if k not in ('cams', 'cls_score')
-                    and isinstance(v, torch.Tensor)
-                }
+            for sample, maps in zip(preds,
+                                    guidance_maps(self.model, data['inputs'])):
+                sample.guidance = maps
         return preds
 
-    # ------------------------------------------------------------------
-    # Results
-    # ------------------------------------------------------------------
     def _check_options(self, batch_size: int = 1, topk: Optional[int] = None,
                        thr: Optional[float] = None,
                        box_mode: str = 'largest') -> float:
@@ -243,18 +206,16 @@ class WSOLInferencer(BaseInferencer):
             ori_shape=tuple(int(s) for s in ori_shape),
         )
         if self.classes is not None:
-            result['pred_class'] = self._class_name(labels[0])
-            result['topk_classes'] = [self._class_name(c) for c in labels]
+            names = [
+                str(self.classes[c] if c < len(self.classes) else c)
+                for c in labels
+            ]
+            result['pred_class'], result['topk_classes'] = names[0], names
         if 'img_path' in sample:
             result['img_path'] = sample.img_path
         if 'guidance' in sample:
             result['guidance'] = sample.guidance
         return result
-
-    def _class_name(self, label: int) -> str:
-        if label < len(self.classes):
-            return str(self.classes[label])
-        return str(label)
 
     def postprocess(self,
                     preds: List[DataSample],
@@ -335,13 +296,9 @@ class WSOLInferencer(BaseInferencer):
         return super().__call__(inputs, return_datasamples, batch_size,
                                 **kwargs)
 
-    # ------------------------------------------------------------------
-    # Visualisation
-    # ------------------------------------------------------------------
     def _drawer(self) -> WSOLVisualizer:
         if self.visualizer is None:
-            # Constructed directly (not get_instance) so it never becomes
-            # mmengine's current visualizer.
+            # not get_instance: never mmengine's current visualizer
             self.visualizer = WSOLVisualizer(name='wsol_inferencer')
         return self.visualizer
 
@@ -371,15 +328,9 @@ class WSOLInferencer(BaseInferencer):
             result['loc_maps'][rank], result['boxes'][rank], gt_bboxes, text)
 
     def draw_seeds(self, image: np.ndarray, result: dict) -> np.ndarray:
-        """SPG seed panels of one result (needs ``return_seeds=True``).
-
-        Args:
-            image (np.ndarray): (H, W, 3) uint8 BGR original image.
-            result (dict): One result of :meth:`iter_results`.
-
-        Returns:
-            np.ndarray: RGB canvas of titled panels.
-        """
+        """SPG seed panels (an RGB canvas of titled panels) of one result
+        of :meth:`iter_results` (with ``return_seeds=True``) on its (H, W,
+        3) uint8 BGR original image."""
         if 'guidance' not in result:
             raise KeyError('draw_seeds: the result has no `guidance`; run '
                            'the inferencer with return_seeds=True')
