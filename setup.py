@@ -134,8 +134,14 @@ setup(
     ext_modules=[
         Extension(
             'mmspg.evaluation.functional._wsol_box_ext',
-            sources=['mmspg/evaluation/functional/csrc/wsol_box_levels.c'],
-            depends=['mmspg/evaluation/functional/csrc/wsol_box_sweeps.h'],
+            sources=[
+                f'mmspg/evaluation/functional/csrc/{name}.c'
+                for name in ('wsol_box_ext', 'wsol_box_levels', 'wsol_resize')
+            ],
+            depends=[
+                f'mmspg/evaluation/functional/csrc/{name}.h'
+                for name in ('wsol_box_ext', 'wsol_box_sweeps')
+            ],
             extra_compile_args=['-O3', '-fopenmp'],
             extra_link_args=['-fopenmp'],
             optional=True)

@@ -56,6 +56,10 @@ drawn at most ``--max-overlay-side`` pixels on their longer side (default
 2048; 0 draws at the original size). The JSON boxes and ``--save-maps``
 maps are always in original pixels. Measured figures: docs/benchmarks.md.
 
+This file is the command line only: the work is
+:class:`mmspg.apis.file_inference.FileLocalizer` over
+:class:`mmspg.apis.WSOLInferencer`.
+
 Ground truth (optional, original pixels): ``--gt-boxes`` gives boxes for a
 single image or for every frame of a video; ``--ann`` a JSON file
 ``{"<image id or file name>": [[x1, y1, x2, y2], ...]}`` or a text file of
@@ -71,20 +75,12 @@ Example (the demo figure of the README)::
 """
 import argparse
 import json
-import os
 import os.path as osp
 import sys
-from collections import defaultdict
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import List, Optional
 
-import cv2
-import mmcv
 import numpy as np
 from mmengine.config import Config, DictAction
-from mmengine.utils import ProgressBar, mkdir_or_exist
-
-VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg',
-                    '.mpeg', '.wmv')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -145,244 +141,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# ----------------------------------------------------------------------
-# Ground truth
-# ----------------------------------------------------------------------
-def parse_box(text: str, where: str) -> List[float]:
-    """'x1,y1,x2,y2' -> [x1, y1, x2, y2], with a clear error."""
-    try:
-        box = [float(v) for v in text.split(',')]
-    except ValueError:
-        box = []
-    if len(box) != 4 or box[2] < box[0] or box[3] < box[1]:
-        raise ValueError(f'{where}: expected a box "x1,y1,x2,y2" with '
-                         f'x1 <= x2 and y1 <= y2, got {text!r}')
-    return box
-
-
-def load_annotations(path: str) -> Dict[str, np.ndarray]:
-    """Read ``--ann``: JSON {id: boxes} or ``id,x1,y1,x2,y2`` lines."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'--ann: no such file {path!r}')
-    boxes: Dict[str, list] = defaultdict(list)
-    if path.lower().endswith('.json'):
-        with open(path) as f:
-            data = json.load(f)
-        if not isinstance(data, dict):
-            raise ValueError(f'{path}: expected a JSON object '
-                             '{"<image id>": [[x1, y1, x2, y2], ...]}')
-        for key, value in data.items():
-            arr = np.asarray(value, dtype=np.float32)
-            if arr.size == 0 or arr.size % 4:
-                raise ValueError(f'{path}: boxes of {key!r} must be '
-                                 f'[[x1, y1, x2, y2], ...], got {value!r}')
-            boxes[key] = arr.reshape(-1, 4).tolist()
-    else:
-        with open(path) as f:
-            for lineno, line in enumerate(f, 1):
-                line = line.strip()
-                if not line:
-                    continue
-                key, sep, rest = line.partition(',')
-                if not sep:
-                    raise ValueError(f'{path}:{lineno}: expected '
-                                     f'"id,x1,y1,x2,y2", got {line!r}')
-                boxes[key.strip()].append(
-                    parse_box(rest, f'{path}:{lineno}'))
-    return {k: np.asarray(v, np.float32).reshape(-1, 4)
-            for k, v in boxes.items()}
-
-
-def find_gt(path: str, rel: str,
-            ann: Dict[str, np.ndarray]) -> Optional[np.ndarray]:
-    """Boxes of ``ann`` whose key is the input's path, its path relative to
-    its folder input, or a '/'-separated suffix of its path."""
-    norm = path.replace(os.sep, '/')
-    for key in (path, rel, norm, osp.basename(path)):
-        if key in ann:
-            return ann[key]
-    for key, value in ann.items():
-        if norm.endswith('/' + key.lstrip('/')):
-            return value
-    return None
-
-
-def box_iou(pred: np.ndarray, gt: np.ndarray) -> float:
-    """Best IoU of the first predicted box with the GT boxes, with the
-    evaluation core's (+1 pixel) convention."""
-    from mmspg.evaluation.functional.wsol_box import multiple_iou
-    return float(
-        multiple_iou(pred[:1].astype(np.int64),
-                     np.trunc(gt).astype(np.int64)).max())
-
-
-# ----------------------------------------------------------------------
-# Inputs
-# ----------------------------------------------------------------------
-def expand_inputs(inputs: List[str]) -> List[Tuple[str, str, str]]:
-    """Inputs -> [(kind, path, name)] with kind 'image' or 'video' and a
-    unique output name (relative path without extension)."""
-    from mmspg.apis.wsol_inferencer import IMG_EXTENSIONS
-    from mmengine.utils import scandir
-    items = []
-    for inp in inputs:
-        if osp.isdir(inp):
-            files = sorted(
-                scandir(inp, suffix=IMG_EXTENSIONS, recursive=True,
-                        case_sensitive=False))
-            if not files:
-                raise FileNotFoundError(f'no image found in folder {inp!r}')
-            items += [('image', osp.join(inp, f), osp.splitext(f)[0])
-                      for f in files]
-        elif osp.isfile(inp):
-            stem = osp.splitext(osp.basename(inp))[0]
-            kind = ('video' if inp.lower().endswith(VIDEO_EXTENSIONS) else
-                    'image')
-            items.append((kind, inp, stem))
-        else:
-            raise FileNotFoundError(f'no such input file or folder {inp!r}')
-    seen: Dict[str, int] = defaultdict(int)
-    out = []
-    for kind, path, name in items:
-        name = name.replace(os.sep, '/')
-        seen[name] += 1
-        if seen[name] > 1:
-            name = f'{name}_{seen[name] - 1}'
-        out.append((kind, path, name))
-    return out
-
-
-def video_frames(path: str, batch: int) -> Iterator[List[np.ndarray]]:
-    """Yield lists of up to ``batch`` BGR frames of a video."""
-    cap = cv2.VideoCapture(path)
-    if not cap.isOpened():
-        raise OSError(f'cannot open video {path!r}')
-    try:
-        frames = []
-        while True:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            frames.append(frame)
-            if len(frames) == batch:
-                yield frames
-                frames = []
-        if frames:
-            yield frames
-    finally:
-        cap.release()
-
-
-# ----------------------------------------------------------------------
-# Batches and drawing with bounded memory
-# ----------------------------------------------------------------------
-#: Most pixels of decoded images held at once (48 MP: two 6000 x 4000
-#: photos, 144 MB of BGR); a batch closes at this or at --batch-size.
-MAX_BATCH_PIXELS = 48_000_000
-
-
-class _StopRun(Exception):
-    """--stop-on-error: a failure ends the run."""
-
-
-def loaded_batches(images, batch_size, max_pixels, fail, bar):
-    """Yield lists of ``(path, name, BGR image)``; unreadable images go to
-    ``fail(path, error)`` (and the progress bar) instead."""
-    from mmspg.apis.wsol_inferencer import WSOLInferencer
-    batch, pixels = [], 0
-    for path, name in images:
-        try:
-            image = WSOLInferencer._load(path, 0)
-        except Exception as err:
-            fail(path, err)
-            bar.update()
-            continue
-        batch.append((path, name, image))
-        pixels += image.shape[0] * image.shape[1]
-        if len(batch) >= batch_size or pixels >= max_pixels:
-            yield batch
-            batch, pixels = [], 0
-    if batch:
-        yield batch
-
-
-def fit_for_drawing(image: np.ndarray, result: dict,
-                    gt: Optional[np.ndarray], max_side: int):
-    """Scale an image, its top-1 map, its boxes and the GT boxes so that the
-    longer side is at most ``max_side`` (0: unchanged).
-
-    Drawing goes through matplotlib (mmengine's Visualizer), whose buffers
-    grow with the pixel count: 2.5 GB for a 6000 x 4000 image.
-    """
-    h, w = image.shape[:2]
-    if max_side <= 0 or max(h, w) <= max_side:
-        return image, result, gt
-    scale = max_side / max(h, w)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    sx, sy = size[0] / w, size[1] / h
-    factor = np.array([sx, sy, sx, sy], np.float32)
-    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    drawn = dict(result)
-    drawn['loc_maps'] = [
-        cv2.resize(m, size, interpolation=cv2.INTER_AREA)
-        for m in result['loc_maps'][:1]
-    ] + list(result['loc_maps'][1:])
-    drawn['boxes'] = [np.asarray(b, np.float32).reshape(-1, 4) * factor
-                      for b in result['boxes']]
-    small_gt = None if gt is None else np.asarray(gt, np.float32) * factor
-    return small, drawn, small_gt
-
-
-def run_video(args, inferencer, path, name, fixed_gt, run, record, records):
-    """Overlay every frame of one video (a video file or PNG frames)."""
-    cap = cv2.VideoCapture(path)
-    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
-    total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-    cap.release()
-    writer = None
-    out_video = osp.join(args.out_dir, f'{name}_overlay.mp4')
-    frame_dir = osp.join(args.out_dir, name)
-    bar = ProgressBar(max(total, 0))
-    index = 0
-    try:
-        for frames in video_frames(path, args.batch_size):
-            for frame, result in zip(
-                    frames,
-                    inferencer.iter_results(
-                        frames, batch_size=args.batch_size, **run)):
-                gt = fixed_gt
-                drawn = inferencer.draw(frame, result, gt)[..., ::-1]
-                if not args.frames and writer is None:
-                    h, w = drawn.shape[:2]
-                    writer = cv2.VideoWriter(
-                        out_video, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                        (w, h))
-                    if not writer.isOpened():
-                        print(f'cannot write {out_video} (no codec?); '
-                              f'writing PNG frames to {frame_dir}')
-                        args.frames = True
-                if args.frames:
-                    mmcv.imwrite(drawn, osp.join(frame_dir,
-                                                 f'frame_{index:06d}.png'))
-                else:
-                    writer.write(np.ascontiguousarray(drawn))
-                rec = record(result, path, gt, frame=index)
-                rec['overlay'] = (f'{name}/frame_{index:06d}.png'
-                                  if args.frames else f'{name}_overlay.mp4')
-                records.append(rec)
-                index += 1
-                bar.update()
-    finally:
-        if writer is not None:
-            writer.release()
-    sys.stdout.write('\n')
-    if index == 0:
-        raise OSError(f'no frame could be read from video {path!r}')
-
-
-# ----------------------------------------------------------------------
-# Main
-# ----------------------------------------------------------------------
 def build_inferencer(args: argparse.Namespace):
     from mmspg.apis import WSOLInferencer, init_localizer
     if not osp.isfile(args.config):
@@ -404,7 +162,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise SystemExit('--topk and --batch-size must be >= 1')
     if args.max_overlay_side < 0:
         raise SystemExit('--max-overlay-side must be >= 0')
-    items = expand_inputs(args.inputs)
+    # imported here: --help and argument errors need no torch
+    from mmspg.apis.file_inference import FileLocalizer, list_file_inputs
+    from mmspg.apis.gt_boxes import load_box_annotations, parse_box
+    items = list_file_inputs(args.inputs)
     fixed_gt = None
     if args.gt_boxes:
         fixed_gt = np.asarray(
@@ -412,116 +173,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         if sum(kind == 'image' for kind, _, _ in items) > 1:
             raise SystemExit('--gt-boxes describes one image; use --ann for '
                              'several images')
-    ann = load_annotations(args.ann) if args.ann else None
+    ann = load_box_annotations(args.ann) if args.ann else None
 
     inferencer = build_inferencer(args)
-    mkdir_or_exist(args.out_dir)
-    run = dict(topk=args.topk, thr=args.thr, box_mode=args.box_mode)
-    records = []
-
-    def gt_for(path, name):
-        if fixed_gt is not None:
-            return fixed_gt
-        if ann is not None:
-            return find_gt(path, name, ann)
-        return None
-
-    def record(result, path, gt, frame=None):
-        rec = dict(input=path)
-        if frame is not None:
-            rec['frame'] = frame
-        rec.update(inferencer.to_json(result))
-        rec.pop('img_path', None)
-        if gt is not None:
-            rec['gt_bboxes'] = gt.tolist()
-            rec['iou'] = box_iou(result['boxes'][0], gt)
-        return rec
-
-    failures: List[Tuple[str, str]] = []
-
-    def fail(path: str, err: BaseException) -> None:
-        failures.append((path, f'{type(err).__name__}: {err}'))
-        print(f'\nfailed: {path}: {type(err).__name__}: {err}',
-              file=sys.stderr)
-        if args.stop_on_error:
-            raise _StopRun
-
-    def write_image(path, name, image, result):
-        gt = gt_for(path, name)
-        rec = record(result, path, gt)
-        small, drawn_result, drawn_gt = fit_for_drawing(
-            image, result, gt, args.max_overlay_side)
-        rec['overlay'] = f'{name}.png'
-        mmcv.imwrite(
-            inferencer.draw(small, drawn_result, drawn_gt)[..., ::-1],
-            osp.join(args.out_dir, rec['overlay']))
-        if args.show_seeds:
-            rec['seeds'] = f'{name}_seeds.png'
-            mmcv.imwrite(
-                inferencer.draw_seeds(small, result)[..., ::-1],
-                osp.join(args.out_dir, rec['seeds']))
-        if args.save_maps:
-            rec['maps'] = f'{name}_maps.npy'
-            np.save(osp.join(args.out_dir, rec['maps']), result['loc_maps'])
-        records.append(rec)
-
-    def infer_batch(batch):
-        """Results of a loaded batch; a failing batch is retried image by
-        image so that one bad input does not take the others with it."""
-        arrays = [img for _, _, img in batch]
-        try:
-            return list(
-                inferencer.iter_results(
-                    arrays, batch_size=len(arrays),
-                    return_seeds=args.show_seeds, **run))
-        except Exception as err:
-            if len(batch) == 1:
-                fail(batch[0][0], err)
-                return [None]
-        results = []
-        for path, _, img in batch:
-            try:
-                results += list(
-                    inferencer.iter_results(
-                        [img], return_seeds=args.show_seeds, **run))
-            except Exception as err:
-                fail(path, err)
-                results.append(None)
-        return results
-
-    try:
-        # Images
-        images = [(p, n) for kind, p, n in items if kind == 'image']
-        if images:
-            bar = ProgressBar(len(images))
-            for batch in loaded_batches(images, args.batch_size,
-                                        MAX_BATCH_PIXELS, fail, bar):
-                for (path, name, image), result in zip(
-                        batch, infer_batch(batch)):
-                    if result is not None:
-                        try:
-                            write_image(path, name, image, result)
-                        except _StopRun:
-                            raise
-                        except Exception as err:
-                            fail(path, err)
-                    bar.update()
-            sys.stdout.write('\n')
-
-        # Videos
-        for kind, path, name in items:
-            if kind != 'video':
-                continue
-            try:
-                run_video(args, inferencer, path, name, fixed_gt, run,
-                          record, records)
-            except _StopRun:
-                raise
-            except Exception as err:
-                fail(path, err)
-    except _StopRun:
-        print('--stop-on-error: stopped at the first failure',
-              file=sys.stderr)
+    records, failures = FileLocalizer(
+        inferencer,
+        args.out_dir,
+        topk=args.topk,
+        thr=args.thr,
+        box_mode=args.box_mode,
+        batch_size=args.batch_size,
+        show_seeds=args.show_seeds,
+        save_maps=args.save_maps,
+        gt_boxes=fixed_gt,
+        ann=ann,
+        frames=args.frames,
+        stop_on_error=args.stop_on_error,
+        max_overlay_side=args.max_overlay_side)(items)
 
     summary = dict(
         config=args.config,

@@ -40,8 +40,10 @@ def _skip_without_benchmark_inception(cfg_model):
 def test_every_config_is_found():
     names = {osp.basename(p) for p in CONFIGS}
     assert {
-        'spg_inception_cub.py', 'spg-plain_inception_cub.py',
-        'spg_inception_imagenet.py', 'spg-plain_inception_imagenet.py',
+        'spg_inception-v3_2xb10_cub-321px.py',
+        'spg-plain_inception-v3_2xb10_cub-321px.py',
+        'spg_inception-v3_2xb10_in1k-321px.py',
+        'spg-plain_inception-v3_2xb10_in1k-321px.py',
         'spg_resnet50_1xb32_cub.py', 'spg_vgg16_1xb32_cub.py',
         'spg_swin-tiny_1xb32_cub.py', 'spg_demo.py', 'spg-plain_demo.py'
     } <= names

@@ -30,8 +30,4 @@ def test_metafile_lists_every_recipe():
         osp.splitext(osp.basename(p))[0]
         for p in glob.glob(osp.join(REPO, 'configs/spg/*.py'))
     }
-    deprecated = {
-        'spg_inception_cub', 'spg_inception_imagenet',
-        'spg-plain_inception_cub', 'spg-plain_inception_imagenet'
-    }
-    assert names == shipped - deprecated
+    assert names == shipped

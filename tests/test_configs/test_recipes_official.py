@@ -184,24 +184,6 @@ def test_ablation_switches():
         assert cfg.train_dataloader == base.train_dataloader
 
 
-@pytest.mark.parametrize('old, new', [
-    ('spg_inception_cub.py', 'spg_inception-v3_2xb10_cub-321px.py'),
-    ('spg_inception_imagenet.py', 'spg_inception-v3_2xb10_in1k-321px.py'),
-    ('spg-plain_inception_cub.py',
-     'spg-plain_inception-v3_2xb10_cub-321px.py'),
-    ('spg-plain_inception_imagenet.py',
-     'spg-plain_inception-v3_2xb10_in1k-321px.py'),
-])
-def test_deprecated_names_load_the_new_recipe(old, new):
-    a = _cfg(f'configs/spg/{old}')
-    b = _cfg(f'configs/spg/{new}')
-    for key in ('model', 'optim_wrapper', 'train_dataloader',
-                'test_dataloader', 'train_cfg', 'param_scheduler'):
-        assert a[key] == b[key], key
-    with open(osp.join(REPO, 'configs/spg', old)) as f:
-        assert 'DEPRECATED' in f.read()
-
-
 @pytest.mark.parametrize('path', ALL)
 def test_no_dropout_and_the_official_map_resize(path):
     """The official F.dropout(x, 0.5) (inception3_spg.py lines 205-209) ran

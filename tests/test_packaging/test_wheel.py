@@ -39,6 +39,12 @@ def test_wheel_ships_configs_tools_and_model_index(mmspg_wheel):
     # the package itself, its compiled core and no tests
     assert 'mmspg/registry.py' in names
     assert not any(n.startswith('tests/') for n in names)
+    # nor the developers' benchmarks and stress tools (.dev_scripts/)
+    dev = glob.glob(osp.join(REPO, '.dev_scripts', '*.py'))
+    assert dev
+    shipped = {osp.basename(n) for n in names}
+    for path in dev:
+        assert osp.basename(path) not in shipped, path
 
 
 def test_installed_wheel_has_no_links_into_the_checkout(mmspg_wheel):

@@ -19,9 +19,8 @@ import numpy as np
 
 from PIL import Image
 
-from mmspg.datasets.synthetic_cub_generator import (DEFAULT_CFG,
-                                                    SYNTHETIC_META_FILE,
-                                                    ensure_synthetic_cub)
+from mmspg.datasets.demo import (DEFAULT_CFG, SYNTHETIC_META_FILE,
+                                 ensure_synthetic_cub)
 
 
 def parse_args():

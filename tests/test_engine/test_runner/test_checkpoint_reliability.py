@@ -84,8 +84,9 @@ def test_uses_the_loop_of_the_config(toy_cfg, tmp_path):
 
 
 @pytest.mark.parametrize('config', [
-    'configs/demo/spg_demo.py', 'configs/spg/spg_inception_cub.py',
-    'configs/spg/spg_inception_imagenet.py'
+    'configs/demo/spg_demo.py',
+    'configs/spg/spg_inception-v3_2xb10_cub-321px.py',
+    'configs/spg/spg_inception-v3_2xb10_in1k-321px.py'
 ])
 def test_configs_choose_the_epoch_seeded_loop(config):
     cfg = Config.fromfile(osp.join(REPO, config))

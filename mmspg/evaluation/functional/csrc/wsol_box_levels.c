@@ -1,6 +1,9 @@
 /*
  * Exact WSOL box evaluation of a uint8 score map at every threshold level at
- * once (extension module mmspg.evaluation.functional._wsol_box_ext).
+ * once (part of the extension module _wsol_box_ext, see wsol_box_ext.h).
+ * One algorithm, hence one file past 400 lines: the sweeps, the sets they
+ * build and the level-by-level reading of those sets share the Set / Sweep
+ * bookkeeping and the neighbourhood tables below.
  *
  * The benchmark protocol (see wsol_box.py) binarises the uint8 map q at a
  * level l (foreground: q > l) and takes the bounding boxes of the contours
@@ -37,18 +40,11 @@
  * All IoUs use the benchmark's +1 pixel convention and are computed in
  * int64 then divided in double, as numpy does in wsol_box.multiple_iou.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "wsol_box_ext.h"
 
 #include <math.h>
-#include <stdint.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
-
-#define NUM_LEVELS 256
 
 typedef struct {
     int32_t x0, y0, x1, y1; /* inclusive pixel extent of the set */
@@ -75,7 +71,7 @@ typedef struct {
 
 /* Bytes of scratch memory box_levels needs for an (h, w) map. The caller
  * owns it and reuses it: a fresh allocation per map costs page faults. */
-static Py_ssize_t workspace_bytes(Py_ssize_t h, Py_ssize_t w) {
+Py_ssize_t workspace_bytes(Py_ssize_t h, Py_ssize_t w) {
     const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
     return m * (sizeof(Set) + 2 * sizeof(double) + sizeof(int32_t) +
                 sizeof(uint64_t) + sizeof(uint16_t)) +
@@ -237,7 +233,7 @@ static uint8_t clusters[256], cluster_rep[256][4];
  * its group (it is often the previous pixel, whose set is known). */
 static uint8_t up_clusters[256], up_cluster_rep[256][4];
 
-static void build_tables(void) {
+void build_tables(void) {
     /* each 2x2 window around p: its horizontal, vertical and diagonal
      * neighbour of p */
     static const int quad[4][3] = {
@@ -338,9 +334,9 @@ static void build_tables(void) {
  * findContours. workspace: workspace_bytes(h, w) bytes, 8-aligned.
  * Returns the map's maximum value.
  */
-static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
-                      const int64_t *gt, Py_ssize_t k, double *v1, double *v2,
-                      uint8_t *undecided, void *workspace) {
+int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
+               const int64_t *gt, Py_ssize_t k, double *v1, double *v2,
+               uint8_t *undecided, void *workspace) {
     const int32_t pw = (int32_t)(w + 2);
     const Py_ssize_t n = (h + 2) * (w + 2), m = h * w + 1;
     Py_ssize_t count[NUM_LEVELS + 1] = {0};
@@ -567,7 +563,7 @@ static int box_levels(const uint8_t *q, Py_ssize_t h, Py_ssize_t w,
  * v2: writable float64 (256,); undecided: writable uint8 (256,);
  * workspace: writable, at least workspace_bytes(h, w) bytes, 8-aligned.
  * Returns the maximum of q. The GIL is released. */
-static PyObject *py_box_levels(PyObject *self, PyObject *args) {
+PyObject *py_box_levels(PyObject *self, PyObject *args) {
     Py_buffer q, gt, v1, v2, und, ws;
     Py_ssize_t h, w;
     if (!PyArg_ParseTuple(args, "y*nny*w*w*w*w*", &q, &h, &w, &gt, &v1, &v2,
@@ -605,7 +601,7 @@ done:
 }
 
 /* Python: workspace_bytes(h, w) -> int */
-static PyObject *py_workspace_bytes(PyObject *self, PyObject *args) {
+PyObject *py_workspace_bytes(PyObject *self, PyObject *args) {
     Py_ssize_t h, w;
     if (!PyArg_ParseTuple(args, "nn", &h, &w)) return NULL;
     if (h < 1 || w < 1) {
@@ -613,511 +609,4 @@ static PyObject *py_workspace_bytes(PyObject *self, PyObject *args) {
         return NULL;
     }
     return PyLong_FromSsize_t(workspace_bytes(h, w));
-}
-
-/* out = (uint8)(float64(float32((x - lo) / (hi - lo))) * 255), lo < hi the
- * map's minimum and maximum: numpy's "cam -= cam.min(); cam /= cam.max()"
- * (max(x - lo) is (hi - lo) rounded: rounding is monotonic), the float32
- * of a dump, then quantize_scoremap. Vectorised by the compiler. */
-static void quantize_range(const double *x, uint8_t *out, Py_ssize_t n,
-                           double lo, double hi) {
-    const double den = hi - lo;
-    for (Py_ssize_t i = 0; i < n; ++i)
-        out[i] = (uint8_t)(int32_t)((double)(float)((x[i] - lo) / den) *
-                                    255.0);
-}
-
-/* See py_normalize_quantize. Branch-free loops, so that they vectorise.
- * Returns 0 (out untouched) if a value is not finite. */
-static int normalize_quantize(const double *x, uint8_t *out, Py_ssize_t n) {
-    /* Four independent min/max chains and an integer test of the exponent
-     * bits: a single floating-point chain (which the compiler may not
-     * reorder) made this pass ten times slower than the division pass. */
-    double lo4[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
-    double hi4[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
-    uint64_t nonfinite = 0;
-    Py_ssize_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int j = 0; j < 4; ++j) {
-            const double v = x[i + j];
-            uint64_t bits;
-            memcpy(&bits, &v, sizeof(bits));
-            nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff; /* inf or NaN */
-            lo4[j] = v < lo4[j] ? v : lo4[j];
-            hi4[j] = v > hi4[j] ? v : hi4[j];
-        }
-    for (; i < n; ++i) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof(bits));
-        nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff;
-        lo4[0] = x[i] < lo4[0] ? x[i] : lo4[0];
-        hi4[0] = x[i] > hi4[0] ? x[i] : hi4[0];
-    }
-    if (nonfinite) return 0;
-    double lo = lo4[0], hi = hi4[0];
-    for (int j = 1; j < 4; ++j) {
-        lo = lo4[j] < lo ? lo4[j] : lo;
-        hi = hi4[j] > hi ? hi4[j] : hi;
-    }
-    if (n == 0 || lo == hi) {
-        memset(out, 0, (size_t)n);
-        return 1;
-    }
-    quantize_range(x, out, n, lo, hi);
-    return 1;
-}
-
-/*
- * cv2.resize(src, (dw, dh), interpolation=cv2.INTER_CUBIC) of a float64
- * map, written by hand to fuse it with normalize_quantize without a copy
- * through numpy (OpenCV's resize plus the separate pass cost 1.5x more).
- * It repeats OpenCV's generic separable resize operation for operation, so
- * the result is bit-identical (tests compare with cv2): source position
- * f = float((d + 0.5) * (ssize / dsize) - 0.5), the 4-tap coefficients of
- * interpolateCubic (A = -0.75) in float, indices clamped at the borders,
- * each pass summed left to right in double.
- */
-static void cubic_taps(Py_ssize_t ssize, Py_ssize_t dsize, int32_t *ofs,
-                       float *alpha) {
-    const double scale = 1. / ((double)dsize / (double)ssize);
-    for (Py_ssize_t d = 0; d < dsize; ++d) {
-        float f = (float)((d + 0.5) * scale - 0.5);
-        const int32_t s0 = (int32_t)floorf(f);
-        f -= (float)s0;
-        const float A = -0.75f;
-        float *c = alpha + 4 * d;
-        c[0] = ((A * (f + 1) - 5 * A) * (f + 1) + 8 * A) * (f + 1) - 4 * A;
-        c[1] = ((A + 2) * f - (A + 3)) * f * f + 1;
-        c[2] = ((A + 2) * (1 - f) - (A + 3)) * (1 - f) * (1 - f) + 1;
-        c[3] = 1.f - c[0] - c[1] - c[2];
-        ofs[d] = s0 - 1;
-    }
-}
-
-static inline Py_ssize_t clamp_index(Py_ssize_t i, Py_ssize_t size) {
-    return i < 0 ? 0 : (i >= size ? size - 1 : i);
-}
-
-/* Bytes of scratch resize_normalize_quantize needs. */
-static Py_ssize_t resize_workspace_bytes(Py_ssize_t sh, Py_ssize_t dh,
-                                         Py_ssize_t dw) {
-    return sizeof(double) * (dw * sh + dw * dh + 4 * dw) +
-           (sizeof(float) * 4 + sizeof(int32_t)) * (dw + dh);
-}
-
-/* dst (dh, dw) = cv2.resize(src (sh, sw), INTER_CUBIC); tmp: dw * sh + 4 dw
- * doubles, ofs: dw + dh ints, alpha: 4 * (dw + dh) floats. */
-static void cubic_resize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
-                         double *dst, Py_ssize_t dh, Py_ssize_t dw,
-                         double *tmp, int32_t *ofs, float *alpha,
-                         double *min_out, double *max_out) {
-    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
-    int32_t *xofs = ofs, *yofs = ofs + dw;
-    float *xa = alpha, *ya = alpha + 4 * dw;
-    cubic_taps(sw, dw, xofs, xa);
-    cubic_taps(sh, dh, yofs, ya);
-    /* the taps as doubles (exact), and the range of x whose four taps
-     * all lie inside the row (xofs grows with x) */
-    double *xd = tmp + dw * sh;
-    Py_ssize_t inner0 = dw, inner1 = dw;
-    for (Py_ssize_t x = 0; x < dw; ++x) {
-        for (int j = 0; j < 4; ++j) xd[4 * x + j] = xa[4 * x + j];
-        const int inside = xofs[x] >= 0 && xofs[x] + 3 < sw;
-        if (inside && inner0 == dw) inner0 = x;
-        if (inside) inner1 = x + 1;
-    }
-    if (inner0 == dw) inner1 = dw;
-    for (Py_ssize_t y = 0; y < sh; ++y) { /* horizontal pass */
-        const double *row = src + y * sw;
-        double *out = tmp + y * dw;
-        for (Py_ssize_t x = 0; x < dw; ++x) {
-            if (x == inner0) { /* no clamping: a branch-free loop */
-                for (; x < inner1; ++x) {
-                    const double *r = row + xofs[x], *a = xd + 4 * x;
-                    out[x] = r[0] * a[0] + r[1] * a[1] + r[2] * a[2] +
-                             r[3] * a[3];
-                }
-                if (x == dw) break;
-            }
-            const Py_ssize_t s0 = xofs[x];
-            const double *a = xd + 4 * x;
-            double v = 0;
-            for (int j = 0; j < 4; ++j)
-                v += row[clamp_index(s0 + j, sw)] * a[j];
-            out[x] = v;
-        }
-    }
-    for (Py_ssize_t y = 0; y < dh; ++y) { /* vertical pass */
-        const double *r[4];
-        for (int j = 0; j < 4; ++j)
-            r[j] = tmp + clamp_index(yofs[y] + j, sh) * dw;
-        const double b0 = ya[4 * y], b1 = ya[4 * y + 1], b2 = ya[4 * y + 2],
-                     b3 = ya[4 * y + 3];
-        double *out = dst + y * dw;
-        Py_ssize_t x = 0;
-        /* two lanes of min / max: the map's range comes free of a pass */
-        for (; x + 2 <= dw; x += 2)
-            for (int j = 0; j < 2; ++j) {
-                const double v = r[0][x + j] * b0 + r[1][x + j] * b1 +
-                                 r[2][x + j] * b2 + r[3][x + j] * b3;
-                out[x + j] = v;
-                lo[j] = v < lo[j] ? v : lo[j];
-                hi[j] = v > hi[j] ? v : hi[j];
-            }
-        for (; x < dw; ++x) {
-            const double v =
-                r[0][x] * b0 + r[1][x] * b1 + r[2][x] * b2 + r[3][x] * b3;
-            out[x] = v;
-            lo[0] = v < lo[0] ? v : lo[0];
-            hi[0] = v > hi[0] ? v : hi[0];
-        }
-    }
-    *min_out = lo[1] < lo[0] ? lo[1] : lo[0];
-    *max_out = hi[1] > hi[0] ? hi[1] : hi[0];
-}
-
-/* q (dh, dw) = normalize_quantize(cv2.resize(src (sh, sw), INTER_CUBIC)),
- * in resize_workspace_bytes(sh, dh, dw) bytes of 8-aligned workspace.
- * Returns 0 (q untouched) if a value is not finite. */
-static int resize_quantize(const double *src, Py_ssize_t sh, Py_ssize_t sw,
-                           Py_ssize_t dh, Py_ssize_t dw, char *workspace,
-                           uint8_t *q) {
-    uint64_t nonfinite = 0;
-    for (Py_ssize_t i = 0; i < sh * sw; ++i) {
-        uint64_t bits;
-        memcpy(&bits, &src[i], sizeof(bits));
-        nonfinite |= ((bits >> 52) & 0x7ff) == 0x7ff;
-    }
-    if (nonfinite) return 0;
-    double *resized = (double *)workspace;
-    double *tmp = resized + dw * dh; /* then cubic_resize's double taps */
-    float *alpha = (float *)(tmp + dw * sh + 4 * dw);
-    int32_t *ofs = (int32_t *)(alpha + 4 * (dw + dh));
-    double lo, hi;
-    cubic_resize(src, sh, sw, resized, dh, dw, tmp, ofs, alpha, &lo, &hi);
-    /* finite inputs can still overflow (|x| near DBL_MAX) */
-    if (!isfinite(lo) || !isfinite(hi)) return 0;
-    if (lo == hi) /* a constant map normalises to zeros */
-        memset(q, 0, (size_t)(dh * dw));
-    else
-        quantize_range(resized, q, dh * dw, lo, hi);
-    return 1;
-}
-
-/* Python: resize_normalize_quantize(src, sh, sw, dst, dh, dw, workspace)
- * -> bool. src: float64 (sh, sw); dst: writable uint8 (dh, dw); workspace:
- * writable, 8-aligned, resize_workspace_bytes(sh, dh, dw) bytes. dst =
- * normalize_quantize(cv2.resize(src, (dw, dh), INTER_CUBIC)): resize_scoremap,
- * the float32 of a score-map dump, then quantize_scoremap. Returns False
- * (dst untouched) if a value is not finite. The GIL is released. */
-static PyObject *py_resize_normalize_quantize(PyObject *self,
-                                              PyObject *args) {
-    Py_buffer src, dst, ws;
-    Py_ssize_t sh, sw, dh, dw;
-    if (!PyArg_ParseTuple(args, "y*nnw*nnw*", &src, &sh, &sw, &dst, &dh, &dw,
-                          &ws))
-        return NULL;
-    PyObject *result = NULL;
-    if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || src.len != sh * sw * 8 ||
-        dst.len != dh * dw || ws.len < resize_workspace_bytes(sh, dh, dw) ||
-        ((uintptr_t)ws.buf) % 8 != 0) {
-        PyErr_SetString(PyExc_ValueError,
-                        "resize_normalize_quantize: bad sizes or workspace");
-        goto done;
-    }
-    int finite;
-    Py_BEGIN_ALLOW_THREADS
-    finite = resize_quantize((const double *)src.buf, sh, sw, dh, dw,
-                             (char *)ws.buf, (uint8_t *)dst.buf);
-    Py_END_ALLOW_THREADS
-    result = PyBool_FromLong(finite);
-done:
-    PyBuffer_Release(&src);
-    PyBuffer_Release(&dst);
-    PyBuffer_Release(&ws);
-    return result;
-}
-
-/* Python: resize_workspace_bytes(sh, dh, dw) -> int */
-static PyObject *py_resize_workspace_bytes(PyObject *self, PyObject *args) {
-    Py_ssize_t sh, dh, dw;
-    if (!PyArg_ParseTuple(args, "nnn", &sh, &dh, &dw)) return NULL;
-    if (sh < 1 || dh < 1 || dw < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "resize_workspace_bytes: sizes >= 1");
-        return NULL;
-    }
-    return PyLong_FromSsize_t(resize_workspace_bytes(sh, dh, dw));
-}
-
-/*
- * The whole per-image reduction of WSOLEvaluator in the benchmark frame,
- * in one call without the GIL (the Python glue around the other calls cost
- * as much as a sweep, and held the GIL):
- *   map (sh, sw) float32 or float64 -> bicubic resize to (dh, dw),
- *   normalisation, float32 rounding, quantisation (resize_normalize_quantize)
- *   -> box_levels -> hit flags per level (v1 at iou[0], v2 at iou[1..]) ->
- *   per threshold t, level int(t * max) -> bits packed as np.packbits does.
- * Returns the hit flag at the last threshold, or -1 if a level needs the
- * findContours fallback or a value is not finite (the caller then takes
- * the step-by-step path).
- */
-static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
-                       Py_ssize_t sw, Py_ssize_t dh, Py_ssize_t dw,
-                       const int64_t *gt, Py_ssize_t k,
-                       const double *thresholds, Py_ssize_t num_t,
-                       const double *iou, Py_ssize_t num_iou, uint8_t *bits,
-                       char *workspace) {
-    double *srcd = (double *)workspace; /* a float32 map as float64 */
-    workspace += sizeof(double) * sh * sw;
-    uint8_t *q = (uint8_t *)workspace;
-    workspace += (dh * dw + 7) / 8 * 8;
-    char *resize_ws = workspace;
-    workspace += (resize_workspace_bytes(sh, dh, dw) + 7) / 8 * 8;
-    if (!src_is_double)
-        for (Py_ssize_t i = 0; i < sh * sw; ++i)
-            srcd[i] = (double)((const float *)src)[i];
-    if (!resize_quantize(src_is_double ? (const double *)src : srcd, sh, sw,
-                         dh, dw, resize_ws, q))
-        return -1;
-    double v1[NUM_LEVELS], v2[NUM_LEVELS];
-    uint8_t undecided[NUM_LEVELS];
-    const int max_value =
-        box_levels(q, dh, dw, gt, k, v1, v2, undecided, workspace);
-    for (int l = 0; l < NUM_LEVELS; ++l)
-        if (undecided[l]) return -1;
-    /* hits per level, then per threshold; quirk: IoU thresholds compared
-     * with >= */
-    const Py_ssize_t row_bytes = (num_t - 1 + 7) / 8;
-    memset(bits, 0, (size_t)(row_bytes * num_iou));
-    int last_hit = 0;
-    for (Py_ssize_t t = 0; t < num_t; ++t) {
-        /* quirk: the threshold is int(t * max of the uint8 map) */
-        const int64_t l = (int64_t)(thresholds[t] * (double)max_value);
-        const int level = l < NUM_LEVELS ? (int)l : NUM_LEVELS - 1;
-        for (Py_ssize_t i = 0; i < num_iou; ++i) {
-            const int hit = (i == 0 ? v1[level] : v2[level]) >= iou[i];
-            if (t == num_t - 1) {
-                if (i == 0) last_hit = hit;
-                continue;
-            }
-            bits[i * row_bytes + t / 8] |= (uint8_t)(hit << (7 - t % 8));
-        }
-    }
-    return last_hit;
-}
-
-static Py_ssize_t record_workspace_bytes(Py_ssize_t sh, Py_ssize_t sw,
-                                         Py_ssize_t dh, Py_ssize_t dw) {
-    return sizeof(double) * sh * sw + (dh * dw + 7) / 8 * 8 +
-           (resize_workspace_bytes(sh, dh, dw) + 7) / 8 * 8 +
-           workspace_bytes(dh, dw);
-}
-
-/* Python: max_threads() -> int: the OpenMP threads wsol_records may use
- * (torch's intra-op threads, when torch shares the OpenMP runtime), 1
- * without OpenMP. */
-static PyObject *py_max_threads(PyObject *self, PyObject *args) {
-#ifdef _OPENMP
-    return PyLong_FromLong(omp_get_max_threads());
-#else
-    return PyLong_FromLong(1);
-#endif
-}
-
-/* Python: wsol_records(tasks, dh, dw, thresholds, iou, workspaces) ->
- * list[int], wsol_record's result per task. tasks: list of (map, sh, sw,
- * is_double, gt, bits): map C-contiguous float32/float64 (sh, sw), gt int64
- * (k, 4) in the (dh, dw) frame, bits writable uint8 (I, ceil((T-1)/8));
- * thresholds: float64 (T,), the last one the fixed threshold; iou: float64
- * (I,); workspaces: list of writable 8-aligned buffers of
- * record_workspace_bytes for the largest map, one per thread. The images
- * are spread over OpenMP threads without the GIL: in a test loop these are
- * torch's own threads, which otherwise spin idle after each forward pass
- * while Python threads would compete with them for the cores. */
-static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
-    PyObject *tasks, *workspaces;
-    Py_ssize_t dh, dw;
-    Py_buffer thr, iou;
-    if (!PyArg_ParseTuple(args, "O!nny*y*O!", &PyList_Type, &tasks, &dh, &dw,
-                          &thr, &iou, &PyList_Type, &workspaces))
-        return NULL;
-    const Py_ssize_t n = PyList_GET_SIZE(tasks);
-    const Py_ssize_t num_ws = PyList_GET_SIZE(workspaces);
-    const Py_ssize_t num_t = thr.len / 8, num_iou = iou.len / 8;
-    PyObject *result = NULL;
-    Py_buffer *bufs = (Py_buffer *)calloc((size_t)(3 * n + num_ws + 1),
-                                          sizeof(Py_buffer));
-    Py_ssize_t *dims = (Py_ssize_t *)calloc((size_t)(3 * n + 1),
-                                            sizeof(Py_ssize_t));
-    int *ret = (int *)calloc((size_t)(n + 1), sizeof(int));
-    Py_ssize_t acquired = 0; /* buffers in bufs to release */
-    if (!bufs || !dims || !ret) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (num_ws < 1 || dh < 1 || dw < 1 || dh > 65535 || dw > 65535 ||
-        num_t < 2 || num_iou < 1) {
-        PyErr_SetString(PyExc_ValueError, "wsol_records: bad arguments");
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < num_ws; ++i) {
-        if (PyObject_GetBuffer(PyList_GET_ITEM(workspaces, i),
-                               &bufs[3 * n + i], PyBUF_WRITABLE) < 0)
-            goto done;
-        acquired = 3 * n + i + 1;
-    }
-    for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject *task = PyList_GET_ITEM(tasks, i);
-        PyObject *map, *gt, *bits;
-        Py_ssize_t sh, sw;
-        int is_double;
-        if (!PyArg_ParseTuple(task, "OnnpOO", &map, &sh, &sw, &is_double,
-                              &gt, &bits))
-            goto done;
-        dims[3 * i] = sh;
-        dims[3 * i + 1] = sw;
-        dims[3 * i + 2] = is_double;
-        /* acquired counts a prefix only for the workspaces; the task
-         * buffers are released one by one below */
-        if (PyObject_GetBuffer(map, &bufs[3 * i], PyBUF_SIMPLE) < 0)
-            goto done;
-        if (PyObject_GetBuffer(gt, &bufs[3 * i + 1], PyBUF_SIMPLE) < 0) {
-            PyBuffer_Release(&bufs[3 * i]);
-            goto done;
-        }
-        if (PyObject_GetBuffer(bits, &bufs[3 * i + 2], PyBUF_WRITABLE) < 0) {
-            PyBuffer_Release(&bufs[3 * i]);
-            PyBuffer_Release(&bufs[3 * i + 1]);
-            goto done;
-        }
-        ret[n] = (int)(i + 1); /* tasks with buffers held */
-        if (sh < 1 || sw < 1 ||
-            bufs[3 * i].len != sh * sw * (is_double ? 8 : 4) ||
-            bufs[3 * i + 1].len < 32 || bufs[3 * i + 1].len % 32 != 0 ||
-            bufs[3 * i + 2].len != num_iou * ((num_t - 1 + 7) / 8)) {
-            PyErr_Format(PyExc_ValueError, "wsol_records: bad task %zd", i);
-            goto done;
-        }
-        for (Py_ssize_t j = 0; j < num_ws; ++j)
-            if (bufs[3 * n + j].len < record_workspace_bytes(sh, sw, dh, dw) ||
-                ((uintptr_t)bufs[3 * n + j].buf) % 8 != 0) {
-                PyErr_SetString(PyExc_ValueError,
-                                "wsol_records: workspace too small");
-                goto done;
-            }
-    }
-    {
-        const double *thresholds = (const double *)thr.buf;
-        const double *ious = (const double *)iou.buf;
-        Py_BEGIN_ALLOW_THREADS
-#ifdef _OPENMP
-        int threads = omp_get_max_threads();
-        if (threads > num_ws) threads = (int)num_ws;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-        for (Py_ssize_t i = 0; i < n; ++i) {
-#ifdef _OPENMP
-            const int tid = omp_get_thread_num();
-#else
-            const int tid = 0;
-#endif
-            ret[i] = wsol_record(bufs[3 * i].buf, (int)dims[3 * i + 2],
-                                 dims[3 * i], dims[3 * i + 1], dh, dw,
-                                 (const int64_t *)bufs[3 * i + 1].buf,
-                                 bufs[3 * i + 1].len / 32, thresholds, num_t,
-                                 ious, num_iou, (uint8_t *)bufs[3 * i + 2].buf,
-                                 (char *)bufs[3 * n + tid].buf);
-        }
-        Py_END_ALLOW_THREADS
-    }
-    result = PyList_New(n);
-    if (result)
-        for (Py_ssize_t i = 0; i < n; ++i)
-            PyList_SET_ITEM(result, i, PyLong_FromLong(ret[i]));
-done:
-    if (bufs) {
-        const Py_ssize_t held = ret ? ret[n] : 0;
-        for (Py_ssize_t i = 0; i < held; ++i)
-            for (int j = 0; j < 3; ++j) PyBuffer_Release(&bufs[3 * i + j]);
-        for (Py_ssize_t i = 3 * n; i < acquired; ++i)
-            PyBuffer_Release(&bufs[i]);
-    }
-    free(bufs);
-    free(dims);
-    free(ret);
-    PyBuffer_Release(&thr);
-    PyBuffer_Release(&iou);
-    return result;
-}
-
-/* Python: record_workspace_bytes(sh, sw, dh, dw) -> int */
-static PyObject *py_record_workspace_bytes(PyObject *self, PyObject *args) {
-    Py_ssize_t sh, sw, dh, dw;
-    if (!PyArg_ParseTuple(args, "nnnn", &sh, &sw, &dh, &dw)) return NULL;
-    if (sh < 1 || sw < 1 || dh < 1 || dw < 1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "record_workspace_bytes: sizes >= 1");
-        return NULL;
-    }
-    return PyLong_FromSsize_t(record_workspace_bytes(sh, sw, dh, dw));
-}
-
-/* Python: normalize_quantize(src, dst) -> bool. src: contiguous float64
- * map, dst: writable uint8 of the same number of elements. Writes
- * (float64(float32((x - min) / (max - min))) * 255) truncated to uint8,
- * i.e. resize_scoremap's min-max normalisation, the float32 of a score-map
- * dump, then quantize_scoremap, with the same IEEE operations as numpy.
- * A constant map gives zeros (as normalize_scoremap). Returns False (dst
- * untouched) if a value is not finite: the caller's numpy path reports it.
- * The GIL is released. */
-static PyObject *py_normalize_quantize(PyObject *self, PyObject *args) {
-    Py_buffer src, dst;
-    if (!PyArg_ParseTuple(args, "y*w*", &src, &dst)) return NULL;
-    PyObject *result = NULL;
-    if (dst.len * 8 != src.len) {
-        PyErr_SetString(PyExc_ValueError,
-                        "normalize_quantize: expected C-contiguous float64 "
-                        "input and a uint8 output of as many elements");
-        goto done;
-    }
-    const double *x = (const double *)src.buf;
-    uint8_t *out = (uint8_t *)dst.buf;
-    Py_ssize_t n = dst.len;
-    int finite;
-    Py_BEGIN_ALLOW_THREADS
-    finite = normalize_quantize(x, out, n);
-    Py_END_ALLOW_THREADS
-    result = PyBool_FromLong(finite);
-done:
-    PyBuffer_Release(&src);
-    PyBuffer_Release(&dst);
-    return result;
-}
-
-static PyMethodDef methods[] = {
-    {"box_levels", py_box_levels, METH_VARARGS,
-     "Best v1/v2 IoU of a uint8 score map at each of the 256 levels."},
-    {"resize_normalize_quantize", py_resize_normalize_quantize, METH_VARARGS,
-     "cv2.resize INTER_CUBIC (bit-identical), then normalize_quantize."},
-    {"resize_workspace_bytes", py_resize_workspace_bytes, METH_VARARGS,
-     "Scratch bytes resize_normalize_quantize needs."},
-    {"wsol_records", py_wsol_records, METH_VARARGS,
-     "wsol_record over a batch, on OpenMP threads."},
-    {"max_threads", py_max_threads, METH_NOARGS,
-     "OpenMP threads wsol_records may use (1 without OpenMP)."},
-    {"record_workspace_bytes", py_record_workspace_bytes, METH_VARARGS,
-     "Scratch bytes wsol_record needs."},
-    {"workspace_bytes", py_workspace_bytes, METH_VARARGS,
-     "Scratch bytes box_levels needs for an (h, w) map."},
-    {"normalize_quantize", py_normalize_quantize, METH_VARARGS,
-     "Min-max normalise, round to float32 and quantise to uint8."},
-    {NULL, NULL, 0, NULL}};
-
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_wsol_box_ext",
-                                    NULL, -1, methods};
-
-PyMODINIT_FUNC PyInit__wsol_box_ext(void) {
-    build_tables();
-    return PyModule_Create(&module);
 }

@@ -9,7 +9,7 @@ lists images but never opens them) under ``--root``, then times
 
 Example::
 
-    python tools/analysis_tools/benchmark_imagenet_xml.py --num 50000
+    python .dev_scripts/benchmark_imagenet_xml.py --num 50000
 """
 import argparse
 import os

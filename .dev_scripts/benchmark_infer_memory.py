@@ -8,7 +8,7 @@ the figures do not depend on each other.
 
 Example (the figures of docs/benchmarks.md)::
 
-    python tools/analysis_tools/benchmark_infer_memory.py \\
+    python .dev_scripts/benchmark_infer_memory.py \\
         --config configs/demo/spg_demo.py --size 6000 4000
 
 Extra arguments after ``--`` go to tools/infer.py (e.g. ``-- --show-seeds
@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def peak_rss_mib(cmd):
@@ -46,8 +46,7 @@ def stages(args, image_path):
 
     import mmcv
     from mmspg.apis import WSOLInferencer, init_localizer
-    sys.path.insert(0, osp.join(ROOT, 'tools'))
-    from infer import fit_for_drawing
+    from mmspg.apis.geometry import fit_for_drawing
     checkpoint = None if args.checkpoint == 'none' else args.checkpoint
     inferencer = WSOLInferencer(
         init_localizer(args.config, checkpoint, device='cpu'),

@@ -6,10 +6,10 @@ are not loaded.
 
 Examples::
 
-    python tools/analysis_tools/benchmark_train_step.py \
-        configs/spg/spg_inception_cub.py --batch-size 2 --input-size 224 \
-        --iters 3 --device cpu
-    python tools/analysis_tools/benchmark_train_step.py \
+    python .dev_scripts/benchmark_train_step.py \
+        configs/spg/spg_inception-v3_2xb10_cub-321px.py --batch-size 2 \
+        --input-size 224 --iters 3 --device cpu
+    python .dev_scripts/benchmark_train_step.py \
         configs/demo/spg_demo.py --batch-size 32 --input-size 112
 """
 import argparse

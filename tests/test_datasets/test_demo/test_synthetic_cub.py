@@ -12,12 +12,13 @@ import pytest
 from mmspg.datasets import (CUBWSOLDataset, SyntheticCUBDataset,
                             WSOLMetadataDataset, ensure_synthetic_cub,
                             generate_synthetic_cub)
-from mmspg.datasets.synthetic_cub_generator import (CLASS_SPECS,
-                                                    SYNTHETIC_META_FILE)
+from mmspg.datasets.demo import SYNTHETIC_META_FILE
+from mmspg.datasets.demo.synthetic_cub_drawing import CLASS_SPECS
 from mmspg.registry import DATASETS
 
 TINY = dict(num_classes=2, train_per_class=2, test_per_class=1)
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def tree_digest(root):
@@ -141,23 +142,25 @@ def test_refuses_foreign_folder(tmp_path):
 
 
 RACE_SCRIPT = """
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location('gen', sys.argv[1])
-gen = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gen)
+import importlib, sys, types
+# the demo folder as a bare package: its generator and drawing modules only,
+# without the imports of mmspg.datasets (torch, mmengine)
+pkg = types.ModuleType('demo_data')
+pkg.__path__ = [sys.argv[1]]
+sys.modules['demo_data'] = pkg
+gen = importlib.import_module('demo_data.synthetic_cub_generator')
 print(int(gen.ensure_synthetic_cub(sys.argv[2], seed=0, num_classes=2,
                                    train_per_class=2, test_per_class=1)))
 """
 
 
 def test_concurrent_generation_is_safe(tmp_path):
-    # Separate interpreters that load only the generator module (fast,
+    # Separate interpreters that load only the generator modules (fast,
     # and no fork of a process holding OpenCV/torch threads).
     root = str(tmp_path / 'race' / 'cub')
-    gen_file = osp.join(REPO, 'mmspg', 'datasets',
-                        'synthetic_cub_generator.py')
+    demo_dir = osp.join(REPO, 'mmspg', 'datasets', 'demo')
     procs = [
-        subprocess.Popen([sys.executable, '-c', RACE_SCRIPT, gen_file, root],
+        subprocess.Popen([sys.executable, '-c', RACE_SCRIPT, demo_dir, root],
                          stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE) for _ in range(3)
     ]
@@ -172,7 +175,7 @@ def test_concurrent_generation_is_safe(tmp_path):
 
 def test_loser_of_the_race_uses_winner(tmp_path, monkeypatch):
     """Another process finishes while this one generates: its copy wins."""
-    from mmspg.datasets import synthetic_cub_generator as gen
+    from mmspg.datasets.demo import synthetic_cub_generator as gen
     root = str(tmp_path / 'cub')
     real = gen.generate_synthetic_cub
 
@@ -202,14 +205,14 @@ def test_cli(tmp_path, monkeypatch, capsys):
 
 
 def test_body_tint_moves_only_the_bird_towards_the_class_colour():
-    from mmspg.datasets.synthetic_cub_generator import (
-        _render, resolve_synthetic_cub_cfg)
+    from mmspg.datasets.demo import resolve_synthetic_cub_cfg
+    from mmspg.datasets.demo.synthetic_cub_drawing import render_image
     label = 0
     head = np.float32(CLASS_SPECS[label][1])
-    plain, box0, _ = _render(0, 1, label,
-                             resolve_synthetic_cub_cfg(body_tint=(0, 0)))
-    tinted, box1, _ = _render(0, 1, label,
-                              resolve_synthetic_cub_cfg(body_tint=(0.5, 0.5)))
+    plain, box0, _ = render_image(
+        0, 1, label, resolve_synthetic_cub_cfg(body_tint=(0, 0)))
+    tinted, box1, _ = render_image(
+        0, 1, label, resolve_synthetic_cub_cfg(body_tint=(0.5, 0.5)))
     assert box0 == box1  # the tint changes colours, not geometry
     diff = np.abs(tinted.astype(np.int32) - plain.astype(np.int32)).sum(-1)
     changed = diff > 30

@@ -3,7 +3,7 @@
 
 Example::
 
-    python tools/analysis_tools/benchmark_startup.py --runs 5
+    python .dev_scripts/benchmark_startup.py --runs 5
 
 Prints the median and min wall time of ``--runs`` fresh interpreter
 starts, and whether torch / mmengine / mmpretrain / mmcv end up imported
@@ -17,7 +17,7 @@ import sys
 import time
 
 HEAVY = ('torch', 'mmengine', 'mmpretrain', 'mmcv')
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args(argv=None):

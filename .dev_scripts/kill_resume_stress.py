@@ -22,8 +22,8 @@ uninterrupted run of the same seed (bit-identical expected).
 
 Example (the figures of docs/benchmarks.md)::
 
-    python tools/analysis_tools/kill_resume_stress.py --trials 14
-    python tools/analysis_tools/kill_resume_stress.py --trials 12 --in-save
+    python .dev_scripts/kill_resume_stress.py --trials 14
+    python .dev_scripts/kill_resume_stress.py --trials 12 --in-save
 """
 import argparse
 import glob
@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'tests', 'data', 'toy_configs'))
 
 
@@ -88,8 +88,11 @@ def loads(path):
 
 
 def weights(path):
-    import torch
-    return torch.load(path, map_location='cpu')['state_dict']
+    # The checked loader, not a bare torch.load: ``import mmspg`` installs
+    # the checkpoint allow-list only where torch is already imported, so a
+    # run that ends before any kill would otherwise refuse HistoryBuffer.
+    from mmspg.engine.runner import load_from_local_checked
+    return load_from_local_checked(path, map_location='cpu')['state_dict']
 
 
 def main():
@@ -144,6 +147,9 @@ def main():
                 time.sleep(random.uniform(0, 2 * epoch_time))
             if proc.poll() is not None:
                 print(f'trial {trial}: finished before the kill')
+                if proc.returncode != 0:  # a crash is no survived kill
+                    problems.append(f'trial {trial}: the run exited with '
+                                    f'{proc.returncode} before the kill')
                 break
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()

@@ -19,14 +19,14 @@ speed-up.
 
 Example::
 
-    python tools/analysis_tools/benchmark_wsol_eval.py --num-maps 200 \\
+    python .dev_scripts/benchmark_wsol_eval.py --num-maps 200 \\
         --cam-curve-interval 0.001
 
 With ``--metric-cost CONFIG`` it instead times ``WSOLEvaluator.process()``
 per image against the model's forward (``mode='predict'``, random smooth
 inputs) of that config, interleaved so both see the same machine load::
 
-    python tools/analysis_tools/benchmark_wsol_eval.py \\
+    python .dev_scripts/benchmark_wsol_eval.py \\
         --metric-cost configs/demo/spg_demo.py
 
 With ``--loop-cost CONFIG CHECKPOINT`` it runs the test loop of
@@ -36,7 +36,7 @@ settings interleaved for 6 rounds, and reports medians: the share of the
 loop's wall time spent in ``WSOLEvaluator.process()`` and the loop's excess
 over the loop without the metric::
 
-    python tools/analysis_tools/benchmark_wsol_eval.py \\
+    python .dev_scripts/benchmark_wsol_eval.py \\
         --loop-cost configs/demo/spg_demo.py work_dirs/spg_demo/epoch_30.pth
 """
 import argparse

@@ -1,10 +1,11 @@
-"""CUB-layout dataset that generates its own synthetic data on first use."""
+"""CUB-layout dataset that generates its own synthetic data on first use:
+the data of ``configs/demo/``, so a demo needs no download."""
 from typing import Optional
 
 from mmengine.logging import MMLogger
 
 from mmspg.registry import DATASETS
-from .cub_wsol import CUBWSOLDataset
+from ..cub_wsol import CUBWSOLDataset
 from .synthetic_cub_generator import ensure_synthetic_cub
 
 
@@ -16,7 +17,7 @@ class SyntheticCUBDataset(CUBWSOLDataset):
     (deterministically from ``generate_cfg``; about 640 small JPEGs, ~6 MB,
     a few seconds), then parsed exactly like CUB. Several processes starting
     together (distributed ranks, train and val datasets) are safe: see
-    :func:`~mmspg.datasets.synthetic_cub_generator.ensure_synthetic_cub`.
+    :func:`~mmspg.datasets.demo.ensure_synthetic_cub`.
     A ``data_root`` holding data made with other ``generate_cfg`` raises an
     error instead of being reused silently.
 

@@ -10,7 +10,7 @@ the work a step needs.
 
 Example::
 
-    python tools/analysis_tools/benchmark_method_step.py \\
+    python .dev_scripts/benchmark_method_step.py \\
         configs/demo/spg-plain_demo.py configs/demo/cam_demo.py \\
         configs/demo/acol_demo.py --batch-size 32 --input-size 112
 """
