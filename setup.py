@@ -82,7 +82,8 @@ def add_mim_extension():
                 warnings.warn(f'Cannot link {tar_path}; copying instead')
         if osp.isdir(src_path):
             shutil.copytree(
-                src_path, tar_path,
+                src_path,
+                tar_path,
                 ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
         else:
             shutil.copyfile(src_path, tar_path)
@@ -101,8 +102,7 @@ class BuildExtWithOptionalOpenMP(build_ext):
         try:
             super().build_extension(ext)
         except Exception:  # noqa: B902 (CompileError, LinkError)
-            ext.extra_compile_args = [
-                a for a in flags[0] if a != '-fopenmp']
+            ext.extra_compile_args = [a for a in flags[0] if a != '-fopenmp']
             ext.extra_link_args = [a for a in flags[1] if a != '-fopenmp']
             if (ext.extra_compile_args, ext.extra_link_args) == flags:
                 raise

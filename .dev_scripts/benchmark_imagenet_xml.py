@@ -57,8 +57,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--num', type=int, default=50000)
     parser.add_argument('--repeat', type=int, default=3)
-    parser.add_argument('--root', default=None,
-                        help='where to write (a temporary folder if unset)')
+    parser.add_argument(
+        '--root',
+        default=None,
+        help='where to write (a temporary folder if unset)')
     args = parser.parse_args()
 
     from mmspg.datasets import ImageNetWSOLDataset
@@ -68,8 +70,8 @@ def main():
         write_layout(root, args.num)
         print(f'wrote {args.num} XML + image files in '
               f'{time.perf_counter() - start:.1f} s')
-        for name, kwargs in (('folder scan', {}),
-                             ('ann_file', dict(ann_file='val.txt'))):
+        for name, kwargs in (('folder scan', {}), ('ann_file',
+                                                   dict(ann_file='val.txt'))):
             best = float('inf')
             for _ in range(args.repeat):
                 ds = ImageNetWSOLDataset(

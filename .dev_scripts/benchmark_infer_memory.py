@@ -34,9 +34,12 @@ def peak_rss_mib(cmd):
             'rc = subprocess.run(sys.argv[1:]).returncode; '
             'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); '
             'sys.exit(rc)')
-    out = subprocess.run([sys.executable, '-c', code] + cmd,
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, '-c', code] + cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024  # KiB on Linux
 
 
@@ -45,6 +48,7 @@ def stages(args, image_path):
     import tracemalloc
 
     import mmcv
+
     from mmspg.apis import WSOLInferencer, init_localizer
     from mmspg.apis.geometry import fit_for_drawing
     checkpoint = None if args.checkpoint == 'none' else args.checkpoint
@@ -74,10 +78,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--config', default='configs/demo/spg_demo.py')
     parser.add_argument('--checkpoint', default='none')
-    parser.add_argument('--size', type=int, nargs=2, default=[6000, 4000],
-                        metavar=('W', 'H'))
-    parser.add_argument('--stages', action='store_true',
-                        help='per-step tracemalloc peaks, in process')
+    parser.add_argument(
+        '--size', type=int, nargs=2, default=[6000, 4000], metavar=('W', 'H'))
+    parser.add_argument(
+        '--stages',
+        action='store_true',
+        help='per-step tracemalloc peaks, in process')
     parser.add_argument('extra', nargs='*', help='arguments of infer.py')
     args = parser.parse_args()
 
@@ -86,8 +92,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         w, h = args.size
         rng = np.random.default_rng(0)
-        small = rng.integers(0, 256, (max(1, h // 8), max(1, w // 8), 3),
-                             dtype=np.uint8)
+        small = rng.integers(
+            0, 256, (max(1, h // 8), max(1, w // 8), 3), dtype=np.uint8)
         image = osp.join(tmp, 'big.jpg')
         cv2.imwrite(image, cv2.resize(small, (w, h)))
         if args.stages:
@@ -98,8 +104,8 @@ def main():
         ])
         infer = peak_rss_mib([
             sys.executable,
-            osp.join(ROOT, 'tools', 'infer.py'), args.config,
-            args.checkpoint, image, '--out-dir',
+            osp.join(ROOT, 'tools', 'infer.py'), args.config, args.checkpoint,
+            image, '--out-dir',
             osp.join(tmp, 'out'), '--device', 'cpu'
         ] + args.extra)
     print(f'image {w} x {h}; infer.py {" ".join(args.extra)}')

@@ -33,8 +33,11 @@ def parse_args(argv=None):
     parser.add_argument('configs', nargs='+', help='configs to time')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--input-size', type=int, default=112)
-    parser.add_argument('--iters', type=int, default=5,
-                        help='timed iterations (after warm-up)')
+    parser.add_argument(
+        '--iters',
+        type=int,
+        default=5,
+        help='timed iterations (after warm-up)')
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
@@ -69,15 +72,19 @@ def time_config(path: str, batch_size: int, input_size: int, iters: int,
     num_classes = model.head.num_classes
     gen = torch.Generator().manual_seed(seed)
     inputs = [
-        torch.randint(0, 256, (3, input_size, input_size),
-                      dtype=torch.uint8, generator=gen)
-        for _ in range(batch_size)
+        torch.randint(
+            0,
+            256, (3, input_size, input_size),
+            dtype=torch.uint8,
+            generator=gen) for _ in range(batch_size)
     ]
 
     def step():
         samples = [
-            DataSample(metainfo=dict(img_shape=(input_size, input_size)))
-            .set_gt_label(i % num_classes) for i in range(batch_size)
+            DataSample(metainfo=dict(img_shape=(input_size,
+                                                input_size))).set_gt_label(
+                                                    i % num_classes)
+            for i in range(batch_size)
         ]
         model.train_step(dict(inputs=inputs, data_samples=samples), optim)
 

@@ -36,8 +36,10 @@ def heavy_imports(tool: str) -> list:
             'm = importlib.util.module_from_spec(spec)\n'
             'spec.loader.exec_module(m)\n'
             f'print(",".join(p for p in {HEAVY!r} if p in sys.modules))')
-    out = subprocess.run([sys.executable, '-c', code], check=True,
-                         capture_output=True, text=True).stdout.strip()
+    out = subprocess.run([sys.executable, '-c', code],
+                         check=True,
+                         capture_output=True,
+                         text=True).stdout.strip()
     return [p for p in out.split(',') if p]
 
 
@@ -46,8 +48,10 @@ def main(argv=None):
     times = []
     for _ in range(args.runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, args.tool, '--help'], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([sys.executable, args.tool, '--help'],
+                       check=True,
+                       stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     print(f'{osp.relpath(args.tool, ROOT)} --help: median '
           f'{statistics.median(times):.2f} s, min {min(times):.2f} s '

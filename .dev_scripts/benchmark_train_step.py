@@ -73,7 +73,12 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def time_train_step(model, device, batch_size, input_size, iters, warmup,
+def time_train_step(model,
+                    device,
+                    batch_size,
+                    input_size,
+                    iters,
+                    warmup,
                     amp=False):
     model = model.to(device).train()
     optimizer = torch.optim.SGD(

@@ -9,7 +9,7 @@ with metadata in the benchmark layout, then evaluates them twice:
   and once with all contours (MaxBoxAccV2), as the benchmark needs one run
   per setting;
 * ``mmspg``: ``evaluate_scoremap_folder`` (the core behind
-  ``tools/eval_scoremaps.py`` and ``WSOLEvaluator``), once per box backend
+  ``tools/eval_scoremaps.py`` and ``WSOLMetric``), once per box backend
   built here (``c``: the compiled core, ``opencv``: one findContours per
   threshold level).
 
@@ -22,7 +22,7 @@ Example::
     python .dev_scripts/benchmark_wsol_eval.py --num-maps 200 \\
         --cam-curve-interval 0.001
 
-With ``--metric-cost CONFIG`` it instead times ``WSOLEvaluator.process()``
+With ``--metric-cost CONFIG`` it instead times ``WSOLMetric.process()``
 per image against the model's forward (``mode='predict'``, random smooth
 inputs) of that config, interleaved so both see the same machine load::
 
@@ -33,7 +33,7 @@ With ``--loop-cost CONFIG CHECKPOINT`` it runs the test loop of
 ``tools/test.py`` (the config's test dataloader and evaluator, a trained
 checkpoint) per box backend and with the metric's work stubbed out, the
 settings interleaved for 6 rounds, and reports medians: the share of the
-loop's wall time spent in ``WSOLEvaluator.process()`` and the loop's excess
+loop's wall time spent in ``WSOLMetric.process()`` and the loop's excess
 over the loop without the metric::
 
     python .dev_scripts/benchmark_wsol_eval.py \\
@@ -50,9 +50,9 @@ import cv2
 import numpy as np
 
 from mmspg.evaluation.functional import (box_backends, cam_threshold_grid,
-                                         evaluate_scoremap_folder,
-                                         read_boxes, read_image_ids,
-                                         read_image_sizes, write_metadata)
+                                         evaluate_scoremap_folder, read_boxes,
+                                         read_image_ids, read_image_sizes,
+                                         write_metadata)
 
 
 def make_layout(root: str, num_maps: int, seed: int = 0) -> None:
@@ -68,8 +68,8 @@ def make_layout(root: str, num_maps: int, seed: int = 0) -> None:
         for _ in range(int(rng.integers(1, 4))):
             cx, cy = rng.uniform(4, 24, size=2)
             sx, sy = rng.uniform(1.5, 6, size=2)
-            low += rng.uniform(0.3, 1) * np.exp(
-                -((xx - cx)**2 / (2 * sx**2) + (yy - cy)**2 / (2 * sy**2)))
+            low += rng.uniform(0.3, 1) * np.exp(-((xx - cx)**2 / (2 * sx**2) +
+                                                  (yy - cy)**2 / (2 * sy**2)))
             box = [(cx - 2 * sx) / 28 * w, (cy - 2 * sy) / 28 * h,
                    (cx + 2 * sx) / 28 * w, (cy + 2 * sy) / 28 * h]
             gts.append(np.clip(box, 0, [w - 1, h - 1, w - 1, h - 1]))
@@ -95,14 +95,17 @@ def plain_iou(est, gt):
     """IoU of each estimated box with each GT box, +1 pixel convention."""
     a = np.asarray(est)[:, None, :]
     b = np.asarray(gt)[None, :, :]
-    iw = np.maximum(0, np.minimum(a[..., 2], b[..., 2]) -
-                    np.maximum(a[..., 0], b[..., 0]) + 1)
-    ih = np.maximum(0, np.minimum(a[..., 3], b[..., 3]) -
-                    np.maximum(a[..., 1], b[..., 1]) + 1)
+    iw = np.maximum(
+        0,
+        np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]) +
+        1)
+    ih = np.maximum(
+        0,
+        np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]) +
+        1)
     inter = iw * ih
     union = ((a[..., 2] - a[..., 0] + 1) * (a[..., 3] - a[..., 1] + 1) +
-             (b[..., 2] - b[..., 0] + 1) * (b[..., 3] - b[..., 1] + 1) -
-             inter)
+             (b[..., 2] - b[..., 0] + 1) * (b[..., 3] - b[..., 1] + 1) - inter)
     bad = union <= 0
     iou = inter / np.where(bad, 1, union)
     iou[bad] = 0
@@ -143,8 +146,9 @@ def plain_evaluate(root, interval, iou_thresholds, all_contours):
                                     image_id + '.npy')).astype(np.float64)
         # Boxes of every threshold, then one IoU table for the image, then
         # the best IoU of each threshold's slice of boxes.
-        per_threshold = [plain_boxes(scoremap, t, all_contours)
-                         for t in thresholds]
+        per_threshold = [
+            plain_boxes(scoremap, t, all_contours) for t in thresholds
+        ]
         iou = plain_iou(np.concatenate(per_threshold), gt).max(1)
         best, start = [], 0
         for est in per_threshold:
@@ -163,11 +167,10 @@ def compare(root, interval, iou_thresholds, workers):
     t1 = time.perf_counter()
     acc_v2, _ = plain_evaluate(root, interval, iou_thresholds, True)
     t2 = time.perf_counter()
-    plain = dict(maxboxacc=acc_v1[50].max(),
-                 maxboxacc_best_threshold=thresholds[int(np.argmax(
-                     acc_v1[50]))],
-                 maxboxacc_v2=np.average(
-                     [acc_v2[k].max() for k in iou_thresholds]))
+    plain = dict(
+        maxboxacc=acc_v1[50].max(),
+        maxboxacc_best_threshold=thresholds[int(np.argmax(acc_v1[50]))],
+        maxboxacc_v2=np.average([acc_v2[k].max() for k in iou_thresholds]))
     curves = dict(maxboxacc=acc_v1[50])
     for k in iou_thresholds:
         plain[f'maxboxacc_v2_iou{k}'] = acc_v2[k].max()
@@ -180,8 +183,12 @@ def compare(root, interval, iou_thresholds, workers):
         for n in sorted({1, workers}):
             s = time.perf_counter()
             ours = evaluate_scoremap_folder(
-                osp.join(root, 'metadata'), osp.join(root, 'scoremaps'),
-                interval, iou_thresholds, workers=n, backend=backend)
+                osp.join(root, 'metadata'),
+                osp.join(root, 'scoremaps'),
+                interval,
+                iou_thresholds,
+                workers=n,
+                backend=backend)
             timings[f'mmspg_{backend}_{n}proc'] = time.perf_counter() - s
         print(f'-- backend {backend!r}')
         for key, value in plain.items():
@@ -198,13 +205,13 @@ def compare(root, interval, iou_thresholds, workers):
 
 
 def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
-    """Time WSOLEvaluator.process() against the forward pass of a config."""
+    """Time WSOLMetric.process() against the forward pass of a config."""
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpretrain.structures import DataSample
 
-    from mmspg.evaluation import WSOLEvaluator
+    from mmspg.evaluation import WSOLMetric
     from mmspg.registry import MODELS
     cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
@@ -229,20 +236,25 @@ def metric_cost(config: str, batch_size: int = 32, rounds: int = 4) -> None:
     x = torch.nn.functional.avg_pool2d(
         torch.rand(batch_size, 3, size, size) * 255, 9, 1, 4)
     settings = {
-        "box_frame='benchmark', interval 0.001": dict(),
+        "box_frame='benchmark', interval 0.001":
+        dict(),
         "box_frame='benchmark', interval 0.001, num_threads=0":
         dict(num_threads=0),
         "box_frame='benchmark', interval 0.001, box_backend='opencv'":
         dict(box_backend='opencv'),
-        "box_frame='benchmark', interval 0.01": dict(cam_curve_interval=.01),
-        "box_frame='input', interval 0.001": dict(box_frame='input'),
+        "box_frame='benchmark', interval 0.01":
+        dict(cam_curve_interval=.01),
+        "box_frame='input', interval 0.001":
+        dict(box_frame='input'),
         "box_frame='input', interval 0.01":
         dict(box_frame='input', cam_curve_interval=.01),
     }
     if 'c' not in box_backends():
-        settings = {k: v for k, v in settings.items()
-                    if 'box_backend' not in v}
-    metrics = {k: WSOLEvaluator(**v) for k, v in settings.items()}
+        settings = {
+            k: v
+            for k, v in settings.items() if 'box_backend' not in v
+        }
+    metrics = {k: WSOLMetric(**v) for k, v in settings.items()}
     times = dict.fromkeys(['forward (predict)', *settings], 0.0)
     with torch.no_grad():
         model(x, samples(), mode='predict')  # warm-up
@@ -267,11 +279,11 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 6) -> None:
     import statistics
 
     from mmengine.config import Config
+    from mmengine.runner import Runner
 
-    from mmspg.engine.runner import build_runner
-    from mmspg.evaluation import WSOLEvaluator, wsol_evaluator_cfgs
+    from mmspg.evaluation import WSOLMetric, wsol_metric_cfgs
     spent = [0.0]
-    process, evaluate = WSOLEvaluator.process, WSOLEvaluator.evaluate
+    process, evaluate = WSOLMetric.process, WSOLMetric.evaluate
 
     def timed_process(self, *args, **kwargs):
         start = time.perf_counter()
@@ -291,24 +303,24 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 6) -> None:
         cfg = Config.fromfile(config)
         cfg.load_from = checkpoint
         cfg.work_dir = tempfile.mkdtemp(prefix='mmspg_loop_cost_')
-        cfgs = wsol_evaluator_cfgs(cfg.test_evaluator)
+        cfgs = wsol_metric_cfgs(cfg.test_evaluator, ('WSOLMetric', ))
         if not cfgs:
-            sys.exit(f'{config}: test_evaluator has no WSOLEvaluator')
+            sys.exit(f'{config}: test_evaluator has no WSOLMetric')
         for metric in cfgs:
-            metric['box_backend'] = (setting if setting in box_backends()
-                                     else 'auto')
-        runners[setting] = build_runner(cfg)
+            metric['box_backend'] = (
+                setting if setting in box_backends() else 'auto')
+        runners[setting] = Runner.from_cfg(cfg)
         loops[setting], spents[setting] = [], []
     n = len(runners[settings[0]].test_dataloader.dataset)
     try:
         for r in range(rounds + 1):  # round 0 warms up, not counted
             for setting in settings:
                 if setting == 'no metric':
-                    WSOLEvaluator.process = no_process
-                    WSOLEvaluator.evaluate = no_evaluate
+                    WSOLMetric.process = no_process
+                    WSOLMetric.evaluate = no_evaluate
                 else:
-                    WSOLEvaluator.process = timed_process
-                    WSOLEvaluator.evaluate = evaluate
+                    WSOLMetric.process = timed_process
+                    WSOLMetric.evaluate = evaluate
                 spent[0] = 0.0
                 start = time.perf_counter()
                 runners[setting].test()
@@ -316,7 +328,7 @@ def loop_cost(config: str, checkpoint: str, rounds: int = 6) -> None:
                     loops[setting].append(time.perf_counter() - start)
                     spents[setting].append(spent[0])
     finally:
-        WSOLEvaluator.process, WSOLEvaluator.evaluate = process, evaluate
+        WSOLMetric.process, WSOLMetric.evaluate = process, evaluate
     base = statistics.median(loops['no metric'])
     print(f'{n} images, median of {rounds} interleaved rounds:')
     for setting in settings:
@@ -336,17 +348,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--num-maps', type=int, default=200)
     parser.add_argument('--cam-curve-interval', type=float, default=0.001)
-    parser.add_argument('--iou-thresholds', type=int, nargs='+',
-                        default=[30, 50, 70])
+    parser.add_argument(
+        '--iou-thresholds', type=int, nargs='+', default=[30, 50, 70])
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--metric-cost', metavar='CONFIG', default=None,
-                        help='time WSOLEvaluator.process() vs the forward '
-                        'of this config instead')
-    parser.add_argument('--loop-cost', nargs=2,
-                        metavar=('CONFIG', 'CHECKPOINT'), default=None,
-                        help="share of tools/test.py's loop spent in "
-                        'WSOLEvaluator.process() instead')
+    parser.add_argument(
+        '--metric-cost',
+        metavar='CONFIG',
+        default=None,
+        help='time WSOLMetric.process() vs the forward '
+        'of this config instead')
+    parser.add_argument(
+        '--loop-cost',
+        nargs=2,
+        metavar=('CONFIG', 'CHECKPOINT'),
+        default=None,
+        help="share of tools/test.py's loop spent in "
+        'WSOLMetric.process() instead')
     args = parser.parse_args()
     if args.metric_cost:
         metric_cost(args.metric_cost)
@@ -356,8 +374,8 @@ def main():
         return
     with tempfile.TemporaryDirectory() as root:
         make_layout(root, args.num_maps, args.seed)
-        diff, t = compare(root, args.cam_curve_interval,
-                          args.iou_thresholds, args.workers)
+        diff, t = compare(root, args.cam_curve_interval, args.iou_thresholds,
+                          args.workers)
     n = args.num_maps
     plain_total = t['plain_v1'] + t['plain_v2']
     print(f'\nmaps: {n}, cam_curve_interval {args.cam_curve_interval}')

@@ -46,8 +46,8 @@ def train_cmd(work_dir, data_root, max_epochs):
     return [
         sys.executable,
         osp.join(ROOT, 'tools', 'train.py'), TOY_CONFIG, '--work-dir',
-        work_dir, '--resume', '--cfg-options',
-        *toy_cfg_options(data_root), f'train_cfg.max_epochs={max_epochs}',
+        work_dir, '--resume', '--cfg-options', *toy_cfg_options(data_root),
+        f'train_cfg.max_epochs={max_epochs}',
         'default_hooks.checkpoint.type=WSOLCheckpointHook',
         'default_hooks.checkpoint.save_best=accuracy/top1',
         'default_hooks.checkpoint.rule=greater',
@@ -79,7 +79,7 @@ def written_since(work_dir, when):
 
 
 def loads(path):
-    from mmspg.engine.runner import load_from_local_checked
+    from mmspg.utils import load_from_local_checked
     try:
         load_from_local_checked(path, map_location='cpu')
     except Exception as err:  # report every kind of failure
@@ -91,7 +91,7 @@ def weights(path):
     # The checked loader, not a bare torch.load: ``import mmspg`` installs
     # the checkpoint allow-list only where torch is already imported, so a
     # run that ends before any kill would otherwise refuse HistoryBuffer.
-    from mmspg.engine.runner import load_from_local_checked
+    from mmspg.utils import load_from_local_checked
     return load_from_local_checked(path, map_location='cpu')['state_dict']
 
 
@@ -100,20 +100,25 @@ def main():
     parser.add_argument('--trials', type=int, default=20)
     parser.add_argument("--max-epochs", type=int, default=30)
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--in-save', action='store_true',
-                        help='every other trial kills in the middle of a save')
+    parser.add_argument(
+        '--in-save',
+        action='store_true',
+        help='every other trial kills in the middle of a save')
     args = parser.parse_args()
     random.seed(args.seed)
     env = {**os.environ, 'PYTHONPATH': ROOT}
 
-    import mmspg  # noqa: F401  (allow-lists checkpoint globals)
     from toy_data import make_toy_data
+
+    import mmspg  # noqa: F401  (allow-lists checkpoint globals)
     with tempfile.TemporaryDirectory() as tmp:
         data = str(make_toy_data(osp.join(tmp, 'data')))
         ref_dir = osp.join(tmp, 'reference')
         ref = subprocess.Popen(
-            train_cmd(ref_dir, data, args.max_epochs), env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            train_cmd(ref_dir, data, args.max_epochs),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         while ref.poll() is None and not osp.exists(
                 osp.join(ref_dir, 'epoch_1.pth')):
             time.sleep(0.01)
@@ -127,8 +132,10 @@ def main():
         for trial in range(args.trials):
             before = newest_epoch(work) if osp.isdir(work) else 0
             proc = subprocess.Popen(
-                train_cmd(work, data, args.max_epochs), env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                train_cmd(work, data, args.max_epochs),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
             launched = time.time()
             while proc.poll() is None and not written_since(work, launched):
                 time.sleep(0.01)
@@ -171,15 +178,18 @@ def main():
             print(f'trial {trial}: killed at epoch checkpoint {after}, '
                   f'{len(bests)} best, {len(temps)} temp file(s) left '
                   'by the kill')
-        subprocess.run(train_cmd(work, data, args.max_epochs), env=env,
-                       check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            train_cmd(work, data, args.max_epochs),
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         left = glob.glob(osp.join(work, '.*.tmp-*'))
         if left:
             problems.append(f'temporary files left after resuming: {left}')
         final = f'epoch_{args.max_epochs}.pth'
-        ref, got = weights(osp.join(ref_dir, final)), weights(
-            osp.join(work, final))
+        ref, got = weights(osp.join(ref_dir,
+                                    final)), weights(osp.join(work, final))
         import torch
         same = ref.keys() == got.keys() and all(
             torch.equal(ref[k], got[k]) for k in ref)

@@ -55,39 +55,51 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Evaluate WSOL score maps (MaxBoxAcc, MaxBoxAccV2, PxAP)')
     parser.add_argument(
-        '--metadata-root', required=True,
+        '--metadata-root',
+        required=True,
         help='folder with image_ids.txt, class_labels.txt, image_sizes.txt, '
         'localization.txt')
     parser.add_argument(
-        '--scoremap-root', required=True,
+        '--scoremap-root',
+        required=True,
         help='folder with <image_id>.npy 2-D float maps in [0, 1]')
     parser.add_argument(
-        '--mask-root', default=None,
+        '--mask-root',
+        default=None,
         help='folder of OpenImages-style masks: compute PxAP instead of '
         'box accuracies (localization.txt then lists id,mask,ignore)')
     parser.add_argument('--cam-curve-interval', type=float, default=0.001)
-    parser.add_argument('--iou-thresholds', type=int, nargs='+',
-                        default=[30, 50, 70])
-    parser.add_argument('--workers', type=int,
-                        default=min(2, os.cpu_count() or 1),
-                        help='processes (images are independent)')
     parser.add_argument(
-        '--backend', choices=['auto', 'c', 'opencv'], default='auto',
+        '--iou-thresholds', type=int, nargs='+', default=[30, 50, 70])
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=min(2,
+                    os.cpu_count() or 1),
+        help='processes (images are independent)')
+    parser.add_argument(
+        '--backend',
+        choices=['auto', 'c', 'opencv'],
+        default='auto',
         help="box backend (same numbers): 'c' is mmspg's compiled core, "
         "'opencv' one findContours per threshold level; 'auto': 'c' when "
         'built')
     parser.add_argument(
-        '--scoremap-size', type=int, nargs='+', default=[224],
+        '--scoremap-size',
+        type=int,
+        nargs='+',
+        default=[224],
         metavar='SIZE',
         help='H [W] every map must have (default 224, the benchmark\'s); 0 '
         'accepts any size (GT rescaled to each map)')
     parser.add_argument(
-        '--stop-on-error', action='store_true',
+        '--stop-on-error',
+        action='store_true',
         help='stop at the first unusable map (default: score all the others, '
         'list the bad ones, exit with 1)')
     parser.add_argument('--out', default=None, help='result JSON file')
-    parser.add_argument('--plot', default=None,
-                        help='PNG of the accuracy-vs-threshold curves')
+    parser.add_argument(
+        '--plot', default=None, help='PNG of the accuracy-vs-threshold curves')
     return parser.parse_args(argv)
 
 
@@ -105,12 +117,14 @@ def plot_curves(result: dict, path: str) -> None:
         ax.set_title(f'PxAP {result["pxap"]:.2f}')
     else:
         t = curves['cam_threshold']
-        ax.plot(t, curves['maxboxacc'],
-                label=f'MaxBoxAcc (IoU 50) {result["maxboxacc"]:.2f}')
+        ax.plot(
+            t,
+            curves['maxboxacc'],
+            label=f'MaxBoxAcc (IoU 50) {result["maxboxacc"]:.2f}')
         for k in result['iou_thresholds']:
             key = f'maxboxacc_v2_iou{k}'
-            ax.plot(t, curves[key], '--',
-                    label=f'V2 IoU {k}: {result[key]:.2f}')
+            ax.plot(
+                t, curves[key], '--', label=f'V2 IoU {k}: {result[key]:.2f}')
         ax.set_xlabel('score-map threshold')
         ax.set_ylabel('box accuracy (%)')
         ax.set_title(f'MaxBoxAccV2 {result["maxboxacc_v2"]:.2f}')

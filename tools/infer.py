@@ -95,48 +95,66 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--out-dir', default='outputs/infer', help='output folder')
     parser.add_argument(
-        '--topk', type=int, default=1,
+        '--topk',
+        type=int,
+        default=1,
         help='classes (maps, boxes) per image in the JSON (<= head loc_topk)')
     parser.add_argument(
-        '--thr', type=float, default=None,
+        '--thr',
+        type=float,
+        default=None,
         help='box threshold relative to the map maximum, in [0, 1] '
         '(default: the config\'s test_evaluator.cam_threshold, else 0.2)')
     parser.add_argument(
-        '--box-mode', choices=['largest', 'all'], default='largest',
+        '--box-mode',
+        choices=['largest', 'all'],
+        default='largest',
         help='box of the largest contour, or of every contour')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument(
         '--device', default=None, help='e.g. cpu, cuda:0 (default: auto)')
     parser.add_argument(
-        '--show-seeds', action='store_true',
+        '--show-seeds',
+        action='store_true',
         help='also write the SPG panels (attention, seeds, B/C outputs)')
     parser.add_argument(
-        '--save-maps', action='store_true',
+        '--save-maps',
+        action='store_true',
         help='also write the (K, H, W) float32 maps as .npy')
     gt = parser.add_mutually_exclusive_group()
     gt.add_argument(
-        '--gt-boxes', nargs='+', default=None, metavar='X1,Y1,X2,Y2',
+        '--gt-boxes',
+        nargs='+',
+        default=None,
+        metavar='X1,Y1,X2,Y2',
         help='ground-truth boxes (original pixels) of the single image, or '
         'of every video frame')
     gt.add_argument(
-        '--ann', default=None,
+        '--ann',
+        default=None,
         help='ground-truth boxes: JSON {id: [[x1,y1,x2,y2], ...]} or text '
         'lines "id,x1,y1,x2,y2"')
     parser.add_argument(
-        '--frames', action='store_true',
+        '--frames',
+        action='store_true',
         help='write video overlays as PNG frames instead of a video file')
     parser.add_argument(
-        '--stop-on-error', action='store_true',
+        '--stop-on-error',
+        action='store_true',
         help='stop at the first input that fails (default: process every '
         'good input, list the bad ones at the end, exit with 1)')
     parser.add_argument(
-        '--max-overlay-side', type=int, default=2048,
+        '--max-overlay-side',
+        type=int,
+        default=2048,
         help='draw overlays and seed panels from an image scaled so that its '
         'longer side is at most this (bounds memory for very large images; '
         'JSON boxes and saved maps stay in original pixels); 0: original '
         'size')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, xxx=yyy format')
     return parser.parse_args(argv)
 
@@ -148,8 +166,8 @@ def build_inferencer(args: argparse.Namespace):
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    checkpoint = (None if args.checkpoint.lower() == 'none' else
-                  args.checkpoint)
+    checkpoint = (None
+                  if args.checkpoint.lower() == 'none' else args.checkpoint)
     model = init_localizer(cfg, checkpoint, device=args.device)
     return WSOLInferencer(model, pretrained=False)
 
@@ -189,7 +207,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         ann=ann,
         frames=args.frames,
         stop_on_error=args.stop_on_error,
-        max_overlay_side=args.max_overlay_side)(items)
+        max_overlay_side=args.max_overlay_side)(
+            items)
 
     summary = dict(
         config=args.config,

@@ -1,4 +1,5 @@
-# Runtime shared by every mmspg config: mmpretrain's runtime + the plugin import.
+# Runtime shared by every mmspg config: mmpretrain's runtime + the plugin
+# import.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 # mmspg's child registries (mmspg/registry.py): mmspg types resolve unprefixed

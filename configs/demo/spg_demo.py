@@ -1,17 +1,18 @@
 # SPG demo: trains on the CPU in minutes on data that mmspg generates on first
-# use (data/spg_demo, CUB layout, see mmspg/datasets/synthetic_cub_generator.py).
+# use (data/spg_demo, CUB layout, see mmspg/datasets/demo/).
 # A tiny ResNet-18 (16 base channels, dilated to stride 8) at 112 px replaces
 # the Inception-v3 of the paper so that 2 CPU cores suffice; the SPG head,
 # seeds and losses are those of the official-protocol recipe
 # configs/spg/spg_inception-v3_2xb10_cub-321px.py (its 356/321 px sizes are
 # not). Ours, as in the WSOL benchmark's SPG: dropout 0.5 in SPG-A and the
 # benchmark's test maps (bicubic resize, the head's default loc_resize) and
-# metrics, so that the demo compares with the other methods' demos. The paper fine-tunes an ImageNet-pretrained network; this one starts
-# from scratch, so the recipe differs (see the optimizer and head comments):
-# one lr for all layers (no head multiplier), warm-up,
-# gradient clipping, and the SPG guidance losses switched on only in the
-# second, low-lr half (guidance_start_iter), once the classifier's CAM is
-# the kind of map the paper's seed thresholds were designed for.
+# metrics, so that the demo compares with the other methods' demos. The
+# paper fine-tunes an ImageNet-pretrained network; this one starts from
+# scratch, so the recipe differs (see the optimizer and head comments): one
+# lr for all layers (no head multiplier), warm-up, gradient clipping, and
+# the SPG guidance losses switched on only in the second, low-lr half
+# (guidance_start_iter), once the classifier's CAM is the kind of map the
+# paper's seed thresholds were designed for.
 # Run: python tools/train.py configs/demo/spg_demo.py
 _base_ = ['../_base_/default_runtime.py']
 

@@ -23,5 +23,4 @@ _base_ = [
 
 model = dict(head=dict(num_classes=100))
 
-default_hooks = dict(
-    checkpoint=dict(save_best='wsol/pxap', rule='greater'))
+default_hooks = dict(checkpoint=dict(save_best='wsol/pxap', rule='greater'))

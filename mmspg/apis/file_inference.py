@@ -21,6 +21,7 @@ import numpy as np
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
 from mmspg.datasets.annotation_utils import list_images
+
 from .geometry import fit_for_drawing
 from .gt_boxes import find_gt_boxes, top1_iou
 from .image_inputs import VIDEO_EXTENSIONS, load_image, video_frames
@@ -49,8 +50,8 @@ def list_file_inputs(inputs: List[str]) -> List[Tuple[str, str, str]]:
                       for f in files]
         elif osp.isfile(inp):
             stem = osp.splitext(osp.basename(inp))[0]
-            kind = ('video' if inp.lower().endswith(VIDEO_EXTENSIONS) else
-                    'image')
+            kind = ('video'
+                    if inp.lower().endswith(VIDEO_EXTENSIONS) else 'image')
             items.append((kind, inp, stem))
         else:
             raise FileNotFoundError(f'no such input file or folder {inp!r}')
@@ -119,8 +120,9 @@ class FileLocalizer:
         self.records: List[dict] = []
         self.failures: List[Tuple[str, str]] = []
 
-    def __call__(self, items: List[Tuple[str, str, str]]
-                 ) -> Tuple[List[dict], List[Tuple[str, str]]]:
+    def __call__(
+        self, items: List[Tuple[str, str, str]]
+    ) -> Tuple[List[dict], List[Tuple[str, str]]]:
         """Process ``items`` of :func:`list_file_inputs`.
 
         Returns:
@@ -137,15 +139,16 @@ class FileLocalizer:
                 if kind == 'video':
                     self._guarded(path, self._run_video, path, name)
         except _StopRun:
-            print('--stop-on-error: stopped at the first failure',
-                  file=sys.stderr)
+            print(
+                '--stop-on-error: stopped at the first failure',
+                file=sys.stderr)
         return self.records, self.failures
 
     # ------------------------------------------------------------------
     def _fail(self, path: str, err: BaseException) -> None:
         self.failures.append((path, f'{type(err).__name__}: {err}'))
-        print(f'\nfailed: {path}: {type(err).__name__}: {err}',
-              file=sys.stderr)
+        print(
+            f'\nfailed: {path}: {type(err).__name__}: {err}', file=sys.stderr)
         if self.stop_on_error:
             raise _StopRun
 
@@ -164,7 +167,10 @@ class FileLocalizer:
             return find_gt_boxes(path, name, self.ann)
         return None
 
-    def _record(self, result: dict, path: str, gt: Optional[np.ndarray],
+    def _record(self,
+                result: dict,
+                path: str,
+                gt: Optional[np.ndarray],
                 frame: Optional[int] = None) -> dict:
         rec = dict(input=path)
         if frame is not None:
@@ -203,8 +209,10 @@ class FileLocalizer:
         try:
             return list(
                 self.inferencer.iter_results(
-                    arrays, batch_size=len(arrays),
-                    return_seeds=self.show_seeds, **self.run))
+                    arrays,
+                    batch_size=len(arrays),
+                    return_seeds=self.show_seeds,
+                    **self.run))
         except Exception as err:
             if len(batch) == 1:
                 self._fail(batch[0][0], err)
@@ -213,8 +221,9 @@ class FileLocalizer:
         for path, _, img in batch:
             try:
                 results += list(
-                    self.inferencer.iter_results(
-                        [img], return_seeds=self.show_seeds, **self.run))
+                    self.inferencer.iter_results([img],
+                                                 return_seeds=self.show_seeds,
+                                                 **self.run))
             except Exception as err:
                 self._fail(path, err)
                 results.append(None)
@@ -280,14 +289,13 @@ class FileLocalizer:
                             self.frames = True
                     if self.frames:
                         mmcv.imwrite(
-                            drawn,
-                            osp.join(frame_dir, f'frame_{index:06d}.png'))
+                            drawn, osp.join(frame_dir,
+                                            f'frame_{index:06d}.png'))
                     else:
                         writer.write(np.ascontiguousarray(drawn))
                     rec = self._record(result, path, gt, frame=index)
-                    rec['overlay'] = (f'{name}/frame_{index:06d}.png'
-                                      if self.frames else
-                                      f'{name}_overlay.mp4')
+                    rec['overlay'] = (f'{name}/frame_{index:06d}.png' if
+                                      self.frames else f'{name}_overlay.mp4')
                     self.records.append(rec)
                     index += 1
                     bar.update()

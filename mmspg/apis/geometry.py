@@ -17,8 +17,7 @@ from mmpretrain.structures import DataSample
 from mmspg.evaluation.functional import normalize_scoremap, resize_scoremap
 
 __all__ = [
-    'PROBE', 'probe_box', 'input_affine', 'maps_to_original',
-    'fit_for_drawing'
+    'PROBE', 'probe_box', 'input_affine', 'maps_to_original', 'fit_for_drawing'
 ]
 
 #: Fraction of the image spanned by the probe box. Central, so that centre
@@ -32,8 +31,7 @@ def probe_box(h: int, w: int) -> np.ndarray:
     return np.array([[lo * w, lo * h, hi * w, hi * h]], dtype=np.float32)
 
 
-def input_affine(sample: DataSample,
-                 ori_shape: Tuple[int, int]) -> np.ndarray:
+def input_affine(sample: DataSample, ori_shape: Tuple[int, int]) -> np.ndarray:
     """The affine map original -> network input of one predicted sample.
 
     Args:
@@ -63,8 +61,8 @@ def input_affine(sample: DataSample,
                 sx = (b[2] - b[0]) / (p[2] - p[0])
                 sy = (b[3] - b[1]) / (p[3] - p[1])
                 if sx > 0 and sy > 0:
-                    return np.array([sx, b[0] - sx * p[0], sy,
-                                     b[1] - sy * p[1]])
+                    return np.array(
+                        [sx, b[0] - sx * p[0], sy, b[1] - sy * p[1]])
     return np.array([in_w / w, 0.0, in_h / h, 0.0])
 
 
@@ -82,7 +80,7 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
     Returns:
         np.ndarray: (K, H, W) float32 in [0, 1]. A plain resize is the
         evaluation's own (``resize_scoremap``: bicubic, then min-max
-        normalised, as ``WSOLEvaluator(box_frame='original')`` does); after
+        normalised, as ``WSOLMetric(box_frame='original')`` does); after
         a crop the map is warped back bilinearly (no overshoot, so the
         pixels the crop removed stay exactly 0) and min-max normalised the
         same way.
@@ -90,8 +88,9 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
     H, W = ori_shape
     k, h, w = maps.shape
     sx, tx, sy, ty = affine
-    plain = (abs(tx) < 1e-3 and abs(ty) < 1e-3 and abs(sx * W - w) < 1e-3
-             and abs(sy * H - h) < 1e-3)
+    plain = (
+        abs(tx) < 1e-3 and abs(ty) < 1e-3 and abs(sx * W - w) < 1e-3
+        and abs(sy * H - h) < 1e-3)
     out = np.empty((k, H, W), np.float32)
     for i in range(k):
         if plain:
@@ -99,18 +98,21 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
             continue
         # dst(x, y) = src(sx * x + ox, sy * y + oy) in pixel indices; the
         # offsets convert between pixel-centre conventions.
-        M = np.array([[sx, 0, tx + 0.5 * sx - 0.5],
-                      [0, sy, ty + 0.5 * sy - 0.5]], np.float64)
+        M = np.array(
+            [[sx, 0, tx + 0.5 * sx - 0.5], [0, sy, ty + 0.5 * sy - 0.5]],
+            np.float64)
         warped = cv2.warpAffine(
-            maps[i].astype(np.float64), M, (W, H),
+            maps[i].astype(np.float64),
+            M, (W, H),
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0.0)
         out[i] = normalize_scoremap(warped)
     return out
 
 
-def fit_for_drawing(image: np.ndarray, result: dict,
-                    gt: Optional[np.ndarray], max_side: int) -> tuple:
+def fit_for_drawing(image: np.ndarray, result: dict, gt: Optional[np.ndarray],
+                    max_side: int) -> tuple:
     """Scale an image, its top-1 map, its boxes and the GT boxes so that the
     longer side is at most ``max_side`` (0: unchanged).
 
@@ -140,7 +142,9 @@ def fit_for_drawing(image: np.ndarray, result: dict,
         cv2.resize(m, size, interpolation=cv2.INTER_AREA)
         for m in result['loc_maps'][:1]
     ] + list(result['loc_maps'][1:])
-    drawn['boxes'] = [np.asarray(b, np.float32).reshape(-1, 4) * factor
-                      for b in result['boxes']]
+    drawn['boxes'] = [
+        np.asarray(b, np.float32).reshape(-1, 4) * factor
+        for b in result['boxes']
+    ]
     small_gt = None if gt is None else np.asarray(gt, np.float32) * factor
     return small, drawn, small_gt

@@ -60,10 +60,11 @@ def load_box_annotations(path: str) -> Dict[str, np.ndarray]:
                 if not sep:
                     raise ValueError(f'{path}:{lineno}: expected '
                                      f'"id,x1,y1,x2,y2", got {line!r}')
-                boxes[key.strip()].append(
-                    parse_box(rest, f'{path}:{lineno}'))
-    return {k: np.asarray(v, np.float32).reshape(-1, 4)
-            for k, v in boxes.items()}
+                boxes[key.strip()].append(parse_box(rest, f'{path}:{lineno}'))
+    return {
+        k: np.asarray(v, np.float32).reshape(-1, 4)
+        for k, v in boxes.items()
+    }
 
 
 def find_gt_boxes(path: str, rel: str,

@@ -15,8 +15,7 @@ def inference_localizer(model: BaseModel,
                         thr: Optional[float] = None,
                         box_mode: str = 'largest',
                         batch_size: int = 1,
-                        return_seeds: bool = False
-                        ) -> Union[dict, List[dict]]:
+                        return_seeds: bool = False) -> Union[dict, List[dict]]:
     """Classify and localize objects in one image or a list of images.
 
     Args:
@@ -55,6 +54,7 @@ def inference_localizer(model: BaseModel,
             thr=thr,
             box_mode=box_mode,
             return_seeds=return_seeds))
-    single = not isinstance(images, (list, tuple)) and not (
-        isinstance(images, str) and osp.isdir(images))
+    single = not isinstance(images,
+                            (list, tuple)) and not (isinstance(images, str)
+                                                    and osp.isdir(images))
     return results[0] if single else results

@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmpretrain.apis import get_model
 
-from mmspg.engine.runner import load_checkpoint_strict
+from mmspg.utils import load_checkpoint_strict
 
 __all__ = [
     'init_localizer', 'build_localizer', 'scoped_model_config',
@@ -61,7 +61,7 @@ def init_localizer(config: Union[str, Config],
             ``get_model``, which loads non-strictly and only warns, nothing
             is loaded then, as ``tools/test.py`` and ``--resume`` refuse it.
         CorruptCheckpointError, UnsafeCheckpointError: see
-            :func:`mmspg.engine.runner.load_from_local_checked`.
+            :func:`mmspg.utils.load_from_local_checked`.
     """
     if isinstance(config, str) and not osp.isfile(config):
         raise FileNotFoundError(f'init_localizer: no config file {config!r}')
@@ -121,10 +121,9 @@ def test_pipeline_cfg(cfg: Config) -> list:
         raise KeyError('WSOLInferencer: the config needs '
                        '`test_dataloader.dataset.pipeline`') from e
     return [
-        t for t in pipeline
-        if not str(t.get('type', '') if isinstance(t, dict) else
-                   type(t).__name__).split('.')[-1].startswith(
-                       'LoadImageFromFile')
+        t for t in pipeline if not str(
+            t.get('type', '') if isinstance(t, dict) else type(t).__name__).
+        split('.')[-1].startswith('LoadImageFromFile')
     ]
 
 

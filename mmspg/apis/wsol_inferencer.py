@@ -13,10 +13,11 @@ from mmengine.model import BaseModel
 from mmpretrain.apis.base import BaseInferencer, InputType, ModelType
 from mmpretrain.structures import DataSample
 
-from mmspg.engine.runner import load_checkpoint_strict
-from mmspg.evaluation.metrics import wsol_evaluator_cfgs
+from mmspg.evaluation.metrics import wsol_metric_cfgs
 from mmspg.registry import TRANSFORMS
+from mmspg.utils import load_checkpoint_strict
 from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
+
 from .geometry import input_affine, maps_to_original, probe_box
 from .image_inputs import expand_inputs, load_image
 from .model import build_localizer, guidance_maps, test_pipeline_cfg
@@ -92,7 +93,7 @@ class WSOLInferencer(BaseInferencer):
             classes = (getattr(self.model, '_dataset_meta', None)
                        or {}).get('classes')
         self.classes = list(classes) if classes is not None else None
-        evaluator = (wsol_evaluator_cfgs(self.config.get('test_evaluator'))
+        evaluator = (wsol_metric_cfgs(self.config.get('test_evaluator'))
                      or [{}])[0]
         #: Default box threshold: the evaluator's ``cam_threshold`` so that
         #: boxes match the reported Top-1 Loc, else 0.2 (CAM's usual value).
@@ -116,8 +117,11 @@ class WSOLInferencer(BaseInferencer):
             for i, item in enumerate(inputs[start:start + batch_size]):
                 img = load_image(item, start + i)
                 h, w = img.shape[:2]
-                results = dict(img=img, img_shape=(h, w), ori_shape=(h, w),
-                               gt_bboxes=probe_box(h, w))
+                results = dict(
+                    img=img,
+                    img_shape=(h, w),
+                    ori_shape=(h, w),
+                    gt_bboxes=probe_box(h, w))
                 if isinstance(item, str):
                     results['img_path'] = item
                 packed.append(self.pipeline(results))
@@ -126,7 +130,8 @@ class WSOLInferencer(BaseInferencer):
             yield default_collate(packed), shapes, paths
 
     @torch.no_grad()
-    def forward(self, inputs: tuple,
+    def forward(self,
+                inputs: tuple,
                 return_seeds: bool = False) -> List[DataSample]:
         """Predict one batch of :meth:`preprocess`.
 
@@ -160,7 +165,9 @@ class WSOLInferencer(BaseInferencer):
                 sample.guidance = maps
         return preds
 
-    def _check_options(self, batch_size: int = 1, topk: Optional[int] = None,
+    def _check_options(self,
+                       batch_size: int = 1,
+                       topk: Optional[int] = None,
                        thr: Optional[float] = None,
                        box_mode: str = 'largest') -> float:
         """Validate the options before any work; returns the threshold."""
@@ -273,7 +280,9 @@ class WSOLInferencer(BaseInferencer):
         items = self._inputs_to_list(inputs)
         for batch in self.preprocess(items, batch_size):
             yield from self.postprocess(
-                self.forward(batch, return_seeds), topk=topk, thr=thr,
+                self.forward(batch, return_seeds),
+                topk=topk,
+                thr=thr,
                 box_mode=box_mode)
 
     def __call__(self,
@@ -320,12 +329,13 @@ class WSOLInferencer(BaseInferencer):
             np.ndarray: (H, W, 3) uint8 RGB drawing.
         """
         label = result['topk_labels'][rank]
-        name = (result['topk_classes'][rank]
-                if 'topk_classes' in result else str(label))
+        name = (
+            result['topk_classes'][rank]
+            if 'topk_classes' in result else str(label))
         text = f'{name} {result["topk_scores"][rank]:.2f}'
         return self._drawer().draw_localization(
-            np.ascontiguousarray(image[..., ::-1]),
-            result['loc_maps'][rank], result['boxes'][rank], gt_bboxes, text)
+            np.ascontiguousarray(image[..., ::-1]), result['loc_maps'][rank],
+            result['boxes'][rank], gt_bboxes, text)
 
     def draw_seeds(self, image: np.ndarray, result: dict) -> np.ndarray:
         """SPG seed panels (an RGB canvas of titled panels) of one result
@@ -338,7 +348,8 @@ class WSOLInferencer(BaseInferencer):
         prefix = (f'SPG guidance for the top-1 class: {name} '
                   f'({result["pred_score"]:.2f})')
         return self._drawer().draw_seed_panels(
-            result['guidance'], np.ascontiguousarray(image[..., ::-1]),
+            result['guidance'],
+            np.ascontiguousarray(image[..., ::-1]),
             title_prefix=prefix)
 
     def visualize(self,
@@ -365,16 +376,16 @@ class WSOLInferencer(BaseInferencer):
             image = load_image(item, i)
             gt = None if gt_bboxes is None else gt_bboxes[i]
             drawn = self.draw(image,
-                              self._build_result(sample, 1, thr, box_mode),
-                              gt)
+                              self._build_result(sample, 1, thr, box_mode), gt)
             drawings.append(drawn)
-            name = (osp.splitext(osp.basename(item))[0]
-                    if isinstance(item, str) else str(i))
+            name = (
+                osp.splitext(osp.basename(item))[0]
+                if isinstance(item, str) else str(i))
             if show:
                 self._drawer().show(drawn, win_name=name, wait_time=wait_time)
             if show_dir is not None:
-                mmcv.imwrite(drawn[..., ::-1], osp.join(show_dir,
-                                                        f'{name}.png'))
+                mmcv.imwrite(drawn[..., ::-1],
+                             osp.join(show_dir, f'{name}.png'))
         return drawings
 
     @staticmethod

@@ -12,8 +12,7 @@ from .wsol_metadata import WSOLMetadataDataset
 
 __all__ = [
     'CUBWSOLDataset', 'ImageNetWSOLDataset', 'OpenImagesWSOLDataset',
-    'WSOLMetadataDataset',
-    'SyntheticCUBDataset', 'generate_synthetic_cub', 'ensure_synthetic_cub',
-    'LoadImageFromFileWSOL', 'BoxAwareRandomCrop', 'BoxAwareRandomResizedCrop',
-    'BoxAwareResizeEdge'
+    'WSOLMetadataDataset', 'SyntheticCUBDataset', 'generate_synthetic_cub',
+    'ensure_synthetic_cub', 'LoadImageFromFileWSOL', 'BoxAwareRandomCrop',
+    'BoxAwareRandomResizedCrop', 'BoxAwareResizeEdge'
 ]

@@ -216,8 +216,7 @@ def list_images(folder: str,
     The extension test ignores case (``.JPEG`` of ImageNet).
     """
     names = fileio.list_dir_or_file(
-        folder, list_dir=False, recursive=recursive,
-        backend_args=backend_args)
+        folder, list_dir=False, recursive=recursive, backend_args=backend_args)
     return sorted(
         n.replace('\\', '/') for n in names
         if n.lower().endswith(IMG_EXTENSIONS))

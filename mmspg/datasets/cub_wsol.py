@@ -1,5 +1,4 @@
 """CUB-200-2011 with bounding boxes, for weakly supervised localization."""
-import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
 from mmengine import fileio
@@ -7,6 +6,7 @@ from mmengine.logging import MMLogger
 from mmpretrain.datasets import BaseDataset
 
 from mmspg.registry import DATASETS
+
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number, read_image_size)

@@ -7,6 +7,7 @@ from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
 from mmspg.registry import DATASETS
+
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, list_images,
                                missing_data_error, parse_number)
@@ -128,8 +129,8 @@ class ImageNetWSOLDataset(BaseDataset):
                     f'{self.ann_file}, line {lineno}: expected "<image path> '
                     f'<label>" (mmpretrain\'s ImageNet list format), got '
                     f'{" ".join(fields)!r}.')
-            label = parse_number(fields[1], self.ann_file, lineno,
-                                 'the label', int)
+            label = parse_number(fields[1], self.ann_file, lineno, 'the label',
+                                 int)
             if not 0 <= label < num_classes:
                 raise ValueError(
                     f'{self.ann_file}, line {lineno}: label {label} is '
@@ -164,7 +165,8 @@ class ImageNetWSOLDataset(BaseDataset):
             return data_list
         for folder in sorted(
                 fileio.list_dir_or_file(
-                    self.img_prefix, list_file=False,
+                    self.img_prefix,
+                    list_file=False,
                     backend_args=self.backend_args)):
             if folder not in wnid_to_idx:
                 raise ValueError(
@@ -172,8 +174,8 @@ class ImageNetWSOLDataset(BaseDataset):
                     f'is not one of the {len(wnid_to_idx)} given classes.')
             label = wnid_to_idx[folder]
             path = self._join(self.img_prefix, folder)
-            for name in list_images(path, recursive=False,
-                                    backend_args=self.backend_args):
+            for name in list_images(
+                    path, recursive=False, backend_args=self.backend_args):
                 data_list.append(
                     dict(
                         img_path=self._join(path, name),

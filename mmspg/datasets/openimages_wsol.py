@@ -3,6 +3,7 @@ import os.path as osp
 from typing import Dict, List, Optional, Tuple
 
 from mmspg.registry import DATASETS
+
 from .wsol_metadata import WSOLMetadataDataset
 
 OPENIMAGES_LAYOUT = """\
@@ -93,8 +94,7 @@ class OpenImagesWSOLDataset(WSOLMetadataDataset):
                 raise self._missing(path)
             return None
         masks: Dict[str, Tuple[List[str], str, int]] = {}
-        for path, lineno, fields in self._read_csv('localization.txt',
-                                                   (3, )):
+        for path, lineno, fields in self._read_csv('localization.txt', (3, )):
             image_id, mask, ignore = (f.strip() for f in fields)
             self._check_known(image_id, labels, path, lineno)
             if not mask:

@@ -12,6 +12,7 @@ from mmengine import fileio
 from mmpretrain.datasets import BaseDataset
 
 from mmspg.registry import DATASETS
+
 from .annotation_utils import (boxes_to_array, check_box,
                                iter_annotation_lines, missing_data_error,
                                parse_number)
@@ -110,7 +111,9 @@ class WSOLMetadataDataset(BaseDataset):
     def _read_image_ids(self) -> Dict[str, int]:
         ids = {}
         for lineno, fields in iter_annotation_lines(
-                self.ann_file, sep=None, maxsplit=0,
+                self.ann_file,
+                sep=None,
+                maxsplit=0,
                 backend_args=self.backend_args):
             image_id = fields[0]
             if image_id in ids:
@@ -137,8 +140,9 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_sizes(self, labels: dict) -> Dict[str, Tuple[int, int]]:
         sizes = {}
-        if not fileio.isfile(self._meta_file('image_sizes.txt'),
-                             backend_args=self.backend_args):
+        if not fileio.isfile(
+                self._meta_file('image_sizes.txt'),
+                backend_args=self.backend_args):
             return sizes
         for path, lineno, (image_id, w,
                            h) in self._read_csv('image_sizes.txt', (3, )):
@@ -160,8 +164,9 @@ class WSOLMetadataDataset(BaseDataset):
 
     def _read_boxes(self, labels: dict,
                     sizes: dict) -> Optional[Dict[str, List[List[float]]]]:
-        if not fileio.isfile(self._meta_file('localization.txt'),
-                             backend_args=self.backend_args):
+        if not fileio.isfile(
+                self._meta_file('localization.txt'),
+                backend_args=self.backend_args):
             return None
         boxes = defaultdict(list)
         for path, lineno, fields in self._read_csv('localization.txt', (3, 5)):
@@ -230,8 +235,7 @@ class WSOLMetadataDataset(BaseDataset):
                     f'classes given.')
             info = dict(
                 img_path=fileio.join_path(
-                    self.img_prefix, image_id,
-                    backend_args=self.backend_args),
+                    self.img_prefix, image_id, backend_args=self.backend_args),
                 image_id=image_id,
                 gt_label=label)
             if image_id in sizes:

@@ -9,7 +9,9 @@ from .functional import __all__ as _functional_all
 _METRICS = ('WSOLMetric', 'PxAPMetric', 'DumpWSOLScoreMaps', 'WSOLEvaluator',
             'wsol_metric_cfgs', 'wsol_evaluator_cfgs')
 
-__all__ = [*_functional_all, *_METRICS, 'functional', 'metrics']
+__all__ = [  # noqa: F405 (functional and metrics load on first access)
+    *_functional_all, *_METRICS, 'functional', 'metrics'
+]
 
 
 def __getattr__(name: str):

@@ -6,8 +6,8 @@ allow-lists with ``torch.serialization.add_safe_globals``. mmengine 0.10.7
 calls ``torch.load`` without ``weights_only`` (``load_from_local`` in
 ``mmengine/runner/checkpoint.py``) and so inherits that default, but its
 checkpoints hold more than weights: the message hub's ``HistoryBuffer``
-objects with numpy arrays and scalars inside. Resume and ``load_from`` therefore fail on a
-checkpoint mmengine itself wrote.
+objects with numpy arrays and scalars inside. Resume and ``load_from``
+therefore fail on a checkpoint mmengine itself wrote.
 
 :func:`register_checkpoint_safe_globals` (run when :mod:`mmspg.utils` is
 imported: by ``import mmspg`` once torch is loaded, and by mmengine itself

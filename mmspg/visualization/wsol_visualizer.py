@@ -16,6 +16,7 @@ from mmpretrain.visualization import UniversalVisualizer
 from mmpretrain.visualization.utils import get_adaptive_scale
 
 from mmspg.registry import VISUALIZERS
+
 from .box_utils import map_to_boxes
 
 ArrayLike = Union[np.ndarray, torch.Tensor]
@@ -115,11 +116,11 @@ class WSOLVisualizer(UniversalVisualizer):
         """
         m = _to_numpy_2d(loc_map, 'loc_map')
         if size is not None and tuple(m.shape) != tuple(size[:2]):
-            m = cv2.resize(m, (int(size[1]), int(size[0])),
-                           interpolation=cv2.INTER_LINEAR)
+            m = cv2.resize(
+                m, (int(size[1]), int(size[0])),
+                interpolation=cv2.INTER_LINEAR)
         m = np.nan_to_num(np.clip(m, 0.0, 1.0))
-        heat = cv2.applyColorMap(np.uint8(np.round(m * 255)),
-                                 cv2.COLORMAP_JET)
+        heat = cv2.applyColorMap(np.uint8(np.round(m * 255)), cv2.COLORMAP_JET)
         return cv2.cvtColor(heat, cv2.COLOR_BGR2RGB)
 
     def blend(self,
@@ -196,12 +197,15 @@ class WSOLVisualizer(UniversalVisualizer):
             boxes = _as_boxes(boxes, name)
             if len(boxes):
                 self.draw_bboxes(
-                    boxes, edge_colors=color, line_widths=line_width,
+                    boxes,
+                    edge_colors=color,
+                    line_widths=line_width,
                     alpha=1.0)
         if label_text:
             self.ax_save.text(
-                scale * 3, scale * 3, label_text,
-                **{**self.DEFAULT_TEXT_CFG, 'size': max(6, int(scale * 7))})
+                scale * 3, scale * 3, label_text, **{
+                    **self.DEFAULT_TEXT_CFG, 'size': max(6, int(scale * 7))
+                })
         return self.get_image()
 
     @staticmethod
@@ -262,8 +266,9 @@ class WSOLVisualizer(UniversalVisualizer):
             raise ValueError('guidance holds none of the keys '
                              f'{[k for k, _, _ in SEED_PANELS]}')
         if panel_size is None:
-            panel_size = max(128, _to_numpy_2d(
-                guidance[present[0][0]], present[0][0]).shape[0])
+            panel_size = max(
+                128,
+                _to_numpy_2d(guidance[present[0][0]], present[0][0]).shape[0])
         size = int(panel_size)
         small = None
         if image is not None:
@@ -290,16 +295,24 @@ class WSOLVisualizer(UniversalVisualizer):
             canvas[title_h:, x:x + size] = panel
         self.set_image(canvas)
         font_size = max(6, int(line_h * 0.45))
-        centres = np.array([[i * (size + gap) + size / 2, title_h - line_h / 2]
-                            for i in range(len(panels))])
+        centres = np.array(
+            [[i * (size + gap) + size / 2, title_h - line_h / 2]
+             for i in range(len(panels))])
         self.draw_texts(
-            titles, centres, font_sizes=font_size, colors='black',
-            vertical_alignments='center', horizontal_alignments='center')
+            titles,
+            centres,
+            font_sizes=font_size,
+            colors='black',
+            vertical_alignments='center',
+            horizontal_alignments='center')
         if title_prefix:
             self.draw_texts(
-                title_prefix, np.array([[4, line_h / 2]]),
-                font_sizes=font_size, colors='black',
-                vertical_alignments='center', horizontal_alignments='left')
+                title_prefix,
+                np.array([[4, line_h / 2]]),
+                font_sizes=font_size,
+                colors='black',
+                vertical_alignments='center',
+                horizontal_alignments='left')
         return self.get_image()
 
     # ------------------------------------------------------------------

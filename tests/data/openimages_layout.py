@@ -6,8 +6,11 @@ import cv2
 import numpy as np
 
 
-def make_openimages(root: str, num_per_class: int = 3, num_classes: int = 2,
-                    size=(40, 48), seed: int = 0) -> dict:
+def make_openimages(root: str,
+                    num_per_class: int = 3,
+                    num_classes: int = 2,
+                    size=(40, 48),
+                    seed: int = 0) -> dict:
     """Write ``<root>/{images,masks,metadata}`` like clovaai/wsolevaluation.
 
     Each image (h, w) = ``size`` has one bright rectangle (its instance

@@ -66,4 +66,3 @@ def tiny_checkpoint(tiny_config, tmp_path_factory) -> str:
 def tiny_model(tiny_config, tiny_checkpoint):
     from mmspg.apis import init_localizer
     return init_localizer(tiny_config, tiny_checkpoint, device='cpu')
-

@@ -25,10 +25,12 @@ def infer_tool():
 def _write_images(folder):
     rng = np.random.default_rng(0)
     (folder / 'sub').mkdir(parents=True)
-    cv2.imwrite(str(folder / 'a.jpg'),
-                rng.integers(0, 256, (61, 97, 3), dtype=np.uint8))
-    cv2.imwrite(str(folder / 'sub' / 'b.png'),
-                rng.integers(0, 256, (9, 13, 3), dtype=np.uint8))
+    cv2.imwrite(
+        str(folder / 'a.jpg'),
+        rng.integers(0, 256, (61, 97, 3), dtype=np.uint8))
+    cv2.imwrite(
+        str(folder / 'sub' / 'b.png'),
+        rng.integers(0, 256, (9, 13, 3), dtype=np.uint8))
 
 
 def test_images_seeds_json_and_ann(infer_tool, tiny_config, tiny_checkpoint,
@@ -37,7 +39,8 @@ def test_images_seeds_json_and_ann(infer_tool, tiny_config, tiny_checkpoint,
     (tmp_path / 'loc.txt').write_text('a.jpg,10,5,60,40\nsub/b.png,1,1,5,5\n')
     out = tmp_path / 'out'
     assert infer_tool.main([
-        tiny_config, tiny_checkpoint, str(tmp_path / 'imgs'), '--out-dir',
+        tiny_config, tiny_checkpoint,
+        str(tmp_path / 'imgs'), '--out-dir',
         str(out), '--topk', '2', '--show-seeds', '--save-maps', '--ann',
         str(tmp_path / 'loc.txt'), '--device', 'cpu'
     ]) == 0
@@ -75,8 +78,8 @@ def test_video_and_gt_boxes(infer_tool, tiny_config, tiny_checkpoint,
     writer.release()
     out = tmp_path / 'out'
     infer_tool.main([
-        tiny_config, tiny_checkpoint, video, '--out-dir', str(out),
-        '--frames', '--gt-boxes', '2,3,20,25', '--batch-size', '2'
+        tiny_config, tiny_checkpoint, video, '--out-dir',
+        str(out), '--frames', '--gt-boxes', '2,3,20,25', '--batch-size', '2'
     ])
     recs = json.loads((out / 'results.json').read_text())['results']
     assert [r['frame'] for r in recs] == [0, 1, 2]
@@ -84,8 +87,10 @@ def test_video_and_gt_boxes(infer_tool, tiny_config, tiny_checkpoint,
         assert rec['gt_bboxes'] == [[2.0, 3.0, 20.0, 25.0]]
         assert cv2.imread(str(out / rec['overlay'])).shape == (30, 40, 3)
 
-    infer_tool.main([tiny_config, tiny_checkpoint, video, '--out-dir',
-                     str(tmp_path / 'out2')])
+    infer_tool.main([
+        tiny_config, tiny_checkpoint, video, '--out-dir',
+        str(tmp_path / 'out2')
+    ])
     cap = cv2.VideoCapture(str(tmp_path / 'out2' / 'clip_overlay.mp4'))
     assert cap.isOpened()
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
@@ -95,20 +100,27 @@ def test_video_and_gt_boxes(infer_tool, tiny_config, tiny_checkpoint,
 def test_bad_arguments(infer_tool, tiny_config, tiny_checkpoint, tmp_path):
     _write_images(tmp_path / 'imgs')
     with pytest.raises(SystemExit, match='one image'):
-        infer_tool.main([tiny_config, tiny_checkpoint,
-                         str(tmp_path / 'imgs'), '--gt-boxes', '1,1,4,4'])
+        infer_tool.main([
+            tiny_config, tiny_checkpoint,
+            str(tmp_path / 'imgs'), '--gt-boxes', '1,1,4,4'
+        ])
     with pytest.raises(ValueError, match='x1,y1,x2,y2'):
-        infer_tool.main([tiny_config, tiny_checkpoint,
-                         str(tmp_path / 'imgs' / 'a.jpg'), '--gt-boxes',
-                         '5,5,1'])
+        infer_tool.main([
+            tiny_config, tiny_checkpoint,
+            str(tmp_path / 'imgs' / 'a.jpg'), '--gt-boxes', '5,5,1'
+        ])
     bad = tmp_path / 'bad.txt'
     bad.write_text('a.jpg,1,2,3\n')
     with pytest.raises(ValueError, match='bad.txt:1'):
-        infer_tool.main([tiny_config, tiny_checkpoint,
-                         str(tmp_path / 'imgs'), '--ann', str(bad)])
+        infer_tool.main([
+            tiny_config, tiny_checkpoint,
+            str(tmp_path / 'imgs'), '--ann',
+            str(bad)
+        ])
     with pytest.raises(FileNotFoundError, match='missing.jpg'):
-        infer_tool.main([tiny_config, tiny_checkpoint,
-                         str(tmp_path / 'missing.jpg')])
+        infer_tool.main(
+            [tiny_config, tiny_checkpoint,
+             str(tmp_path / 'missing.jpg')])
 
 
 # ---------------------------------------------------------------------------
@@ -121,8 +133,9 @@ def _folder_with_bad_images(folder):
     return folder
 
 
-def test_folder_with_bad_images_finishes_the_good_ones(
-        infer_tool, tiny_config, tiny_checkpoint, tmp_path, capsys):
+def test_folder_with_bad_images_finishes_the_good_ones(infer_tool, tiny_config,
+                                                       tiny_checkpoint,
+                                                       tmp_path, capsys):
     imgs = _folder_with_bad_images(tmp_path / 'imgs')
     out = tmp_path / 'out'
     rc = infer_tool.main([
@@ -156,9 +169,8 @@ def test_stop_on_error_stops_at_the_first(infer_tool, tiny_config,
     summary = json.loads((out / 'results.json').read_text())
     # sorted: a.jpg, empty.jpg (stops here), sub/b.png, text.png
     assert [r['overlay'] for r in summary['results']] == ['a.png']
-    assert [osp.basename(e['input']) for e in summary['errors']] == [
-        'empty.jpg'
-    ]
+    assert [osp.basename(e['input'])
+            for e in summary['errors']] == ['empty.jpg']
 
 
 def test_zero_byte_image_is_named_by_the_api(tiny_model, tmp_path):
@@ -172,8 +184,9 @@ def test_zero_byte_image_is_named_by_the_api(tiny_model, tmp_path):
 def test_large_image_overlay_is_bounded(infer_tool, tiny_config,
                                         tiny_checkpoint, tmp_path):
     rng = np.random.default_rng(2)
-    cv2.imwrite(str(tmp_path / 'big.png'),
-                rng.integers(0, 256, (150, 300, 3), dtype=np.uint8))
+    cv2.imwrite(
+        str(tmp_path / 'big.png'),
+        rng.integers(0, 256, (150, 300, 3), dtype=np.uint8))
     out = tmp_path / 'out'
     assert infer_tool.main([
         tiny_config, tiny_checkpoint,
@@ -193,7 +206,7 @@ def test_large_image_overlay_is_bounded(infer_tool, tiny_config,
         str(tmp_path / 'full'), '--max-overlay-side', '0'
     ]) == 0
     assert cv2.imread(str(tmp_path / 'full' / 'big.png')).shape == (150, 300,
-                                                                     3)
+                                                                    3)
 
 
 def _mismatched_checkpoints(tiny_checkpoint, tmp_path):
@@ -206,22 +219,23 @@ def _mismatched_checkpoints(tiny_checkpoint, tmp_path):
     }
     paths = dict(five=tmp_path / 'five.pth', other=tmp_path / 'other.pth')
     torch.save(dict(state_dict=five, meta=ckpt['meta']), paths['five'])
-    torch.save(dict(state_dict={'encoder.weight': torch.zeros(4)}),
-               paths['other'])
+    torch.save(
+        dict(state_dict={'encoder.weight': torch.zeros(4)}), paths['other'])
     return paths
 
 
-def test_mismatched_checkpoint_refused_by_the_api(tiny_config,
-                                                  tiny_checkpoint, tmp_path):
+def test_mismatched_checkpoint_refused_by_the_api(tiny_config, tiny_checkpoint,
+                                                  tmp_path):
     from mmspg.apis import WSOLInferencer, init_localizer
     from mmspg.engine.runner import CheckpointMismatchError
     paths = _mismatched_checkpoints(tiny_checkpoint, tmp_path)
     with pytest.raises(CheckpointMismatchError, match=r'mis-shaped') as err:
         init_localizer(tiny_config, str(paths['five']), device='cpu')
     assert str(paths['five']) in str(err.value)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'unexpected in the checkpoint \(1\): '
-                       r'encoder.weight'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'unexpected in the checkpoint \(1\): '
+            r'encoder.weight'):
         init_localizer(tiny_config, str(paths['other']), device='cpu')
     with pytest.raises(CheckpointMismatchError):
         WSOLInferencer(tiny_config, str(paths['other']), device='cpu')
@@ -230,19 +244,22 @@ def test_mismatched_checkpoint_refused_by_the_api(tiny_config,
         WSOLInferencer(model, str(paths['five']))
 
 
-def test_mismatched_checkpoint_refused_by_the_cli(tiny_config,
-                                                  tiny_checkpoint, tmp_path):
+def test_mismatched_checkpoint_refused_by_the_cli(tiny_config, tiny_checkpoint,
+                                                  tmp_path):
     paths = _mismatched_checkpoints(tiny_checkpoint, tmp_path)
     _write_images(tmp_path / 'imgs')
     for name, path in paths.items():
         out = tmp_path / f'out_{name}'
-        proc = subprocess.run(
-            [sys.executable,
-             osp.join(ROOT, 'tools', 'infer.py'), tiny_config,
-             str(path),
-             str(tmp_path / 'imgs'), '--out-dir',
-             str(out)],
-            capture_output=True, text=True, timeout=300)
+        proc = subprocess.run([
+            sys.executable,
+            osp.join(ROOT, 'tools', 'infer.py'), tiny_config,
+            str(path),
+            str(tmp_path / 'imgs'), '--out-dir',
+            str(out)
+        ],
+                              capture_output=True,
+                              text=True,
+                              timeout=300)
         assert proc.returncode != 0, name
         assert 'CheckpointMismatchError' in proc.stderr
         assert str(path) in proc.stderr

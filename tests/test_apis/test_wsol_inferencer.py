@@ -13,8 +13,8 @@ CLASSES = ['cat', 'dog', 'bird']  # as saved by conftest.tiny_checkpoint
 
 
 def _image(h, w, seed=0):
-    return np.random.default_rng(seed).integers(0, 256, (h, w, 3),
-                                                dtype=np.uint8)
+    return np.random.default_rng(seed).integers(
+        0, 256, (h, w, 3), dtype=np.uint8)
 
 
 def _check_result(result, h, w, k):
@@ -42,8 +42,9 @@ def test_maps_and_boxes_at_original_size(tiny_model, shape):
     _check_result(result, *shape, k=2)
     # Class names come from the checkpoint meta.
     assert result['pred_class'] == CLASSES[result['pred_label']]
-    assert result['topk_classes'] == [CLASSES[c]
-                                      for c in result['topk_labels']]
+    assert result['topk_classes'] == [
+        CLASSES[c] for c in result['topk_labels']
+    ]
     # Default threshold: the config's test_evaluator.cam_threshold.
     assert result['thr'] == pytest.approx(0.3)
 
@@ -80,7 +81,8 @@ def test_seeds_and_json(tiny_model):
         tiny_model, _image(40, 60), topk=1, return_seeds=True)
     guidance = result['guidance']
     assert set(guidance) == {
-        'attention', 'seed_b2', 'seed_b1', 'seed_c', 'b1', 'b2', 'c'}
+        'attention', 'seed_b2', 'seed_b1', 'seed_c', 'b1', 'b2', 'c'
+    }
     for key, value in guidance.items():
         assert value.shape == (32, 32), key  # the head's mask_size
     for key in ('seed_b2', 'seed_b1', 'seed_c'):
@@ -96,8 +98,10 @@ def test_inferencer_call_and_show_dir(tiny_config, tiny_checkpoint, tmp_path):
     inferencer = WSOLInferencer(tiny_config, tiny_checkpoint, device='cpu')
     img_path = str(tmp_path / 'x.png')
     cv2.imwrite(img_path, _image(45, 90))
-    results = inferencer([img_path, _image(30, 30)], batch_size=2,
-                         show_dir=str(tmp_path / 'vis'), topk=1,
+    results = inferencer([img_path, _image(30, 30)],
+                         batch_size=2,
+                         show_dir=str(tmp_path / 'vis'),
+                         topk=1,
                          gt_bboxes=[np.array([[1, 2, 30, 40]]), None])
     assert len(results) == 2
     assert cv2.imread(str(tmp_path / 'vis' / 'x.png')).shape == (45, 90, 3)
@@ -145,23 +149,31 @@ class IntensityLocalizer(BaseModel):
         return out
 
 
-PACK = dict(type='PackInputs', algorithm_keys=['gt_bboxes'],
-            meta_keys=['img_shape', 'ori_shape'])
+PACK = dict(
+    type='PackInputs',
+    algorithm_keys=['gt_bboxes'],
+    meta_keys=['img_shape', 'ori_shape'])
 
 
-@pytest.mark.parametrize('pipeline,tol', [
-    ([dict(type='Resize', scale=(64, 48), keep_ratio=False), PACK], 400 / 64),
-    ([dict(type='LoadImageFromFile'),
-      dict(type='Resize', scale=(256, 256), keep_ratio=False),
-      dict(type='CenterCrop', crop_size=224), PACK], 400 / 256),
-    ([dict(type='Resize', scale=(50, 50), keep_ratio=False),
-      dict(type='PackInputs')], 400 / 50),  # no box tracking: plain resize
-])
+@pytest.mark.parametrize(
+    'pipeline,tol',
+    [
+        ([dict(type='Resize', scale=(64, 48), keep_ratio=False), PACK
+          ], 400 / 64),
+        ([
+            dict(type='LoadImageFromFile'),
+            dict(type='Resize', scale=(256, 256), keep_ratio=False),
+            dict(type='CenterCrop', crop_size=224), PACK
+        ], 400 / 256),
+        ([
+            dict(type='Resize', scale=(50, 50), keep_ratio=False),
+            dict(type='PackInputs')
+        ], 400 / 50),  # no box tracking: plain resize
+    ])
 def test_maps_return_to_the_original_frame(pipeline, tol):
     image = np.zeros((300, 400, 3), np.uint8)
     image[60:200, 100:260] = 255  # object: x 100..259, y 60..199
-    inferencer = WSOLInferencer(IntensityLocalizer(pipeline),
-                                pretrained=False)
+    inferencer = WSOLInferencer(IntensityLocalizer(pipeline), pretrained=False)
     result = inferencer(image, thr=0.5, topk=1)[0]
     assert result['loc_maps'].shape == (1, 300, 400)
     box = result['boxes'][0][0]
@@ -176,10 +188,11 @@ def test_maps_return_to_the_original_frame(pipeline, tol):
 def test_cropped_out_pixels_are_zero():
     image = np.full((300, 400, 3), 255, np.uint8)
     image[100:200, 150:250] = 0
-    pipeline = [dict(type='Resize', scale=(256, 256), keep_ratio=False),
-                dict(type='CenterCrop', crop_size=128), PACK]
-    inferencer = WSOLInferencer(IntensityLocalizer(pipeline),
-                                pretrained=False)
+    pipeline = [
+        dict(type='Resize', scale=(256, 256), keep_ratio=False),
+        dict(type='CenterCrop', crop_size=128), PACK
+    ]
+    inferencer = WSOLInferencer(IntensityLocalizer(pipeline), pretrained=False)
     maps = inferencer(image)[0]['loc_maps'][0]
     # The crop keeps x in [100, 300), y in [75, 225) of the original.
     assert (maps[:, :95] == 0).all() and (maps[:, 305:] == 0).all()
@@ -197,8 +210,7 @@ def test_original_map_is_the_evaluators_resize(tiny_model):
     result = inferencer(image, topk=2)[0]
     for k in range(2):
         expected = resize_scoremap(sample.loc_maps[k].numpy(), (53, 91))
-        np.testing.assert_allclose(result['loc_maps'][k], expected,
-                                   atol=1e-6)
+        np.testing.assert_allclose(result['loc_maps'][k], expected, atol=1e-6)
 
 
 def test_default_topk_is_the_heads(tiny_model):

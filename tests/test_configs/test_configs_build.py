@@ -73,8 +73,8 @@ def test_config_builds(path):
     evaluator = cfg.test_evaluator
     # one metric per job: masks (OpenImages) have PxAPMetric, boxes
     # WSOLMetric; no recipe uses the deprecated WSOLEvaluator
-    expected = ('PxAPMetric' if 'OpenImages' in cfg.test_dataloader.dataset.type
-                else 'WSOLMetric')
+    expected = ('PxAPMetric' if 'OpenImages'
+                in cfg.test_dataloader.dataset.type else 'WSOLMetric')
     assert evaluator.type == expected
     METRICS.build(evaluator)
 

@@ -51,8 +51,10 @@ def test_method_trains_and_localises(method, backbone):
     model.init_weights()
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     size = 64  # 4 x 4 maps at stride 16, 8 x 8 at stride 8
-    inputs = [torch.randint(0, 255, (3, size, size), dtype=torch.uint8)
-              for _ in range(2)]
+    inputs = [
+        torch.randint(0, 255, (3, size, size), dtype=torch.uint8)
+        for _ in range(2)
+    ]
     before = {k: v.clone() for k, v in model.head.state_dict().items()}
     model.train()
     for it in range(2):
@@ -65,7 +67,9 @@ def test_method_trains_and_localises(method, backbone):
     if method in ('has', 'cutmix'):
         augs = model.data_preprocessor.batch_augments.augments
         assert type(augs[0]).__name__ == {
-            'has': 'HideAndSeek', 'cutmix': 'CutMix'}[method]
+            'has': 'HideAndSeek',
+            'cutmix': 'CutMix'
+        }[method]
     if method == 'adl':
         # three ADL layers in every benchmark architecture (wsol/vgg.py:43-44,
         # wsol/resnet.py:24, wsol/inception.py:414-416); Inception's third
@@ -77,12 +81,16 @@ def test_method_trains_and_localises(method, backbone):
         assert len(adl) == 3, adl
         in_backbone = 2 if backbone == 'inception-v3' else 3
         assert len(model.backbone.adl_layers) == in_backbone
-    changed = [k for k, v in model.head.state_dict().items()
-               if not torch.equal(v, before[k])]
+    changed = [
+        k for k, v in model.head.state_dict().items()
+        if not torch.equal(v, before[k])
+    ]
     assert changed, 'the head did not learn'
     model.eval()
-    samples = [DataSample(metainfo=dict(img_shape=(size, size)))
-               .set_gt_label(1) for _ in range(2)]
+    samples = [
+        DataSample(metainfo=dict(img_shape=(size, size))).set_gt_label(1)
+        for _ in range(2)
+    ]
     with torch.no_grad():
         out = model.test_step(dict(inputs=inputs, data_samples=samples))
     assert out[0].gt_loc_map.shape == (size, size)

@@ -34,8 +34,8 @@ def _model_cfg(name):
     if name == 'swin-tiny':
         # small inputs give last maps under Swin's 7x7 windows
         model.backbone.pad_small_map = True
-    model.data_preprocessor = dict(cfg.data_preprocessor,
-                                   num_classes=NUM_CLASSES)
+    model.data_preprocessor = dict(
+        cfg.data_preprocessor, num_classes=NUM_CLASSES)
     return cfg, model
 
 
@@ -97,9 +97,8 @@ def test_swin_config_keeps_batch_augments_and_uses_gt_score():
     """mmpretrain's Swin-T config trains with Mixup/CutMix: the loss must
     see the mixed labels (gt_score), never silently the hard ones."""
     cfg, model_cfg = _model_cfg('swin-tiny')
-    assert [a.type for a in cfg.model.train_cfg.augments] == [
-        'Mixup', 'CutMix'
-    ]
+    assert [a.type
+            for a in cfg.model.train_cfg.augments] == ['Mixup', 'CutMix']
     init_default_scope('mmspg')
     model = MODELS.build(model_cfg)
     data = model.data_preprocessor(_batch(), True)

@@ -92,10 +92,12 @@ def test_data_protocol_356_321(path):
     assert list(mean['mean']) == [123.675, 116.28, 103.53]
 
 
-@pytest.mark.parametrize('path, epochs, test_split', [
-    (IN1K, 5, 'val'),  # scripts/train_imagenet_full_v5.sh line 10
-    (CUB, 21, 'test'),  # exper/train_frame.py line 35 (no CUB script)
-])
+@pytest.mark.parametrize(
+    'path, epochs, test_split',
+    [
+        (IN1K, 5, 'val'),  # scripts/train_imagenet_full_v5.sh line 10
+        (CUB, 21, 'test'),  # exper/train_frame.py line 35 (no CUB script)
+    ])
 def test_schedule_batch_and_no_selection(path, epochs, test_split):
     cfg = _cfg(path)
     assert cfg.train_cfg.max_epochs == epochs
@@ -151,8 +153,7 @@ def test_lr_of_every_parameter_group(in1k_model):
         expected = 0.002 if name.endswith('.bias') else 0.001
         assert lr == pytest.approx(expected), name
     # the cases mmengine's bias_lr_mult would get wrong, and the head
-    assert lr_of['backbone.Mixed_5b.branch1x1.bn.bias'] == pytest.approx(
-        0.002)
+    assert lr_of['backbone.Mixed_5b.branch1x1.bn.bias'] == pytest.approx(0.002)
     assert lr_of['backbone.Mixed_5b.branch1x1.bn.weight'] == pytest.approx(
         0.001)
     assert lr_of['head.cls_conv.weight'] == pytest.approx(0.001)
@@ -223,8 +224,9 @@ def test_dropout_is_still_an_option():
     cfg.model.backbone.init_cfg = None
     head_cfg = dict(cfg.model.head, dropout_ratio=0.5, num_classes=10)
     head = MODELS.build(head_cfg)
-    feats = (torch.randn(2, 288, 5, 5), torch.randn(2, 768, 5, 5),
-             torch.randn(2, 768, 5, 5))
+    feats = (torch.randn(2, 288, 5,
+                         5), torch.randn(2, 768, 5,
+                                         5), torch.randn(2, 768, 5, 5))
     with torch.no_grad():
         head.eval()
         eval_logits = head(feats)

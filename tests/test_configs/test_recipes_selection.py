@@ -12,8 +12,7 @@ CONFIGS = sorted(
     for p in glob.glob(osp.join(REPO, 'configs', '*', '*.py'))
     if '_base_' not in p)
 # keys that say which images a data set holds
-SPLIT_KEYS = ('split', 'metadata_root', 'ann_file', 'data_prefix',
-              'data_root')
+SPLIT_KEYS = ('split', 'metadata_root', 'ann_file', 'data_prefix', 'data_root')
 
 
 def _split(loader):
@@ -35,6 +34,5 @@ def test_no_selection_on_the_reported_split(path):
 
 
 def test_default_runtime_selects_nothing():
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs/_base_/default_runtime.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs/_base_/default_runtime.py'))
     assert 'save_best' not in cfg.default_hooks.checkpoint

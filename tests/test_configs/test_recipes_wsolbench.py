@@ -36,8 +36,11 @@ def default_model():
 
 
 def _sizes(pipeline, img):
-    results = dict(img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2],
-                   gt_bboxes=np.zeros((1, 4), np.float32))
+    results = dict(
+        img=img,
+        img_shape=img.shape[:2],
+        ori_shape=img.shape[:2],
+        gt_bboxes=np.zeros((1, 4), np.float32))
     out = []
     for t in pipeline:
         if t['type'] in ('LoadImageFromFileWSOL', 'PackInputs'):
@@ -72,12 +75,11 @@ def test_splits_data_and_selection(path, name, num_classes):
     assert cfg.train_cfg.val_interval == 1
     # transforms (data_loaders.py lines 210-225; config.py lines 173, 175)
     img = np.random.RandomState(0).randint(0, 255, (300, 500, 3), np.uint8)
-    assert _sizes(cfg.train_dataloader.dataset.pipeline, img)[:2] == [
-        ('Resize', (256, 256)), ('BoxAwareRandomCrop', (224, 224))
-    ]
-    assert _sizes(cfg.test_dataloader.dataset.pipeline, img) == [
-        ('Resize', (224, 224))
-    ]
+    assert _sizes(cfg.train_dataloader.dataset.pipeline,
+                  img)[:2] == [('Resize', (256, 256)),
+                               ('BoxAwareRandomCrop', (224, 224))]
+    assert _sizes(cfg.test_dataloader.dataset.pipeline,
+                  img) == [('Resize', (224, 224))]
     assert cfg.val_dataloader.dataset.pipeline == \
         cfg.test_dataloader.dataset.pipeline
     assert cfg.test_evaluator.cam_curve_interval == 0.001  # config.py 171

@@ -21,8 +21,12 @@ from mmspg.registry import MODELS, PARAM_SCHEDULERS
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CSV = osp.join(REPO, 'docs', 'research', 'wsolbench_hparams.csv')
 METHODS = ('cam', 'has', 'acol', 'spg', 'adl', 'cutmix')
-BACKBONES = {'vgg16-gap': 'vgg16', 'inception-v3': 'inception_v3',
-             'resnet50-s8': 'resnet50', 'resnet50-s16': 'resnet50'}
+BACKBONES = {
+    'vgg16-gap': 'vgg16',
+    'inception-v3': 'inception_v3',
+    'resnet50-s8': 'resnet50',
+    'resnet50-s16': 'resnet50'
+}
 DATASETS = {'cub': 'CUB', 'in1k': 'ILSVRC', 'openimages': 'OpenImages'}
 SCORES = ('MaxBoxAccV2', 'PxAP')
 # cells with tuned values but no recipe: the benchmark's VggSpg / ResNetSpg
@@ -38,8 +42,9 @@ with open(CSV, newline='') as f:
 
 def _cell_of(path):
     """(dataset, backbone, method) of a benchmark recipe, or None."""
-    m = re.fullmatch(r'([a-z]+)_([a-z0-9-]+?)(-wsolbench)?_(\d+)xb(\d+)_'
-                     r'([a-z0-9]+)\.py', osp.basename(path))
+    m = re.fullmatch(
+        r'([a-z]+)_([a-z0-9-]+?)(-wsolbench)?_(\d+)xb(\d+)_'
+        r'([a-z0-9]+)\.py', osp.basename(path))
     if not m or m.group(1) not in METHODS or m.group(2) not in BACKBONES \
             or m.group(6) not in DATASETS:
         return None
@@ -253,7 +258,8 @@ def _resolved(path, cell, param):
 
 
 @pytest.mark.parametrize(
-    'cell, param, expected, conflict', CASES,
+    'cell, param, expected, conflict',
+    CASES,
     ids=['-'.join(c[0]) + f'-{c[1]}' for c in CASES])
 def test_tuned_recipe_has_the_cells_value(cell, param, expected, conflict):
     path = TUNED[cell]
@@ -288,8 +294,11 @@ def test_cases_cover_every_tuned_recipe():
                 'batch_size'} <= params, (cell, params)
         if 'lr' not in params:
             lr = _cfg(path).optim_wrapper.optimizer.lr
-            low = [r['value'] for r in ROWS if r['param'] == 'lr' and
-                   (r['dataset'], r['backbone'], r['method']) == cell]
+            low = [
+                r['value'] for r in ROWS
+                if r['param'] == 'lr' and (r['dataset'], r['backbone'],
+                                           r['method']) == cell
+            ]
             (value, ) = [v for v in low if _agrees(lr, v)]
             assert f'lr {value} (low)' in _header(path)
         if cell[1] == 'inception_v3' and cell[2] != 'cam':
@@ -304,8 +313,7 @@ def test_cases_cover_every_tuned_recipe():
 # (lr x lr_classifier_ratio, 10 by config.py:197) for ResNet
 FEATURE_PATTERNS = {
     'vgg16': ('features.', ),
-    'inception_v3': ('Mixed', 'Conv2d_1', 'Conv2d_2', 'Conv2d_3',
-                     'Conv2d_4'),
+    'inception_v3': ('Mixed', 'Conv2d_1', 'Conv2d_2', 'Conv2d_3', 'Conv2d_4'),
     'resnet50': ('layer4.', 'fc.'),
 }
 
@@ -334,8 +342,8 @@ def test_classifier_lr_is_ten_times_the_cells_lr(cell):
 
 def _score(cell):
     (row, ) = [
-        r for r in ROWS if (r['dataset'], r['backbone'], r['method']) == cell
-        and r['param'] in SCORES
+        r for r in ROWS if (r['dataset'], r['backbone'],
+                            r['method']) == cell and r['param'] in SCORES
     ]
     return row['param'], row['value']
 

@@ -60,8 +60,7 @@ def test_two_training_iterations_with_the_runner(cub_root, tmp_path):
     runner = Runner.from_cfg(cfg)
     before = {
         k: v.clone()
-        for k, v in runner.model.state_dict().items()
-        if k.startswith('head.')
+        for k, v in runner.model.state_dict().items() if k.startswith('head.')
     }
     runner.train()
     assert runner.iter == 2  # 4 training images, batch 2
@@ -70,10 +69,11 @@ def test_two_training_iterations_with_the_runner(cub_root, tmp_path):
     # Every SPG-A/B/C weight took an SGD step.
     layers = {k.rsplit('.', 1)[0] for k in before}
     assert {k.rsplit('.', 1)[0] for k in changed} == layers
-    assert {k.split('.')[1] for k in layers} == {
-        'convs', 'cls_conv', 'spg_b1_conv', 'spg_b2_conv', 'spg_b_shared',
-        'spg_c'
-    }
+    assert {k.split('.')[1]
+            for k in layers} == {
+                'convs', 'cls_conv', 'spg_b1_conv', 'spg_b2_conv',
+                'spg_b_shared', 'spg_c'
+            }
     assert (tmp_path / 'epoch_1.pth').is_file()
 
 
@@ -91,15 +91,13 @@ def test_shapes_losses_and_gradients_at_224(cub_root):
     assert inputs.shape == (2, 3, 321, 321)
 
     feats = model.extract_feat(inputs)
-    assert [tuple(f.shape[1:]) for f in feats] == [(288, 40, 40),
-                                                   (768, 40, 40),
-                                                   (768, 40, 40)]
+    assert [tuple(f.shape[1:])
+            for f in feats] == [(288, 40, 40), (768, 40, 40), (768, 40, 40)]
     labels = torch.cat([s.gt_label for s in samples])
     out = model.head.forward_guidance(feats, labels)
     assert out['cams'].shape == (2, 2, 40, 40)
     # seeds and B/C logits stay 224 x 224 (inception3_spg.py line 122)
-    for key in ('attention', 'b1', 'b2', 'c', 'seed_b2', 'seed_b1',
-                'seed_c'):
+    for key in ('attention', 'b1', 'b2', 'c', 'seed_b2', 'seed_b1', 'seed_c'):
         assert out[key].shape == (2, 1, 224, 224), key
     for key in ('seed_b2', 'seed_b1', 'seed_c'):
         assert set(out[key].unique().tolist()) <= {0.0, 1.0, 255.0}

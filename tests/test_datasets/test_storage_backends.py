@@ -45,8 +45,12 @@ class MemoryBackend(BaseStorageBackend):
     def join_path(self, filepath, *filepaths):
         return '/'.join([str(filepath).rstrip('/'), *filepaths])
 
-    def list_dir_or_file(self, dir_path, list_dir=True, list_file=True,
-                         suffix=None, recursive=False):
+    def list_dir_or_file(self,
+                         dir_path,
+                         list_dir=True,
+                         list_file=True,
+                         suffix=None,
+                         recursive=False):
         prefix = str(dir_path).rstrip('/') + '/'
         seen = set()
         for key in sorted(self.files):
@@ -60,8 +64,8 @@ class MemoryBackend(BaseStorageBackend):
                 yield '/'.join(parts)
 
 
-fileio.register_backend('mmspg_test_memory', MemoryBackend, force=True,
-                        prefixes='mem')
+fileio.register_backend(
+    'mmspg_test_memory', MemoryBackend, force=True, prefixes='mem')
 
 
 @pytest.fixture
@@ -92,8 +96,9 @@ def test_cub_from_a_storage_backend(tmp_path, memory):
     assert len(ds) == len(local) > 0
     assert ds[0]['img_path'] == 'mem://bucket/cub/images/' + \
         local.get_data_info(0)['image_id']
-    np.testing.assert_array_equal(ds.get_data_info(0)['gt_bboxes'],
-                                  local.get_data_info(0)['gt_bboxes'])
+    np.testing.assert_array_equal(
+        ds.get_data_info(0)['gt_bboxes'],
+        local.get_data_info(0)['gt_bboxes'])
     assert ds.get_data_info(0)['img_size'] == \
         local.get_data_info(0)['img_size']
     # every file came from the backend: annotations, headers, pixels
@@ -107,7 +112,8 @@ def test_backend_args_select_the_backend(tmp_path, memory):
     """No URI prefix: ``backend_args`` alone picks the backend."""
     upload(make_cub(tmp_path / 'cub'), 'plainroot/cub', memory)
     ds = CUBWSOLDataset(
-        'plainroot/cub', split='train',
+        'plainroot/cub',
+        split='train',
         backend_args=dict(backend='mmspg_test_memory'))
     assert len(ds) > 0
     assert 'plainroot/cub/classes.txt' in memory.reads
@@ -131,8 +137,8 @@ def test_imagenet_from_ann_file_on_a_backend(tmp_path, memory):
         f'train/{WNIDS[0]}/{WNIDS[0]}_1.JPEG'
     ]
     assert [train.get_data_info(i)['gt_label'] for i in range(2)] == [1, 0]
-    val = ImageNetWSOLDataset('mem://in1k', split='val',
-                              ann_file='meta/val.txt')
+    val = ImageNetWSOLDataset(
+        'mem://in1k', split='val', ann_file='meta/val.txt')
     assert len(val) == 1
     info = val.get_data_info(0)
     assert info['img_path'] == 'mem://in1k/val/ILSVRC2012_val_00000002.JPEG'
@@ -173,8 +179,8 @@ def test_cub_files_with_a_bom(tmp_path):
 
 def test_wsol_metadata_with_a_bom(tmp_path):
     meta = str(tmp_path / 'meta')
-    write_metadata(meta, ['a/1.jpg', 'b/2.jpg'], [0, 1],
-                   [(10, 10), (12, 8)], [[[1, 1, 5, 5]], [[0, 0, 4, 4]]])
+    write_metadata(meta, ['a/1.jpg', 'b/2.jpg'], [0, 1], [(10, 10), (12, 8)],
+                   [[[1, 1, 5, 5]], [[0, 0, 4, 4]]])
     for name in ('image_ids.txt', 'class_labels.txt', 'image_sizes.txt',
                  'localization.txt'):
         _add_bom(osp.join(meta, name))

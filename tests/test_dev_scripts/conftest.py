@@ -22,7 +22,8 @@ def run_script(name, *args, timeout=300):
     env['PYTHONPATH'] = os.pathsep.join(
         p for p in (REPO, os.environ.get('PYTHONPATH')) if p)
     return subprocess.run(
-        [sys.executable, osp.join('.dev_scripts', f'{name}.py'), *args],
+        [sys.executable,
+         osp.join('.dev_scripts', f'{name}.py'), *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

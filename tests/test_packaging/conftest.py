@@ -11,9 +11,13 @@ def _source_files():
     """Tracked and untracked-but-not-ignored files: a fresh checkout."""
     out = subprocess.run(
         ['git', 'ls-files', '-co', '--exclude-standard', '-z'],
-        cwd=REPO, check=True, capture_output=True).stdout
-    return [f for f in out.decode().split('\0')
-            if f and osp.isfile(osp.join(REPO, f))]
+        cwd=REPO,
+        check=True,
+        capture_output=True).stdout
+    return [
+        f for f in out.decode().split('\0')
+        if f and osp.isfile(osp.join(REPO, f))
+    ]
 
 
 @pytest.fixture(scope='session')
@@ -35,13 +39,17 @@ def mmspg_wheel(tmp_path_factory):
         shutil.copy2(osp.join(REPO, f), dst)
     wheels = root / 'wheels'
     subprocess.run([
-        sys.executable, '-m', 'pip', 'wheel', str(src), '--no-deps',
-        '--no-build-isolation', '-q', '-w', str(wheels)
-    ], check=True)
+        sys.executable, '-m', 'pip', 'wheel',
+        str(src), '--no-deps', '--no-build-isolation', '-q', '-w',
+        str(wheels)
+    ],
+                   check=True)
     (wheel, ) = list(wheels.glob('mmspg-*.whl'))
     site = root / 'site'
     subprocess.run([
-        sys.executable, '-m', 'pip', 'install', '--no-deps', '-q',
-        '--target', str(site), str(wheel)
-    ], check=True)
+        sys.executable, '-m', 'pip', 'install', '--no-deps', '-q', '--target',
+        str(site),
+        str(wheel)
+    ],
+                   check=True)
     return str(wheel), str(site)

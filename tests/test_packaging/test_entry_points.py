@@ -12,8 +12,8 @@ from packaging_testutils import REPO, installed_env
 
 from mmspg.datasets import generate_synthetic_cub
 
-GENERATE = dict(seed=0, train_per_class=2, test_per_class=1, min_side=64,
-                max_side=96)
+GENERATE = dict(
+    seed=0, train_per_class=2, test_per_class=1, min_side=64, max_side=96)
 
 
 @pytest.fixture(scope='module')
@@ -24,20 +24,25 @@ def demo_root(tmp_path_factory):
 
 
 def demo_options(root):
-    opts = ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-            'train_dataloader.batch_size=16', 'default_hooks.logger.interval=1']
+    opts = [
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+        'train_dataloader.batch_size=16', 'default_hooks.logger.interval=1'
+    ]
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False',
-                 f'{loader}.dataset.data_root={root}']
-        opts += [f'{loader}.dataset.generate_cfg.{k}={v}'
-                 for k, v in GENERATE.items()]
+        opts += [
+            f'{loader}.num_workers=0', f'{loader}.persistent_workers=False',
+            f'{loader}.dataset.data_root={root}'
+        ]
+        opts += [
+            f'{loader}.dataset.generate_cfg.{k}={v}'
+            for k, v in GENERATE.items()
+        ]
     return opts
 
 
 def _run(cmd, env=None, cwd=None):
-    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout + proc.stderr
 
@@ -55,10 +60,13 @@ def test_mmpretrain_train_script_runs_the_demo(demo_root, tmp_path):
     env = dict(installed_env(REPO))
     work = tmp_path / 'work'
     out = _run([
-        sys.executable, _mmpretrain_tool('train.py'),
-        osp.join(REPO, 'configs/demo/spg_demo.py'), '--work-dir', str(work),
-        '--cfg-options', *demo_options(demo_root)
-    ], env=env, cwd=str(tmp_path))
+        sys.executable,
+        _mmpretrain_tool('train.py'),
+        osp.join(REPO, 'configs/demo/spg_demo.py'), '--work-dir',
+        str(work), '--cfg-options', *demo_options(demo_root)
+    ],
+               env=env,
+               cwd=str(tmp_path))
     assert (work / 'epoch_1.pth').is_file()
     assert 'wsol/maxboxacc_v2' in out
     # mmspg's checkpoint hook (atomic saves, checked loads), built through
@@ -69,17 +77,21 @@ def test_mmpretrain_train_script_runs_the_demo(demo_root, tmp_path):
 
     # and mmpretrain's test script on the checkpoint
     out = _run([
-        sys.executable, _mmpretrain_tool('test.py'),
+        sys.executable,
+        _mmpretrain_tool('test.py'),
         osp.join(REPO, 'configs/demo/spg_demo.py'),
-        str(work / 'epoch_1.pth'), '--work-dir', str(tmp_path / 'test'),
-        '--cfg-options', *demo_options(demo_root)
-    ], env=env, cwd=str(tmp_path))
+        str(work / 'epoch_1.pth'), '--work-dir',
+        str(tmp_path / 'test'), '--cfg-options', *demo_options(demo_root)
+    ],
+               env=env,
+               cwd=str(tmp_path))
     assert 'wsol/top1_loc' in out
 
 
 def _mim(*args, site, cwd):
     return _run([sys.executable, '-m', 'mim', *args],
-                env=installed_env(site), cwd=cwd)
+                env=installed_env(site),
+                cwd=cwd)
 
 
 def test_mim_search_lists_the_models(mmspg_wheel, tmp_path):
@@ -101,13 +113,28 @@ def test_mim_train_and_test_the_demo(mmspg_wheel, demo_root, tmp_path):
     _, site = mmspg_wheel
     work = tmp_path / 'work'
     # a bare config name: mim finds it in the wheel's mmspg/.mim/configs
-    out = _mim('train', 'mmspg', 'spg_demo.py', '--work-dir', str(work),
-               '--cfg-options', *demo_options(demo_root), site=site,
-               cwd=str(tmp_path))
+    out = _mim(
+        'train',
+        'mmspg',
+        'spg_demo.py',
+        '--work-dir',
+        str(work),
+        '--cfg-options',
+        *demo_options(demo_root),
+        site=site,
+        cwd=str(tmp_path))
     assert osp.join(site, 'mmspg', '.mim') in out  # the wheel's copy ran
     assert (work / 'epoch_1.pth').is_file()
-    out = _mim('test', 'mmspg', 'spg_demo.py', '--checkpoint',
-               str(work / 'epoch_1.pth'), '--work-dir',
-               str(tmp_path / 'test'), '--cfg-options',
-               *demo_options(demo_root), site=site, cwd=str(tmp_path))
+    out = _mim(
+        'test',
+        'mmspg',
+        'spg_demo.py',
+        '--checkpoint',
+        str(work / 'epoch_1.pth'),
+        '--work-dir',
+        str(tmp_path / 'test'),
+        '--cfg-options',
+        *demo_options(demo_root),
+        site=site,
+        cwd=str(tmp_path))
     assert 'wsol/top1_loc' in out

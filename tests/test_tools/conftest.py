@@ -8,9 +8,8 @@ import socket
 import subprocess
 import sys
 
-import pytest
-
 import mmspg_toy_data as toy  # registered by tests/conftest.py
+import pytest
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

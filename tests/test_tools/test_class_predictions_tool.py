@@ -21,16 +21,18 @@ def _samples(n=6, num_classes=7, seed=0):
         x = rng.randint(0, 20)
         m[4:20, x:x + 10] = 1
         ds = DataSample().set_gt_label(int(rng.randint(num_classes)))
-        ds.set_pred_score(torch.as_tensor(rng.rand(num_classes),
-                                          dtype=torch.float32))
+        ds.set_pred_score(
+            torch.as_tensor(rng.rand(num_classes), dtype=torch.float32))
         ds.set_field(torch.as_tensor(m), 'gt_loc_map')
-        ds.set_field(np.array([[x, 4, x + 10, 20]], np.float32),
-                     'gt_bboxes')
-        ds.set_field(np.array([[x, 4, x + 10, 20]], np.float32),
-                     'ori_gt_bboxes')
+        ds.set_field(np.array([[x, 4, x + 10, 20]], np.float32), 'gt_bboxes')
+        ds.set_field(
+            np.array([[x, 4, x + 10, 20]], np.float32), 'ori_gt_bboxes')
         ds.set_field(f'c/{i}.jpg', 'image_id', field_type='metainfo')
-        ds.set_metainfo(dict(ori_shape=(32, 32), img_shape=(32, 32),
-                             img_path=f'/data/imgs/c/{i}.jpg'))
+        ds.set_metainfo(
+            dict(
+                ori_shape=(32, 32),
+                img_shape=(32, 32),
+                img_path=f'/data/imgs/c/{i}.jpg'))
         out.append(ds.to_dict())
     return out
 
@@ -51,8 +53,8 @@ def test_dump_to_file_round_trip(tools, tmp_path):
     full = tmp_path / 'full.csv'
     tool.main([str(pkl), '--out', str(full)])
     own = WSOLMetric(box_frame='input', num_threads=0)
-    ext = WSOLMetric(box_frame='input', num_threads=0,
-                        class_predictions=str(full))
+    ext = WSOLMetric(
+        box_frame='input', num_threads=0, class_predictions=str(full))
     own.process(None, _samples())
     ext.process(None, _samples())
     assert own.compute_metrics(own.results) == \

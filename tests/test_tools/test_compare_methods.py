@@ -44,8 +44,14 @@ def compared(tmp_path_factory):
     ]
     import os
     env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run(cmd, cwd=repo, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=600)
+    proc = subprocess.run(
+        cmd,
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]
     return root, proc.stdout, cmd, repo, env
 
@@ -54,14 +60,12 @@ def test_table_is_the_mean_and_std_of_the_runs(compared):
     root, stdout, *_ = compared
     runs = []
     for seed in (0, 1):
-        with open(root / 'runs' / 'spg' / f'seed_{seed}' /
-                  'result.json') as f:
+        with open(root / 'runs' / 'spg' / f'seed_{seed}' / 'result.json') as f:
             runs.append(json.load(f))
         # each run tested its own last checkpoint, with its own seed
         assert runs[-1]['seed'] == seed
         assert runs[-1]['checkpoint'].endswith('epoch_1.pth')
-        with open(root / 'runs' / 'spg' / f'seed_{seed}' /
-                  'compare.log') as f:
+        with open(root / 'runs' / 'spg' / f'seed_{seed}' / 'compare.log') as f:
             assert f'randomness.seed={seed}' in f.read()
     with open(root / 'table.json') as f:
         table = json.load(f)
@@ -104,9 +108,14 @@ def test_collect_only_reuses_finished_runs(compared):
     cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0', '1', '7']
     out = root / 'again.md'
     cmd[cmd.index('--out') + 1] = str(out)
-    proc = subprocess.run(cmd + ['--collect-only'], cwd=repo, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        cmd + ['--collect-only'],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert 'seed 7' not in proc.stdout  # nothing was run
     with open(root / 'table.md') as f, open(out) as g:
@@ -132,9 +141,14 @@ def test_test_only_retests_without_training(compared):
     cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0']
     cmd[cmd.index('--out') + 1] = str(root / 'retest.md')
     cmd[cmd.index('--plot') + 1] = str(root / 'retest.png')
-    proc = subprocess.run(cmd + ['--test-only'], cwd=repo, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        cmd + ['--test-only'],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert 'spg seed 0' in proc.stdout  # it ran again
     assert {p: osp.getmtime(p) for p in ckpts} == ckpts  # but trained not
@@ -146,8 +160,12 @@ def test_test_only_retests_without_training(compared):
     # from the same checkpoint
     proc = subprocess.run(
         cmd + ['model.head.loc_resize=bilinear', '--test-only'],
-        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=300)
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
     with open(run / 'result.json') as f:
         bilinear = json.load(f)
@@ -162,7 +180,10 @@ def test_aggregate_and_errors(tools):
     cm = tools.load_tool('analysis_tools/compare_methods')
     results = {
         'a': [
-            dict(seed=0, metrics={'wsol/top1_cls': 50.0, 'wsol/pxap': 10.}),
+            dict(seed=0, metrics={
+                'wsol/top1_cls': 50.0,
+                'wsol/pxap': 10.
+            }),
             dict(seed=1, metrics={'wsol/top1_cls': 70.0})
         ],
         'b': [dict(seed=0, metrics={'wsol/top1_cls': 60.0})],

@@ -17,13 +17,14 @@ def _merged(tools, monkeypatch, *argv, cfg=None):
     return test.merge_args(cfg, args)
 
 
-@pytest.mark.parametrize('evaluator', [
-    dict(type='WSOLMetric'),
-    [dict(type='Accuracy'),
-     dict(type='PxAPMetric')],
-    dict(type='Evaluator', metrics=[dict(type='mmspg.WSOLMetric')]),
-    dict(type='WSOLEvaluator'),  # deprecated, one release
-])
+@pytest.mark.parametrize(
+    'evaluator',
+    [
+        dict(type='WSOLMetric'),
+        [dict(type='Accuracy'), dict(type='PxAPMetric')],
+        dict(type='Evaluator', metrics=[dict(type='mmspg.WSOLMetric')]),
+        dict(type='WSOLEvaluator'),  # deprecated, one release
+    ])
 def test_dump_scoremaps_adds_a_dump_metric(tools, monkeypatch, evaluator):
     cfg = Config.fromfile(tools.toy.TOY_CONFIG)
     cfg.test_evaluator = evaluator

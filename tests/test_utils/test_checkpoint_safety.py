@@ -4,12 +4,12 @@ import pickle
 import pickletools
 import zipfile
 
+import mmspg_toy_data as toy
 import numpy as np
 import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
-import mmspg_toy_data as toy
 from mmspg.utils import (CorruptCheckpointError, UnsafeCheckpointError,
                          register_checkpoint_safe_globals, safe_global_names)
 
@@ -54,6 +54,7 @@ def mmengine_checkpoint(tmp_path_factory):
 
 def test_mmengine_checkpoint_loads_weights_only(mmengine_checkpoint):
     import mmspg  # noqa: F401
+
     # the file really holds what the allow-list is for, and all of it
     held = pickled_globals(mmengine_checkpoint)
     assert 'mmengine.logging.history_buffer.HistoryBuffer' in held
@@ -81,6 +82,7 @@ def test_register_is_idempotent():
 
 def test_weights_only_stays_on(tmp_path):
     import mmspg  # noqa: F401
+
     # torch.load is torch's own, with its default (None -> weights_only)
     assert torch.load is torch.serialization.load
     default = inspect.signature(torch.load).parameters['weights_only'].default
@@ -113,8 +115,9 @@ def test_foreign_object_refused_with_name(tmp_path):
 def test_restricted_getattr(tmp_path):
     """The allow-listed ``builtins.getattr`` resolves only HistoryBuffer's
     statistics methods, never arbitrary attributes."""
-    import mmspg  # noqa: F401
     from mmengine.logging import HistoryBuffer
+
+    import mmspg  # noqa: F401
 
     class Sneaky:
 

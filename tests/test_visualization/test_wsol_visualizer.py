@@ -42,8 +42,7 @@ def test_map_to_boxes_is_the_box_the_evaluator_scores(thr):
     gt = np.array([[10, 12, 40, 44]])
     v1, v2 = scoremap_max_ious(m, gt, np.array([thr]))
     iou_largest = multiple_iou(map_to_boxes(m, thr).astype(int), gt).max()
-    iou_all = multiple_iou(map_to_boxes(m, thr, 'all').astype(int),
-                           gt).max()
+    iou_all = multiple_iou(map_to_boxes(m, thr, 'all').astype(int), gt).max()
     assert iou_largest == pytest.approx(v1[0])
     assert iou_all == pytest.approx(v2[0])
 
@@ -53,8 +52,11 @@ def test_draw_localization_colours():
     image = np.full((100, 150, 3), 128, np.uint8)
     loc_map = np.zeros((25, 30), np.float32)  # resized to the image
     drawn = vis.draw_localization(
-        image, loc_map, pred_boxes=np.array([20, 20, 80, 70]),
-        gt_boxes=np.array([[100, 10, 140, 90]]), label_text='bird 0.93',
+        image,
+        loc_map,
+        pred_boxes=np.array([20, 20, 80, 70]),
+        gt_boxes=np.array([[100, 10, 140, 90]]),
+        label_text='bird 0.93',
         line_width=3)
     assert drawn.shape == image.shape and drawn.dtype == np.uint8
     g = drawn[45, 20]  # left edge of the predicted box: green
@@ -76,8 +78,7 @@ def test_colorize_and_blend():
     assert heat[0, -1, 0] > 100 and heat[0, -1, 2] < 50  # high: red
     vis = WSOLVisualizer(alpha=1.0)
     np.testing.assert_array_equal(
-        vis.blend(np.zeros((4, 8, 3), np.uint8), np.array([[0.0, 1.0]])),
-        heat)
+        vis.blend(np.zeros((4, 8, 3), np.uint8), np.array([[0.0, 1.0]])), heat)
     with pytest.raises(ValueError, match='alpha'):
         WSOLVisualizer(alpha=2)
     with pytest.raises(ValueError, match='RGB'):
@@ -86,12 +87,15 @@ def test_colorize_and_blend():
 
 def _guidance(s=40, with_c=True):
     seed = np.full((1, 1, s, s), 255.0, np.float32)
-    seed[..., :, : s // 3] = 0
+    seed[..., :, :s // 3] = 0
     seed[..., :, -s // 3:] = 1
     g = dict(
         attention=torch.rand(1, s, s),
-        seed_b2=seed, seed_b1=seed[0], seed_c=seed[0, 0] if with_c else None,
-        b2=np.full((s, s), 10.0), b1=np.full((s, s), -10.0),
+        seed_b2=seed,
+        seed_b1=seed[0],
+        seed_c=seed[0, 0] if with_c else None,
+        b2=np.full((s, s), 10.0),
+        b1=np.full((s, s), -10.0),
         c=np.zeros((s, s)) if with_c else None)
     return g
 
@@ -120,8 +124,8 @@ def test_seed_panels_layout_and_values():
     canvas = vis.draw_seed_panels(_guidance(with_c=False), panel_size=100)
     assert canvas.shape[1] == 5 * 100 + 4 * gap
     # A caption adds a second title line.
-    captioned = vis.draw_seed_panels(_guidance(), image, panel_size=100,
-                                     title_prefix='top-1: bird')
+    captioned = vis.draw_seed_panels(
+        _guidance(), image, panel_size=100, title_prefix='top-1: bird')
     assert captioned.shape[0] == 2 * title + 100
     assert captioned.shape[1] == 8 * 100 + 7 * gap
     assert (captioned[:title, :100] < 128).any()  # caption text drawn
@@ -146,8 +150,8 @@ def test_visualize_to_backend_and_file(tmp_path):
         save_dir=str(tmp_path / 'work'))
     vis.dataset_meta = dict(classes=['cat', 'bird'])
     image = np.zeros((32, 32, 3), np.uint8)
-    drawn = vis.visualize_localization(image, _predicted_sample(), thr=0.5,
-                                       name='sample', step=3)
+    drawn = vis.visualize_localization(
+        image, _predicted_sample(), thr=0.5, name='sample', step=3)
     assert drawn.shape == (32, 32, 3)
     saved = tmp_path / 'work' / 'vis_data' / 'vis_image' / 'sample_3.png'
     assert cv2.imread(str(saved)).shape == (32, 32, 3)

@@ -28,7 +28,8 @@ BASELINE_KEYS = ('gt_known_loc', 'maxboxacc', 'maxboxacc_v2',
                  'maxboxacc_v2_iou70', 'best_threshold')
 
 
-def centre_gaussian(height: int, width: int, sigma_ratio: float) -> torch.Tensor:
+def centre_gaussian(height: int, width: int,
+                    sigma_ratio: float) -> torch.Tensor:
     """A centred Gaussian map.
 
     Args:
@@ -83,10 +84,9 @@ def main():
     for idx in range(len(dataset)):
         sample = dataset[idx]['data_samples']
         h, w = sample.img_shape
-        sample.set_field(torch.full((num_classes, ), 1.0 / num_classes),
-                         'pred_score')
         sample.set_field(
-            centre_gaussian(h, w, args.sigma_ratio), 'gt_loc_map')
+            torch.full((num_classes, ), 1.0 / num_classes), 'pred_score')
+        sample.set_field(centre_gaussian(h, w, args.sigma_ratio), 'gt_loc_map')
         metric.process(None, [sample.to_dict()])
     metrics = metric.compute_metrics(metric.results)
     baseline = {k: metrics[k] for k in BASELINE_KEYS if k in metrics}

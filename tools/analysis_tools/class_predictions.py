@@ -31,10 +31,11 @@ def parse_args(argv=None):
         'class predictions file of WSOLMetric(class_predictions=...)')
     parser.add_argument('pkl', help='dump of tools/test.py --out X.pkl')
     parser.add_argument('--out', required=True, help='output text file')
-    parser.add_argument('--topk', type=int, default=5,
-                        help='labels per line (default 5)')
     parser.add_argument(
-        '--id-root', help='for samples without image_id: image ids are '
+        '--topk', type=int, default=5, help='labels per line (default 5)')
+    parser.add_argument(
+        '--id-root',
+        help='for samples without image_id: image ids are '
         'img_path relative to this folder')
     return parser.parse_args(argv)
 
@@ -45,9 +46,9 @@ def _image_id(sample: dict, index: int, id_root: Optional[str]) -> str:
     path = sample.get('img_path')
     if path is None or id_root is None:
         raise ValueError(
-            f'class_predictions: sample {index} of the dump has no image_id'
-            + ('' if path is None else
-               f' (img_path {path!r}); give --id-root to derive one'))
+            f'class_predictions: sample {index} of the dump has no image_id' +
+            ('' if path is
+             None else f' (img_path {path!r}); give --id-root to derive one'))
     rel = osp.relpath(path, id_root)
     if rel.startswith('..'):
         raise ValueError(f'class_predictions: img_path {path!r} of sample '
@@ -55,7 +56,8 @@ def _image_id(sample: dict, index: int, id_root: Optional[str]) -> str:
     return rel.replace(os.sep, '/')
 
 
-def ranked_predictions(samples: List[dict], topk: int = 5,
+def ranked_predictions(samples: List[dict],
+                       topk: int = 5,
                        id_root: Optional[str] = None) -> Dict[str, List[int]]:
     """Ranked labels per image id from dumped data samples.
 

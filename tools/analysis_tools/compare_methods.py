@@ -74,38 +74,55 @@ def parse_args(argv=None):
         '(mean +- std) and plot the localization-vs-threshold curves')
     parser.add_argument('configs', nargs='+', help='config files')
     parser.add_argument(
-        '--names', nargs='+', help='one name per config (default: the '
+        '--names',
+        nargs='+',
+        help='one name per config (default: the '
         'config file name without .py)')
     parser.add_argument(
-        '--seeds', nargs='+', type=int, default=[0, 1, 2],
+        '--seeds',
+        nargs='+',
+        type=int,
+        default=[0, 1, 2],
         help='randomness.seed of each run (default: 0 1 2)')
     parser.add_argument(
-        '--work-dir', required=True,
+        '--work-dir',
+        required=True,
         help='root of the runs: WORK_DIR/<name>/seed_<seed>/')
     parser.add_argument(
-        '--checkpoint', choices=['last', 'best'], default='last',
+        '--checkpoint',
+        choices=['last', 'best'],
+        default='last',
         help="checkpoint to test: 'last' (default, the WSOL benchmark's "
         "choice) or the 'best' one kept by save_best")
     parser.add_argument(
-        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
         help='passed to both tools/train.py and tools/test.py of every run')
     parser.add_argument(
-        '--no-curves', action='store_true',
+        '--no-curves',
+        action='store_true',
         help='neither dump score maps nor compute the threshold curves')
     parser.add_argument(
-        '--force', action='store_true',
+        '--force',
+        action='store_true',
         help='re-run runs that already have a result.json')
     parser.add_argument(
-        '--collect-only', action='store_true',
+        '--collect-only',
+        action='store_true',
         help='run nothing; tabulate the runs that have finished')
     parser.add_argument(
-        '--test-only', action='store_true',
+        '--test-only',
+        action='store_true',
         help='do not train: test again the checkpoint each run already has '
         'in RUN/train (after a change of the evaluation or of the '
         'test-time maps); re-runs runs that have a result.json, keeping '
         'their training time')
-    parser.add_argument('--out', help='write the table (Markdown) here; a '
-                        'JSON of the same numbers goes beside it')
+    parser.add_argument(
+        '--out',
+        help='write the table (Markdown) here; a '
+        'JSON of the same numbers goes beside it')
     parser.add_argument('--plot', help='PNG of the threshold curves')
     args = parser.parse_args(argv)
     if args.names is not None and len(args.names) != len(args.configs):
@@ -172,8 +189,10 @@ def find_checkpoint(train_dir: str, which: str) -> str:
     if not found:
         raise FileNotFoundError(
             f'compare_methods: no checkpoint in {train_dir}')
-    return max(found, key=lambda p: int(''.join(
-        c for c in osp.basename(p) if c.isdigit()) or 0))
+    return max(
+        found,
+        key=lambda p: int(''.join(c for c in osp.basename(p)
+                                  if c.isdigit()) or 0))
 
 
 def curves_from_dump(dump_dir: str) -> Optional[Dict]:
@@ -189,8 +208,8 @@ def curves_from_dump(dump_dir: str) -> Optional[Dict]:
     curves = result.get('curves', {})
     if 'cam_threshold' not in curves or CURVE_KEY not in curves:
         return None
-    return dict(cam_threshold=curves['cam_threshold'],
-                gt_known_loc=curves[CURVE_KEY])
+    return dict(
+        cam_threshold=curves['cam_threshold'], gt_known_loc=curves[CURVE_KEY])
 
 
 def run_one(config: str, name: str, seed: int, args) -> Dict:
@@ -215,17 +234,18 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     else:
         t0 = time.perf_counter()
         _run([
-            sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-            '--work-dir', train_dir, '--cfg-options', *opts
+            sys.executable,
+            osp.join(REPO, 'tools', 'train.py'), config, '--work-dir',
+            train_dir, '--cfg-options', *opts
         ], log)
         timing['train_seconds'] = round(time.perf_counter() - t0, 1)
     ckpt = find_checkpoint(train_dir, args.checkpoint)
     metrics_file = osp.join(rdir, 'metrics.json')
     dump_dir = osp.join(rdir, 'scoremaps')
     test_cmd = [
-        sys.executable, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
-        '--work-dir', osp.join(rdir, 'test'), '--out', metrics_file,
-        '--out-item', 'metrics'
+        sys.executable,
+        osp.join(REPO, 'tools', 'test.py'), config, ckpt, '--work-dir',
+        osp.join(rdir, 'test'), '--out', metrics_file, '--out-item', 'metrics'
     ]
     if not args.no_curves:
         test_cmd += ['--dump-scoremaps', dump_dir]
@@ -244,8 +264,9 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
         test_seconds=round(test_seconds, 1),
         load_average=timing.get(
             'load_average',
-            dict(start=round(load_before, 2),
-                 end=round(os.getloadavg()[0], 2))),
+            dict(
+                start=round(load_before, 2), end=round(os.getloadavg()[0],
+                                                       2))),
         curves=None if args.no_curves else curves_from_dump(dump_dir))
     if result['train_seconds'] is None:  # tested only, never timed
         del result['train_seconds'], result['load_average']
@@ -299,8 +320,8 @@ def format_table(table: Dict[str, Dict]) -> str:
     keys = [(k, t) for k, t in COLUMNS
             if any(k in row['metrics'] for row in table.values())]
     timed = any('train_seconds' in row for row in table.values())
-    titles = [t for _, t in keys] + (['Train min', 'Max load']
-                                     if timed else [])
+    titles = [t
+              for _, t in keys] + (['Train min', 'Max load'] if timed else [])
     lines = [
         '| config | seeds | ' + ' | '.join(titles) + ' |',
         '| --- | --- | ' + ' | '.join('---' for _ in titles) + ' |'
@@ -345,12 +366,15 @@ def plot_curves(results: Dict[str, List[Dict]], path: str) -> bool:
         t = np.asarray(curves[0]['cam_threshold'])
         acc = np.stack([np.asarray(c['gt_known_loc']) for c in curves])
         mean = acc.mean(0)
-        line, = ax.plot(t, mean, label=f'{name} (n={len(curves)}, max '
-                        f'{mean.max():.1f})')
+        line, = ax.plot(
+            t,
+            mean,
+            label=f'{name} (n={len(curves)}, max '
+            f'{mean.max():.1f})')
         if len(curves) > 1:
             std = acc.std(0, ddof=1)
-            ax.fill_between(t, mean - std, mean + std, alpha=0.2,
-                            color=line.get_color())
+            ax.fill_between(
+                t, mean - std, mean + std, alpha=0.2, color=line.get_color())
         drawn = True
     if drawn:
         ax.set_xlabel('score-map threshold')

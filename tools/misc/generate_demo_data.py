@@ -16,7 +16,6 @@ import sys
 import time
 
 import numpy as np
-
 from PIL import Image
 
 from mmspg.datasets.demo import (DEFAULT_CFG, SYNTHETIC_META_FILE,

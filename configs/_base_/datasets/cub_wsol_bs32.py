@@ -51,7 +51,8 @@ val_dataloader = dict(
 )
 # Exact MaxBoxAcc/MaxBoxAccV2 at threshold step 0.001 in the benchmark's
 # 224 frame, and Top-1/Top-5/GT-known Loc at the CAM threshold below.
-val_evaluator = dict(type='WSOLMetric', cam_threshold=0.2, box_frame='benchmark')
+val_evaluator = dict(
+    type='WSOLMetric', cam_threshold=0.2, box_frame='benchmark')
 
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

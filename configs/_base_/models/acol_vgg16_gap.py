@@ -28,7 +28,4 @@ model = dict(
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
         # wsol/vgg.py:102
         init_cfg=dict(
-            type='Xavier',
-            layer='Conv2d',
-            distribution='uniform',
-            bias=0.)))
+            type='Xavier', layer='Conv2d', distribution='uniform', bias=0.)))

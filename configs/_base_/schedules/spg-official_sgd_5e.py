@@ -17,10 +17,7 @@
 # script, so int('none') fails and no decay happens.
 optim_wrapper = dict(
     optimizer=dict(
-        type='SGD',
-        lr=0.001,
-        momentum=0.9,
-        weight_decay=0.0005,
+        type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0005,
         nesterov=True),
     paramwise_cfg=dict(custom_keys={'.bias': dict(lr_mult=2.0)}),
 )

@@ -5,6 +5,7 @@ from typing import Optional
 from mmengine.logging import MMLogger
 
 from mmspg.registry import DATASETS
+
 from ..cub_wsol import CUBWSOLDataset
 from .synthetic_cub_generator import ensure_synthetic_cub
 

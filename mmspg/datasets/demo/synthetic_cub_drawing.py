@@ -227,14 +227,14 @@ def _distractors(rng, img: np.ndarray) -> None:
 
 
 def _draw_bird(rng, img: np.ndarray, parts: Dict[str, list],
-               head_colour: Tuple[int, int, int], label: int,
-               num_classes: int, body_class_bias: float,
-               body_tint: Sequence[float]) -> None:
+               head_colour: Tuple[int, int, int], label: int, num_classes: int,
+               body_class_bias: float, body_tint: Sequence[float]) -> None:
     h, w = img.shape[:2]
     # The weak class hints of the body (see the module docstring).
     biased = rng.random() < body_class_bias
     body_col = _body_colour(
-        rng, _class_body_hues(label, num_classes) if biased else (5, 35))
+        rng,
+        _class_body_hues(label, num_classes) if biased else (5, 35))
     tint = rng.uniform(*body_tint)
     body_col = (1 - tint) * body_col + tint * np.float32(head_colour)
     spots = (label % 2 == 0) if biased else (rng.random() < 0.5)

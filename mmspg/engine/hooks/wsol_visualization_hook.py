@@ -111,8 +111,11 @@ class WSOLVisualizationHook(Hook):
         with torch.no_grad():
             sub = model.data_preprocessor(sub, False)
             out = model.guidance(sub['inputs'], sub['data_samples'])
-        return {k: v[0] for k, v in out.items()
-                if k != 'cams' and isinstance(v, torch.Tensor)}
+        return {
+            k: v[0]
+            for k, v in out.items()
+            if k != 'cams' and isinstance(v, torch.Tensor)
+        }
 
     @staticmethod
     def _guidance_caption(drawer: WSOLVisualizer,
@@ -158,18 +161,26 @@ class WSOLVisualizationHook(Hook):
             image = data_batch['inputs'][i].permute(1, 2, 0).cpu().numpy()
             image = np.ascontiguousarray(image[..., ::-1].astype(np.uint8))
             sample = data_samples[i]
-            name = (osp.splitext(osp.basename(sample.get('img_path')))[0]
-                    if 'img_path' in sample else str(sample_id))
-            drawings = [(f'{name}_loc', drawer.draw_prediction(
-                image, sample, thr=self.thr, box_mode=self.box_mode,
-                draw_gt=self.draw_gt))]
+            name = (
+                osp.splitext(osp.basename(sample.get('img_path')))[0]
+                if 'img_path' in sample else str(sample_id))
+            drawings = [(f'{name}_loc',
+                         drawer.draw_prediction(
+                             image,
+                             sample,
+                             thr=self.thr,
+                             box_mode=self.box_mode,
+                             draw_gt=self.draw_gt))]
             if self.show_seeds:
                 guidance = self._guidance(runner, data_batch, i)
                 if guidance:
-                    drawings.append((f'{name}_seeds', drawer.draw_seed_panels(
-                        guidance, image,
-                        title_prefix=self._guidance_caption(
-                            drawer, data_batch['data_samples'][i]))))
+                    drawings.append((f'{name}_seeds',
+                                     drawer.draw_seed_panels(
+                                         guidance,
+                                         image,
+                                         title_prefix=self._guidance_caption(
+                                             drawer,
+                                             data_batch['data_samples'][i]))))
             for key, drawn in drawings:
                 if self.show:
                     drawer.show(drawn, win_name=key, wait_time=self.wait_time)

@@ -22,7 +22,7 @@ __all__ = [
     'check_boxes', 'check_scoremap', 'hits_from_ious', 'multiple_iou',
     'quantize_scoremap', 'rescale_boxes', 'scoremap_max_ious',
     'scoremap_max_ious_slow', 'evaluate_scoremap_folder',
-    'load_benchmark_mask', 'piou_summary', 'pxap_histograms',
-    'pxap_summary', 'read_boxes', 'read_class_labels', 'read_image_ids',
-    'read_image_sizes', 'read_mask_paths', 'scoremap_path', 'write_metadata'
+    'load_benchmark_mask', 'piou_summary', 'pxap_histograms', 'pxap_summary',
+    'read_boxes', 'read_class_labels', 'read_image_ids', 'read_image_sizes',
+    'read_mask_paths', 'scoremap_path', 'write_metadata'
 ]

@@ -51,9 +51,9 @@ def resize_scoremap(scoremap: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
     return normalize_scoremap(cam)
 
 
-def benchmark_quantized_scoremap(scoremap: np.ndarray,
-                                 size: Tuple[int, int] = (224, 224)
-                                 ) -> np.ndarray:
+def benchmark_quantized_scoremap(
+    scoremap: np.ndarray, size: Tuple[int, int] = (224, 224)
+) -> np.ndarray:  # noqa: E125
     """The uint8 map the benchmark thresholds, from a model map.
 
     Equal to ``quantize_scoremap(resize_scoremap(scoremap, size).astype(

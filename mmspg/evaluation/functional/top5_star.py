@@ -43,7 +43,9 @@ def second_box(q: np.ndarray, level: int):
     return boxes[order[1]]
 
 
-def second_box_hit(q: np.ndarray, level: int, gt_boxes: np.ndarray,
+def second_box_hit(q: np.ndarray,
+                   level: int,
+                   gt_boxes: np.ndarray,
                    iou_threshold: float = 0.5) -> bool:
     """Whether the second box of ``q > level`` hits a GT box.
 

@@ -52,13 +52,11 @@ except ImportError:  # installed without a C compiler: OpenCV path only
     _wsol_box_ext = None
 
 __all__ = [
-    'BENCHMARK_SIZE', 'cam_threshold_grid', 'check_scoremap',
-    'check_boxes', 'quantize_scoremap', 'rescale_boxes',
-    'multiple_iou', 'boxes_from_binary', 'scoremap_max_ious',
-    'quantized_max_ious', 'level_max_ious', 'scoremap_max_ious_slow',
-    'hits_from_ious',
-    'box_accuracy_summary', 'BOX_BACKENDS', 'box_backends',
-    'compiled_extension', 'thread_scratch'
+    'BENCHMARK_SIZE', 'cam_threshold_grid', 'check_scoremap', 'check_boxes',
+    'quantize_scoremap', 'rescale_boxes', 'multiple_iou', 'boxes_from_binary',
+    'scoremap_max_ious', 'quantized_max_ious', 'level_max_ious',
+    'scoremap_max_ious_slow', 'hits_from_ious', 'box_accuracy_summary',
+    'BOX_BACKENDS', 'box_backends', 'compiled_extension', 'thread_scratch'
 ]
 
 #: ``backend`` values of :func:`scoremap_max_ious`; ``'auto'`` is ``'c'``
@@ -160,10 +158,11 @@ def quantize_scoremap(scoremap: np.ndarray) -> np.ndarray:
     return (scoremap.astype(np.float64) * 255).astype(np.uint8)
 
 
-def rescale_boxes(boxes: np.ndarray,
-                  image_size: Tuple[int, int],
-                  new_size: Tuple[int, int] = (BENCHMARK_SIZE,
-                                               BENCHMARK_SIZE)) -> np.ndarray:
+def rescale_boxes(
+    boxes: np.ndarray,
+    image_size: Tuple[int, int],
+    new_size: Tuple[int, int] = (BENCHMARK_SIZE, BENCHMARK_SIZE)
+) -> np.ndarray:
     """Rescale boxes between frames as the benchmark does.
 
     Args:
@@ -197,10 +196,14 @@ def multiple_iou(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
     a = np.asarray(boxes_a, dtype=np.int64)[:, None, :]
     b = np.asarray(boxes_b, dtype=np.int64)[None, :, :]
     # quirk: +1 pixel convention (x1, y1 inclusive) in widths and heights.
-    iw = np.maximum(0, np.minimum(a[..., 2], b[..., 2]) -
-                    np.maximum(a[..., 0], b[..., 0]) + 1)
-    ih = np.maximum(0, np.minimum(a[..., 3], b[..., 3]) -
-                    np.maximum(a[..., 1], b[..., 1]) + 1)
+    iw = np.maximum(
+        0,
+        np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]) +
+        1)
+    ih = np.maximum(
+        0,
+        np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]) +
+        1)
     inter = iw * ih
     area_a = (a[..., 2] - a[..., 0] + 1) * (a[..., 3] - a[..., 1] + 1)
     area_b = (b[..., 2] - b[..., 0] + 1) * (b[..., 3] - b[..., 1] + 1)
@@ -220,8 +223,8 @@ def _contour_boxes_areas(contours: Sequence[np.ndarray], width: int,
     points, so the shoelace sums are exact in int64), without a Python loop
     over contours: noisy maps have thousands of them.
     """
-    lengths = np.fromiter(map(len, contours), dtype=np.int64,
-                          count=len(contours))
+    lengths = np.fromiter(
+        map(len, contours), dtype=np.int64, count=len(contours))
     pts = np.concatenate(contours).reshape(-1, 2).astype(np.int64)
     starts = np.zeros(len(lengths), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
@@ -265,12 +268,11 @@ def boxes_from_binary(binary: np.ndarray) -> Tuple[np.ndarray, int]:
     return boxes, int(np.argmax(areas))
 
 
-def scoremap_max_ious(
-        scoremap: np.ndarray,
-        gt_boxes: np.ndarray,
-        cam_thresholds: np.ndarray,
-        check: bool = True,
-        backend: str = 'auto') -> Tuple[np.ndarray, np.ndarray]:
+def scoremap_max_ious(scoremap: np.ndarray,
+                      gt_boxes: np.ndarray,
+                      cam_thresholds: np.ndarray,
+                      check: bool = True,
+                      backend: str = 'auto') -> Tuple[np.ndarray, np.ndarray]:
     """Best IoU per threshold for v1 and v2 (the benchmark's boxes), with
     the boxes computed once per distinct binarisation.
 
@@ -358,11 +360,10 @@ def level_max_ious(
     return v1, v2, max_value
 
 
-def quantized_max_ious(
-        q: np.ndarray,
-        gt_boxes: np.ndarray,
-        cam_thresholds: np.ndarray,
-        backend: str = 'auto') -> Tuple[np.ndarray, np.ndarray]:
+def quantized_max_ious(q: np.ndarray,
+                       gt_boxes: np.ndarray,
+                       cam_thresholds: np.ndarray,
+                       backend: str = 'auto') -> Tuple[np.ndarray, np.ndarray]:
     """:func:`scoremap_max_ious` of a map already quantised to uint8.
 
     Args:
@@ -391,8 +392,8 @@ def quantized_max_ious(
     gt_boxes = np.ascontiguousarray(gt_boxes, dtype=np.int64).reshape(-1, 4)
     if len(gt_boxes) == 0:
         raise ValueError('gt_boxes: at least one box is needed')
-    v1, v2, max_value = level_max_ious(np.ascontiguousarray(q), gt_boxes,
-                                       backend)
+    v1, v2, max_value = level_max_ious(
+        np.ascontiguousarray(q), gt_boxes, backend)
     # quirk: the threshold is int(t * max of the uint8 map), truncated.
     int_thr = (thresholds * max_value).astype(np.int64)
     return v1[int_thr], v2[int_thr]
@@ -434,13 +435,11 @@ def _max_ious_opencv(q: np.ndarray, gt_boxes: np.ndarray,
         thr, r0, r1, c0, c1 = group_thr[g], r0s[g], r1s[g], c0s[g], c1s[g]
         # quirk: THRESH_BINARY keeps pixels strictly above the threshold
         # (THRESH_TOZERO keeps the same non-zero set, so the same contours).
-        _, binary = cv2.threshold(q[r0:r1, c0:c1], thr, 255,
-                                  cv2.THRESH_BINARY)
+        _, binary = cv2.threshold(q[r0:r1, c0:c1], thr, 255, cv2.THRESH_BINARY)
         # RETR_TREE keeps hole contours (they count in v2); OpenCV >= 4
         # returns (contours, hierarchy).
-        found = cv2.findContours(binary, cv2.RETR_TREE,
-                                 cv2.CHAIN_APPROX_SIMPLE,
-                                 offset=(c0, r0))[0]
+        found = cv2.findContours(
+            binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE, offset=(c0, r0))[0]
         counts[g] = len(found)
         contours.extend(found)
     empty = counts == 0
@@ -499,12 +498,14 @@ def scoremap_max_ious_slow(
             rects = []
             for c in contours:
                 x, y, w, h = cv2.boundingRect(c)
-                rects.append([x, y, min(x + w, width - 1),
-                              min(y + h, height - 1)])
+                rects.append(
+                    [x, y, min(x + w, width - 1),
+                     min(y + h, height - 1)])
             all_boxes = np.array(rects)
-            largest = all_boxes[[max(range(len(contours)),
-                                     key=lambda i: cv2.contourArea(
-                                         contours[i]))]]
+            largest = all_boxes[[
+                max(range(len(contours)),
+                    key=lambda i: cv2.contourArea(contours[i]))
+            ]]
         v1.append(multiple_iou(largest, gt_boxes).max())
         v2.append(multiple_iou(all_boxes, gt_boxes).max())
     return np.array(v1), np.array(v2)
@@ -538,10 +539,11 @@ def box_accuracy_summary(v1_correct: np.ndarray,
         raise ValueError('no image was evaluated (num_images == 0)')
     thresholds = np.asarray(cam_thresholds, dtype=np.float64)
     # Same float ops as the benchmark: count * 100. / float(cnt).
-    acc_v1 = np.asarray(v1_correct, dtype=np.float64) * 100. / float(
-        num_images)
-    acc_v2 = np.asarray(v2_correct, dtype=np.float64).reshape(
-        len(iou_thresholds), -1) * 100. / float(num_images)
+    acc_v1 = np.asarray(
+        v1_correct, dtype=np.float64) * 100. / float(num_images)
+    acc_v2 = np.asarray(
+        v2_correct, dtype=np.float64).reshape(len(iou_thresholds),
+                                              -1) * 100. / float(num_images)
     out = dict(
         maxboxacc=float(acc_v1.max()),
         maxboxacc_best_threshold=float(thresholds[int(np.argmax(acc_v1))]))
@@ -549,12 +551,12 @@ def box_accuracy_summary(v1_correct: np.ndarray,
     for k, acc in zip(iou_thresholds, acc_v2):
         per_iou.append(acc.max())
         out[f'maxboxacc_v2_iou{k}'] = float(acc.max())
-        out[f'maxboxacc_v2_iou{k}_best_threshold'] = float(
-            thresholds[int(np.argmax(acc))])
+        out[f'maxboxacc_v2_iou{k}_best_threshold'] = float(thresholds[int(
+            np.argmax(acc))])
     out['maxboxacc_v2'] = float(np.average(per_iou))
     if with_curves:
-        curves = dict(cam_threshold=thresholds.tolist(),
-                      maxboxacc=acc_v1.tolist())
+        curves = dict(
+            cam_threshold=thresholds.tolist(), maxboxacc=acc_v1.tolist())
         for k, acc in zip(iou_thresholds, acc_v2):
             curves[f'maxboxacc_v2_iou{k}'] = acc.tolist()
         out['curves'] = curves
@@ -581,4 +583,3 @@ def hits_from_ious(
     v1_hit = v1_iou >= (v1_iou_threshold / 100)
     v2_hit = np.stack([v2_iou >= (k / 100) for k in iou_thresholds])
     return v1_hit, v2_hit
-

@@ -13,9 +13,9 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .wsol_box import (BOX_BACKENDS, box_accuracy_summary,
-                       cam_threshold_grid, check_scoremap, hits_from_ious,
-                       rescale_boxes, scoremap_max_ious)
+from .wsol_box import (BOX_BACKENDS, box_accuracy_summary, cam_threshold_grid,
+                       check_scoremap, hits_from_ious, rescale_boxes,
+                       scoremap_max_ious)
 from .wsol_mask import load_benchmark_mask, pxap_histograms, pxap_summary
 from .wsol_metadata import (read_boxes, read_image_ids, read_image_sizes,
                             read_mask_paths, scoremap_path)
@@ -72,22 +72,23 @@ def load_scoremap(path: str,
     return scoremap
 
 
-def _load(scoremap_root: str, image_id: str,
+def _load(scoremap_root: str,
+          image_id: str,
           size: Optional[Tuple[int, int]] = None) -> np.ndarray:
-    return load_scoremap(scoremap_path(scoremap_root, image_id), image_id,
-                         size)
+    return load_scoremap(
+        scoremap_path(scoremap_root, image_id), image_id, size)
 
 
 def _box_job(args):
-    (scoremap_root, image_id, boxes, size, thresholds, iou_thresholds,
-     backend, scoremap_size, _) = args
+    (scoremap_root, image_id, boxes, size, thresholds, iou_thresholds, backend,
+     scoremap_size, _) = args
     scoremap = _load(scoremap_root, image_id, scoremap_size)
     h, w = scoremap.shape
     # The benchmark rescales GT boxes to its 224 x 224 map; rescaling to the
     # map's own frame is the same for 224 maps and also serves other sizes.
     gt = rescale_boxes(boxes, size, (w, h))
-    v1_iou, v2_iou = scoremap_max_ious(scoremap, gt, thresholds, check=False,
-                                       backend=backend)
+    v1_iou, v2_iou = scoremap_max_ious(
+        scoremap, gt, thresholds, check=False, backend=backend)
     v1, v2 = hits_from_ious(v1_iou, v2_iou, iou_thresholds)
     return np.packbits(v1), np.packbits(v2, axis=1)
 
@@ -200,8 +201,8 @@ def evaluate_scoremap_folder(metadata_root: str,
     if not image_ids:
         raise ValueError(f'{metadata_root}/image_ids.txt lists no image')
     progress = progress or (lambda: None)
-    info = dict(num_images=len(image_ids),
-                cam_curve_interval=cam_curve_interval)
+    info = dict(
+        num_images=len(image_ids), cam_curve_interval=cam_curve_interval)
     if mask_root is not None:
         masks, ignores = read_mask_paths(metadata_root)
         missing = [i for i in image_ids if i not in masks]
@@ -212,8 +213,7 @@ def evaluate_scoremap_folder(metadata_root: str,
                   thresholds, scoremap_size, i) for i in image_ids]
         fg = np.zeros(len(thresholds) + 2, dtype=np.int64)
         bg = np.zeros_like(fg)
-        for f, b in _run(_mask_job_skipping, tasks, workers, progress,
-                         errors):
+        for f, b in _run(_mask_job_skipping, tasks, workers, progress, errors):
             fg += f
             bg += b
         return {
@@ -222,14 +222,14 @@ def evaluate_scoremap_folder(metadata_root: str,
         }
     boxes = read_boxes(metadata_root)
     sizes = read_image_sizes(metadata_root)
-    for name, table in (('localization.txt', boxes),
-                        ('image_sizes.txt', sizes)):
+    for name, table in (('localization.txt', boxes), ('image_sizes.txt',
+                                                      sizes)):
         missing = [i for i in image_ids if i not in table]
         if missing:
             raise KeyError(f'{metadata_root}/{name} has no entry for image '
                            f'{missing[0]!r}')
-    tasks = [(scoremap_root, i, boxes[i], sizes[i], thresholds,
-              iou_thresholds, backend, scoremap_size, i) for i in image_ids]
+    tasks = [(scoremap_root, i, boxes[i], sizes[i], thresholds, iou_thresholds,
+              backend, scoremap_size, i) for i in image_ids]
     v1 = np.zeros(len(thresholds), dtype=np.int64)
     v2 = np.zeros((len(iou_thresholds), len(thresholds)), dtype=np.int64)
     for p1, p2 in _run(_box_job_skipping, tasks, workers, progress, errors):

@@ -24,8 +24,8 @@ def _load_mask_file(path: str, size: int) -> np.ndarray:
         raise FileNotFoundError(f'cannot read mask image {path}')
     # quirk: masks are read as float32 and resized with INTER_NEAREST to
     # size x size, then foreground is value > 0.5.
-    mask = cv2.resize(np.float32(mask), (size, size),
-                      interpolation=cv2.INTER_NEAREST)
+    mask = cv2.resize(
+        np.float32(mask), (size, size), interpolation=cv2.INTER_NEAREST)
     return mask > 0.5
 
 
@@ -60,9 +60,9 @@ def load_benchmark_mask(mask_root: str,
     return gt
 
 
-def pxap_histograms(scoremap: np.ndarray, gt_mask: np.ndarray,
-                    cam_thresholds: np.ndarray) -> Tuple[np.ndarray,
-                                                         np.ndarray]:
+def pxap_histograms(
+        scoremap: np.ndarray, gt_mask: np.ndarray,
+        cam_thresholds: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Score histograms of one map at foreground and background pixels.
 
     Args:
@@ -82,8 +82,8 @@ def pxap_histograms(scoremap: np.ndarray, gt_mask: np.ndarray,
     scoremap = scoremap.astype(np.float64)
     # quirk: bin edges are the grid plus 1, 2, 3; pixels of value 255
     # (ignore) count in neither histogram.
-    edges = np.append(np.asarray(cam_thresholds, dtype=np.float64),
-                      [1.0, 2.0, 3.0])
+    edges = np.append(
+        np.asarray(cam_thresholds, dtype=np.float64), [1.0, 2.0, 3.0])
     fg, _ = np.histogram(scoremap[gt_mask == 1], bins=edges)
     bg, _ = np.histogram(scoremap[gt_mask == 0], bins=edges)
     return fg.astype(np.int64), bg.astype(np.int64)

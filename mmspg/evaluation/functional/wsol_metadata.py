@@ -13,8 +13,8 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 __all__ = [
-    'read_image_ids', 'read_class_labels', 'read_image_sizes',
-    'read_boxes', 'read_mask_paths', 'write_metadata', 'scoremap_path'
+    'read_image_ids', 'read_class_labels', 'read_image_sizes', 'read_boxes',
+    'read_mask_paths', 'write_metadata', 'scoremap_path'
 ]
 
 
@@ -53,8 +53,9 @@ def _int(path: str, lineno: int, text: str) -> int:
 
 def read_image_ids(metadata_root: str) -> List[str]:
     """Image ids in evaluation order from ``image_ids.txt``."""
-    return [line for _, line in _lines(osp.join(metadata_root,
-                                                'image_ids.txt'))]
+    return [
+        line for _, line in _lines(osp.join(metadata_root, 'image_ids.txt'))
+    ]
 
 
 def read_class_labels(metadata_root: str) -> Dict[str, int]:
@@ -113,12 +114,13 @@ def read_mask_paths(
     return masks, ignores
 
 
-def write_metadata(metadata_root: str,
-                   image_ids: Sequence[str],
-                   labels: Sequence[int],
-                   sizes: Sequence[Tuple[int, int]],
-                   boxes: Sequence[np.ndarray],
-                   ) -> None:
+def write_metadata(
+    metadata_root: str,
+    image_ids: Sequence[str],
+    labels: Sequence[int],
+    sizes: Sequence[Tuple[int, int]],
+    boxes: Sequence[np.ndarray],
+) -> None:
     """Write the four benchmark metadata files.
 
     Args:

@@ -10,6 +10,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
+
 from ..functional import scoremap_path, write_metadata
 from .sample_fields import (benchmark_scoremap, gt_label_of, gt_loc_map_of,
                             has_masks, image_id_of, ori_gt_boxes)
@@ -47,7 +48,8 @@ class DumpWSOLScoreMaps(BaseMetric):
                  out_dir: str,
                  collect_device: str = 'cpu',
                  collect_dir: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, collect_dir=collect_dir)
+        super().__init__(
+            collect_device=collect_device, collect_dir=collect_dir)
         if not isinstance(out_dir, str) or not out_dir:
             raise ValueError(f'{self._name}: out_dir must be a folder path, '
                              f'got out_dir={out_dir!r}')
@@ -60,8 +62,7 @@ class DumpWSOLScoreMaps(BaseMetric):
             label = gt_label_of(sample, image_id, self._name)
             scoremap = benchmark_scoremap(
                 gt_loc_map_of(sample, image_id, self._name))
-            path = scoremap_path(osp.join(self.out_dir, 'scoremaps'),
-                                 image_id)
+            path = scoremap_path(osp.join(self.out_dir, 'scoremaps'), image_id)
             os.makedirs(osp.dirname(path), exist_ok=True)
             np.save(path, scoremap)
             record = dict(image_id=image_id, label=label)
@@ -74,13 +75,14 @@ class DumpWSOLScoreMaps(BaseMetric):
         """Write the metadata of box data (rank 0); no metric."""
         if results and 'boxes' in results[0]:
             write_metadata(
-                osp.join(self.out_dir, 'metadata'),
-                [r['image_id'] for r in results],
+                osp.join(self.out_dir,
+                         'metadata'), [r['image_id'] for r in results],
                 [r['label'] for r in results], [r['size'] for r in results],
                 [r['boxes'] for r in results])
             print_log(
                 f'{len(results)} score maps and their metadata in '
-                f'{self.out_dir}', logger='current')
+                f'{self.out_dir}',
+                logger='current')
         elif results:
             print_log(
                 f'{len(results)} score maps in {self.out_dir}/scoremaps; '

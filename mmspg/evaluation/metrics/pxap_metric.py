@@ -14,13 +14,13 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
+
 from ..functional import (BENCHMARK_SIZE, cam_threshold_grid,
                           load_benchmark_mask, piou_summary, pxap_histograms,
                           pxap_summary)
 from ..functional.class_predictions import read_class_predictions
 from .sample_fields import (benchmark_scoremap, class_flags, get_field,
-                            gt_label_of, gt_loc_map_of, has_masks,
-                            image_id_of)
+                            gt_label_of, gt_loc_map_of, has_masks, image_id_of)
 
 
 @METRICS.register_module()
@@ -102,8 +102,11 @@ class PxAPMetric(BaseMetric):
         gt = load_benchmark_mask('', list(paths), ignore, BENCHMARK_SIZE)
         fg, bg = pxap_histograms(scoremap, gt, self.cam_thresholds)
         # 224 * 224 < 2**16: per-image counts fit uint16
-        return dict(fg=fg.astype(np.uint16), bg=bg.astype(np.uint16),
-                    top1=flags['top1'], top5=flags['top5'])
+        return dict(
+            fg=fg.astype(np.uint16),
+            bg=bg.astype(np.uint16),
+            top1=flags['top1'],
+            top5=flags['top5'])
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         """PxAP, PIoU and classification accuracy from the records."""
@@ -113,8 +116,8 @@ class PxAPMetric(BaseMetric):
         fg = np.sum([r['fg'] for r in results], axis=0, dtype=np.int64)
         bg = np.sum([r['bg'] for r in results], axis=0, dtype=np.int64)
         metrics = dict(
-            pxap=pxap_summary(fg, bg, self.cam_thresholds,
-                              with_curves=False)['pxap'])
+            pxap=pxap_summary(fg, bg, self.cam_thresholds, with_curves=False)
+            ['pxap'])
         metrics.update(piou_summary(fg, bg, self.cam_thresholds))
         metrics['top1_cls'] = float(
             sum(bool(r['top1']) for r in results) * 100. / n)

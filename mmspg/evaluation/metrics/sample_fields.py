@@ -32,8 +32,9 @@ def get_field(sample: Any, key: str, image_id: str, owner: str) -> Any:
 
 
 def image_id_of(sample: Any) -> str:
-    image_id = (sample.get('image_id') if isinstance(sample, dict) else
-                getattr(sample, 'image_id', None))
+    image_id = (
+        sample.get('image_id') if isinstance(sample, dict) else getattr(
+            sample, 'image_id', None))
     return str(image_id) if image_id is not None else '<unknown>'
 
 
@@ -100,8 +101,8 @@ def ori_gt_boxes(sample: Any, image_id: str,
     ori_h, ori_w = (
         int(v) for v in get_field(sample, 'ori_shape', image_id, owner))
     ori_gt = check_boxes(
-        np.trunc(to_numpy(get_field(sample, 'ori_gt_bboxes', image_id,
-                                    owner))),
+        np.trunc(
+            to_numpy(get_field(sample, 'ori_gt_bboxes', image_id, owner))),
         f'ori_gt_bboxes of image {image_id!r}').astype(np.int64)
     if len(ori_gt) == 0:
         raise ValueError(f'{owner}: image {image_id!r} has no ground-truth '
@@ -109,8 +110,7 @@ def ori_gt_boxes(sample: Any, image_id: str,
     return ori_gt, (ori_w, ori_h)
 
 
-def benchmark_gt_boxes(sample: Any, image_id: str,
-                       owner: str) -> np.ndarray:
+def benchmark_gt_boxes(sample: Any, image_id: str, owner: str) -> np.ndarray:
     """Int GT boxes rescaled from ``ori_shape`` to the 224 frame."""
     ori_gt, ori_size = ori_gt_boxes(sample, image_id, owner)
     return rescale_boxes(ori_gt, ori_size)

@@ -11,6 +11,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
+
 from .dump_wsol_scoremaps import DumpWSOLScoreMaps
 from .pxap_metric import PxAPMetric
 from .sample_fields import has_masks
@@ -109,8 +110,8 @@ class WSOLEvaluator(BaseMetric):
             cam_curve_interval=cam_curve_interval,
             class_predictions=class_predictions)
         self.scoremap_dump_dir = scoremap_dump_dir
-        self.dump = (None if scoremap_dump_dir is None else
-                     DumpWSOLScoreMaps(out_dir=scoremap_dump_dir))
+        self.dump = (None if scoremap_dump_dir is None else DumpWSOLScoreMaps(
+            out_dir=scoremap_dump_dir))
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """One record per sample in ``self.results`` (mmengine gathers it
@@ -119,16 +120,16 @@ class WSOLEvaluator(BaseMetric):
         samples = list(data_samples)
         if not samples:
             return
-        kind, metric = (('mask', self.mask_metric) if has_masks(samples[0])
-                        else ('box', self.box_metric))
+        kind, metric = (('mask',
+                         self.mask_metric) if has_masks(samples[0]) else
+                        ('box', self.box_metric))
         metric.process(data_batch, samples)
         records, metric.results = metric.results, []
         dumped = [None] * len(records)
         if self.dump is not None:
             self.dump.process(data_batch, samples)
             dumped, self.dump.results = self.dump.results, []
-        self.results.extend(
-            (kind, r, d) for r, d in zip(records, dumped))
+        self.results.extend((kind, r, d) for r, d in zip(records, dumped))
 
     def compute_metrics(self, results: List[tuple]) -> Dict[str, float]:
         """The box or mask metrics of the records; writes the dump's

@@ -12,16 +12,17 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmspg.registry import METRICS
+
 from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           benchmark_quantized_scoremap, box_accuracy_summary,
-                          box_backends, cam_threshold_grid,
-                          compiled_extension, level_max_ious,
-                          quantize_scoremap, resize_scoremap, thread_scratch)
+                          box_backends, cam_threshold_grid, compiled_extension,
+                          level_max_ious, quantize_scoremap, resize_scoremap,
+                          thread_scratch)
 from ..functional.class_predictions import read_class_predictions
 from ..functional.top5_star import second_box_hit
 from .sample_fields import (benchmark_gt_boxes, class_flags, get_field,
-                            gt_label_of, gt_loc_map_of, has_masks,
-                            image_id_of, int_boxes, ori_gt_boxes)
+                            gt_label_of, gt_loc_map_of, has_masks, image_id_of,
+                            int_boxes, ori_gt_boxes)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
@@ -186,10 +187,9 @@ class WSOLMetric(BaseMetric):
                 get_field(sample, 'gt_bboxes', image_id, self._name), w, h)
             return q, gt
         if self.box_frame == 'original':
-            ori_gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id,
-                                                  self._name)
-            return quantize_scoremap(resize_scoremap(
-                loc_map, (ori_h, ori_w))), ori_gt
+            ori_gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id, self._name)
+            return quantize_scoremap(resize_scoremap(loc_map,
+                                                     (ori_h, ori_w))), ori_gt
         # Quantised from the float32 map a dump writes, so re-evaluating
         # the dump gives the same numbers. The benchmark's boxes are ints in
         # the original frame, truncated first for the same reason.
@@ -215,8 +215,9 @@ class WSOLMetric(BaseMetric):
         ext = compiled_extension()
         # benchmark frame with the extension: one extension call per batch
         # (or per chunk, when the pool below runs the chunks)
-        compiled = (ext is not None and self.box_frame == 'benchmark'
-                    and self.box_backend != 'opencv')
+        compiled = (
+            ext is not None and self.box_frame == 'benchmark'
+            and self.box_backend != 'opencv')
         reduce = self._reduce_compiled if compiled else self._reduce_all
         # the extension spreads a batch over OpenMP threads itself
         on_openmp = compiled and ext.max_threads() > 1
@@ -247,8 +248,7 @@ class WSOLMetric(BaseMetric):
     def _finish(self, sample: Any, image_id: str, label: int, flags: dict,
                 loc_map: np.ndarray, record: Optional[dict]) -> dict:
         if record is None:  # other frames, OpenCV, or a rare fallback
-            record = self._record(sample, image_id,
-                                  loc_map.astype(np.float64))
+            record = self._record(sample, image_id, loc_map.astype(np.float64))
         record.update(flags)
         if self.top5_loc_star:
             record['star'] = self._star_hit(sample, image_id, loc_map,
@@ -298,23 +298,22 @@ class WSOLMetric(BaseMetric):
         need = ext.record_workspace_bytes(max_h, max_w, BENCHMARK_SIZE,
                                           BENCHMARK_SIZE)
         count = max(1, min(self.num_threads, ext.max_threads()))
-        workspaces = [thread_scratch(f'wsol_record_{i}', need)
-                      for i in range(count)]
+        workspaces = [
+            thread_scratch(f'wsol_record_{i}', need) for i in range(count)
+        ]
         hits = ext.wsol_records(tasks, BENCHMARK_SIZE, BENCHMARK_SIZE,
                                 self._thresholds, self._iou_fractions,
                                 workspaces)
         records = []
-        for (sample, image_id, label, flags, loc_map, bits), hit in zip(
-                prepared, hits):
+        for (sample, image_id, label, flags, loc_map,
+             bits), hit in zip(prepared, hits):
             record = None if hit < 0 else dict(
                 v1=bits[0], v2=bits[1:], hit=bool(hit))
             records.append(
-                self._finish(sample, image_id, label, flags, loc_map,
-                             record))
+                self._finish(sample, image_id, label, flags, loc_map, record))
         return records
 
-    def _record(self, sample: Any, image_id: str,
-                loc_map: np.ndarray) -> dict:
+    def _record(self, sample: Any, image_id: str, loc_map: np.ndarray) -> dict:
         """The record, step by step (any frame and backend)."""
         num_t = len(self.cam_thresholds)
         q, gt = self._frame(sample, image_id, loc_map)
@@ -326,14 +325,14 @@ class WSOLMetric(BaseMetric):
         index = self._level_index.get(max_value)
         if index is None:
             # quirk: the threshold is int(t * max of the uint8 map).
-            index = self._level_index[max_value] = (
-                self._thresholds * max_value).astype(np.int64)
+            index = self._level_index[max_value] = (self._thresholds *
+                                                    max_value).astype(np.int64)
         # hits per level (v1 at IoU 0.5, then v2 per IoU threshold), then
         # per cam threshold
         level_hits = np.empty((len(self._iou_fractions), 256), dtype=bool)
         np.greater_equal(v1_iou, self._iou_fractions[0], out=level_hits[0])
-        np.greater_equal(v2_iou[None], self._iou_fractions[1:, None],
-                         out=level_hits[1:])
+        np.greater_equal(
+            v2_iou[None], self._iou_fractions[1:, None], out=level_hits[1:])
         hits = level_hits[:, index]
         return dict(
             v1=np.packbits(hits[0, :num_t]),
@@ -357,13 +356,19 @@ class WSOLMetric(BaseMetric):
         num_t = len(self.cam_thresholds)
         v1_packed = np.stack([r['v1'] for r in results])  # (n, ceil(T/8))
         v2_packed = np.stack([r['v2'] for r in results])  # (n, I, ...)
-        v1 = np.unpackbits(v1_packed, axis=1, count=num_t).sum(
-            axis=0, dtype=np.int64)
-        v2 = np.unpackbits(v2_packed, axis=2, count=num_t).sum(
-            axis=0, dtype=np.int64)
-        summary = box_accuracy_summary(v1, v2, n, self.cam_thresholds,
-                                       self.iou_thresholds,
-                                       with_curves=False)
+        v1 = np.unpackbits(
+            v1_packed, axis=1, count=num_t).sum(
+                axis=0, dtype=np.int64)
+        v2 = np.unpackbits(
+            v2_packed, axis=2, count=num_t).sum(
+                axis=0, dtype=np.int64)
+        summary = box_accuracy_summary(
+            v1,
+            v2,
+            n,
+            self.cam_thresholds,
+            self.iou_thresholds,
+            with_curves=False)
         best = int(np.argmax(v1))
         hit_best = ((v1_packed[:, best // 8] >> (7 - best % 8)) & 1) == 1
         hit = np.array([r['hit'] for r in results])
@@ -414,11 +419,13 @@ class WSOLMetric(BaseMetric):
             ('Top-1 Cls', 'top1_cls', ''),
             ('Top-5 Cls', 'top5_cls', ''),
         ]
-        lines = [f'WSOL results on {n} images (box frame '
-                 f"'{self.box_frame}'):",
-                 f'| {"metric":<13}| {"setting":<16}| {"acc %":>7} '
-                 f'| {"error %":>7} |',
-                 f'|{"-" * 14}|{"-" * 17}|{"-" * 9}|{"-" * 9}|']
+        lines = [
+            f'WSOL results on {n} images (box frame '
+            f"'{self.box_frame}'):",
+            f'| {"metric":<13}| {"setting":<16}| {"acc %":>7} '
+            f'| {"error %":>7} |',
+            f'|{"-" * 14}|{"-" * 17}|{"-" * 9}|{"-" * 9}|'
+        ]
         for name, key, setting in rows:
             acc = metrics[key]
             lines.append(f'| {name:<13}| {setting:<16}| {acc:7.2f} '

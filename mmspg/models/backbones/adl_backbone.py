@@ -4,6 +4,7 @@ from typing import Sequence, Union
 import torch.nn as nn
 
 from mmspg.registry import MODELS
+
 from ..utils.adl import ADL
 
 # Where the WSOL benchmark puts ADL (clovaai/wsolevaluation), in the module
@@ -66,8 +67,8 @@ def ADLBackbone(backbone: Union[dict, nn.Module],
         positions = ADL_POSITIONS[positions]
     if not positions:
         raise ValueError('ADLBackbone: positions is empty')
-    model = backbone if isinstance(backbone, nn.Module) else MODELS.build(
-        backbone)
+    model = backbone if isinstance(backbone,
+                                   nn.Module) else MODELS.build(backbone)
     modules = dict(model.named_modules())
     layers = nn.ModuleDict()
     for name in positions:

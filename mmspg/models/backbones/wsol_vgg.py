@@ -38,7 +38,8 @@ class WSOLVGG(VGG):
             [dict(kernel_size=3, stride=1, padding=1)])
     """
 
-    def __init__(self, pools: Optional[Sequence[Optional[dict]]] = None,
+    def __init__(self,
+                 pools: Optional[Sequence[Optional[dict]]] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         if pools is None:

@@ -11,6 +11,7 @@ from mmpretrain.structures import DataSample
 from torch.func import functional_call
 
 from mmspg.registry import MODELS
+
 from ..utils import set_loc_predictions
 from ..utils.loc_predictions import check_loc_resize
 
@@ -20,9 +21,9 @@ from ..utils.loc_predictions import check_loc_resize
 PROBE_SIZE = 224
 
 
-def probe_output_shapes(module: nn.Module,
-                        size: int = PROBE_SIZE
-                        ) -> Optional[List[Tuple[int, ...]]]:
+def probe_output_shapes(
+        module: nn.Module,
+        size: int = PROBE_SIZE) -> Optional[List[Tuple[int, ...]]]:
     """Shapes of ``module``'s outputs for a (1, 3, size, size) input,
     computed on the meta device (the module itself is not touched).
 
@@ -33,14 +34,13 @@ def probe_output_shapes(module: nn.Module,
     """
     tensors = {
         name: torch.empty_like(t, device='meta')
-        for name, t in chain(module.named_parameters(),
-                             module.named_buffers())
+        for name, t in chain(module.named_parameters(), module.named_buffers())
     }
     was_training = module.training
     module.eval()  # batch of 1: BatchNorm must not use batch statistics
     try:
         out = functional_call(module, tensors,
-                              (torch.empty(1, 3, size, size, device='meta'),))
+                              (torch.empty(1, 3, size, size, device='meta'), ))
     except Exception:  # noqa: B902 (ops without a meta kernel, size limits)
         return None
     finally:
@@ -123,8 +123,8 @@ class WSOLClassifier(ImageClassifier):
         if not hasattr(self.head, 'check_input_shapes'):
             return
         shapes = probe_output_shapes(
-            nn.Sequential(self.backbone, self.neck) if self.with_neck else
-            self.backbone)
+            nn.Sequential(self.backbone, self.neck) if self.
+            with_neck else self.backbone)
         if shapes is not None:
             self.head.check_input_shapes(shapes)
 

@@ -9,6 +9,7 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
+
 from ..utils import minmax_normalize
 from .cam_head import CAMHead
 
@@ -88,8 +89,8 @@ class ACoLHead(CAMHead):
             in_channels=in_channels,
             conv_channels=conv_channels,
             **kwargs)
-        if not (isinstance(erase_threshold, (int, float))
-                and 0.0 <= erase_threshold <= 1.0):
+        if not (isinstance(erase_threshold,
+                           (int, float)) and 0.0 <= erase_threshold <= 1.0):
             raise ValueError('ACoLHead: erase_threshold must be in [0, 1], '
                              f'got erase_threshold={erase_threshold!r}')
         self.erase_threshold = float(erase_threshold)
@@ -114,7 +115,8 @@ class ACoLHead(CAMHead):
     def _branch_a(self, feat: Tensor) -> Tensor:
         return self.cls_conv(self._features(feat))
 
-    def forward_acol(self, feats: Sequence[Tensor],
+    def forward_acol(self,
+                     feats: Sequence[Tensor],
                      labels: Optional[Tensor] = None) -> dict:
         """Both branches.
 
@@ -138,8 +140,7 @@ class ACoLHead(CAMHead):
         if labels.numel() != feat.size(0):
             raise ValueError(f'ACoLHead: got {labels.numel()} labels for a '
                              f'batch of {feat.size(0)}')
-        attention = minmax_normalize(
-            self.select_maps(cams_a.detach(), labels))
+        attention = minmax_normalize(self.select_maps(cams_a.detach(), labels))
         erased = acol_erase(feat, attention, self.erase_threshold)
         cams_b = self._branch_b(erased)
         return dict(

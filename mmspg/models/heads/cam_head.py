@@ -8,6 +8,7 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
+
 from ..utils.loc_predictions import (check_loc_resize, fill_loc_predictions,
                                      select_maps)
 
@@ -307,6 +308,6 @@ class CAMHead(ClsHead):
             where ``gt_label`` is known, ``gt_loc_map`` (H, W) in [0, 1].
         """
         logits, maps_of = self.localize(feats)
-        return fill_loc_predictions(maps_of, F.softmax(logits.float(), dim=1),
-                                    self.loc_topk, data_samples, input_size,
-                                    self.loc_resize)
+        return fill_loc_predictions(maps_of, F.softmax(logits.float(),
+                                                       dim=1), self.loc_topk,
+                                    data_samples, input_size, self.loc_resize)

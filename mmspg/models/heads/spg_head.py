@@ -10,8 +10,10 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mmspg.registry import MODELS
+
 from ..utils import build_seed_generator, minmax_normalize, upsample_maps
 from .cam_head import CAMHead, check_int, conv_relu
+
 
 @MODELS.register_module()
 class SPGHead(CAMHead):
@@ -347,8 +349,8 @@ class SPGHead(CAMHead):
                     f'SPGHead: label weights of shape {tuple(labels.shape)} '
                     f'for CAMs of shape {tuple(cams.shape)}')
             # Mixed labels: the same mixture of CAMs (see class doc).
-            selected = torch.einsum('nc,nchw->nhw',
-                                    labels.to(cams), cams.detach())[:, None]
+            selected = torch.einsum('nc,nchw->nhw', labels.to(cams),
+                                    cams.detach())[:, None]
         else:
             labels = labels.to(device=cams.device, dtype=torch.long).view(-1)
             if labels.numel() != cams.size(0):
@@ -372,8 +374,8 @@ class SPGHead(CAMHead):
             seed_b1=None,
             seed_c=None)
         if self.with_spg_b:
-            top_b1, top_b2 = ((self.spg_b_shared, self.spg_b_shared)
-                              if self.share_b_layers else
+            top_b1, top_b2 = ((self.spg_b_shared,
+                               self.spg_b_shared) if self.share_b_layers else
                               (self.spg_b1_top, self.spg_b2_top))
             b2 = upsample_maps(
                 top_b2(self.spg_b2_conv(middle)), self.mask_size)

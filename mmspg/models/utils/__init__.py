@@ -9,7 +9,7 @@ from .seed_mask_generator import (IGNORE_VALUE, SeedMaskGenerator,
 
 __all__ = [
     'ADL', 'HideAndSeek', 'IGNORE_VALUE', 'LOC_RESIZE_MODES',
-    'SeedMaskGenerator', 'resize_loc_maps',
-    'build_seed_generator', 'fill_loc_predictions', 'minmax_normalize',
-    'select_maps', 'set_loc_predictions', 'upsample_maps'
+    'SeedMaskGenerator', 'resize_loc_maps', 'build_seed_generator',
+    'fill_loc_predictions', 'minmax_normalize', 'select_maps',
+    'set_loc_predictions', 'upsample_maps'
 ]

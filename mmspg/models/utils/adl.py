@@ -45,8 +45,7 @@ class ADL(nn.Module):
         super().__init__()
         for key, value in (('drop_rate', drop_rate), ('threshold_ratio',
                                                       threshold_ratio)):
-            if (isinstance(value, bool)
-                    or not isinstance(value, (int, float))
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
                     or not 0.0 <= value <= 1.0):
                 raise ValueError(f'ADL: {key} must be in [0, 1], got '
                                  f'{key}={value!r}')

@@ -69,7 +69,10 @@ class HideAndSeek:
         self.fill = float(fill)
         self.generator = generator
 
-    def keep_mask(self, num: int, height: int, width: int,
+    def keep_mask(self,
+                  num: int,
+                  height: int,
+                  width: int,
                   device=None) -> Tensor:
         """(num, 1, height, width) float mask: 0 on hidden patches, 1
         elsewhere."""
@@ -108,8 +111,8 @@ class HideAndSeek:
             raise ValueError('HideAndSeek: expects (N, C, H, W) images, got '
                              f'shape {tuple(batch_inputs.shape)}')
         n, _, h, w = batch_inputs.shape
-        keep = self.keep_mask(n, h, w, device=batch_inputs.device).to(
-            batch_inputs.dtype)
+        keep = self.keep_mask(
+            n, h, w, device=batch_inputs.device).to(batch_inputs.dtype)
         out = batch_inputs * keep + self.fill * (1.0 - keep)
         if isinstance(batch_score, torch.Tensor) and \
                 not batch_score.is_floating_point():

@@ -78,7 +78,8 @@ def _minmax_numpy(m: np.ndarray) -> np.ndarray:
     return (m - lo) / (hi - lo)
 
 
-def resize_loc_maps(maps: Tensor, size: Sequence[int],
+def resize_loc_maps(maps: Tensor,
+                    size: Sequence[int],
                     mode: str = 'bicubic') -> Tensor:
     """Resize raw maps to ``size`` and min-max normalise them, as the
     protocol ``mode`` does (see the module docstring).
@@ -110,13 +111,13 @@ def resize_loc_maps(maps: Tensor, size: Sequence[int],
     return torch.from_numpy(out).to(maps.device)
 
 
-def set_loc_predictions(
-        cams: Tensor,
-        scores: Tensor,
-        loc_topk: int,
-        data_samples: Optional[List[Optional[DataSample]]] = None,
-        input_size: Optional[Sequence[int]] = None,
-        loc_resize: str = 'bicubic') -> List[DataSample]:
+def set_loc_predictions(cams: Tensor,
+                        scores: Tensor,
+                        loc_topk: int,
+                        data_samples: Optional[List[
+                            Optional[DataSample]]] = None,
+                        input_size: Optional[Sequence[int]] = None,
+                        loc_resize: str = 'bicubic') -> List[DataSample]:
     """Classification and localisation fields of the WSOL contract
     (docs/interfaces.md, "Model outputs") from every class's CAM.
 
@@ -138,13 +139,13 @@ def set_loc_predictions(
                                 loc_resize)
 
 
-def fill_loc_predictions(
-        maps_of: Callable[[Tensor], Tensor],
-        scores: Tensor,
-        loc_topk: int,
-        data_samples: Optional[List[Optional[DataSample]]] = None,
-        input_size: Optional[Sequence[int]] = None,
-        loc_resize: str = 'bicubic') -> List[DataSample]:
+def fill_loc_predictions(maps_of: Callable[[Tensor], Tensor],
+                         scores: Tensor,
+                         loc_topk: int,
+                         data_samples: Optional[List[
+                             Optional[DataSample]]] = None,
+                         input_size: Optional[Sequence[int]] = None,
+                         loc_resize: str = 'bicubic') -> List[DataSample]:
     """The one path from a model's class scores and maps to the WSOL
     prediction fields, shared by every head (``CAMHead`` and its subclasses
     ``SPGHead``, ``ACoLHead``) and by ``WSOLClassifier``'s CAMs of a linear
@@ -170,8 +171,8 @@ def fill_loc_predictions(
     Returns:
         list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
         ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
-        (resized and min-max normalised per map) and, where ``gt_label`` is known,
-        ``gt_loc_map`` (H, W).
+        (resized and min-max normalised per map) and, where ``gt_label`` is
+        known, ``gt_loc_map`` (H, W).
     """
     num = scores.size(0)
     k = min(loc_topk, scores.size(1))

@@ -209,8 +209,8 @@ def test_body_tint_moves_only_the_bird_towards_the_class_colour():
     from mmspg.datasets.demo.synthetic_cub_drawing import render_image
     label = 0
     head = np.float32(CLASS_SPECS[label][1])
-    plain, box0, _ = render_image(
-        0, 1, label, resolve_synthetic_cub_cfg(body_tint=(0, 0)))
+    plain, box0, _ = render_image(0, 1, label,
+                                  resolve_synthetic_cub_cfg(body_tint=(0, 0)))
     tinted, box1, _ = render_image(
         0, 1, label, resolve_synthetic_cub_cfg(body_tint=(0.5, 0.5)))
     assert box0 == box1  # the tint changes colours, not geometry
@@ -224,8 +224,8 @@ def test_body_tint_moves_only_the_bird_towards_the_class_colour():
     assert not (changed & ~inside).any()
 
     def dist(img):
-        return np.linalg.norm(img[changed].astype(np.float32) - head,
-                              axis=1).mean()
+        return np.linalg.norm(
+            img[changed].astype(np.float32) - head, axis=1).mean()
 
     assert dist(tinted) < 0.8 * dist(plain)
     with pytest.raises(ValueError, match='body_tint'):

@@ -1,8 +1,7 @@
 """Fixtures of the runner tests: a fresh toy Config (the toy data and the
 ``mmspg_toy_data`` helpers come from tests/conftest.py)."""
-import pytest
-
 import mmspg_toy_data as toy  # registered by tests/conftest.py
+import pytest
 
 
 @pytest.fixture(autouse=True)

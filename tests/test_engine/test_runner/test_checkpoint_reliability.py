@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 
+import mmspg_toy_data as toy
 import pytest
 import torch
 from mmengine.config import Config
@@ -19,12 +20,10 @@ from mmengine.fileio.backends import LocalBackend
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.runner import EpochBasedTrainLoop, Runner
 
-import mmspg_toy_data as toy
 from mmspg.engine.hooks import WSOLCheckpointHook
 from mmspg.engine.runner import EpochSeededTrainLoop
 from mmspg.utils import (ATOMIC_BACKEND, CheckpointMismatchError,
-                         CorruptCheckpointError)
-from mmspg.utils import checkpoint_resume
+                         CorruptCheckpointError, checkpoint_resume)
 
 MAX_EPOCHS = 3
 REPO = osp.dirname(

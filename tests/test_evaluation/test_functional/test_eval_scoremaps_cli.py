@@ -13,8 +13,8 @@ import pytest
 from mmspg.evaluation.functional import (read_boxes, read_image_sizes,
                                          write_metadata)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+ROOT = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def _tool():
@@ -40,15 +40,17 @@ def layout(tmp_path):
     maps[2][20:200, 20:200] = 0.5
     maps[2][100:120, 100:140] = 1
     # GT in a 448 x 448 original frame: x2 of the 224 boxes.
-    boxes = [np.array([[120, 80, 200, 160]]),
-             np.array([[300, 300, 400, 400], [350, 10, 440, 90]]),
-             np.array([[200, 200, 280, 240]])]
+    boxes = [
+        np.array([[120, 80, 200, 160]]),
+        np.array([[300, 300, 400, 400], [350, 10, 440, 90]]),
+        np.array([[200, 200, 280, 240]])
+    ]
     for image_id, m in zip(ids, maps):
         path = tmp_path / 'scoremaps' / (image_id + '.npy')
         os.makedirs(path.parent, exist_ok=True)
         np.save(path, m)
-    write_metadata(str(tmp_path / 'metadata'), ids, [0, 1, 2],
-                   [(448, 448)] * 3, boxes)
+    write_metadata(
+        str(tmp_path / 'metadata'), ids, [0, 1, 2], [(448, 448)] * 3, boxes)
     return tmp_path
 
 
@@ -67,9 +69,12 @@ def test_metadata_roundtrip(layout):
 def test_cli_end_to_end(layout, workers, capsys):
     out, png = layout / 'res.json', layout / 'plots' / 'curves.png'
     result = _tool().main([
-        '--metadata-root', str(layout / 'metadata'), '--scoremap-root',
-        str(layout / 'scoremaps'), '--out', str(out), '--plot', str(png),
-        '--workers', str(workers)
+        '--metadata-root',
+        str(layout / 'metadata'), '--scoremap-root',
+        str(layout / 'scoremaps'), '--out',
+        str(out), '--plot',
+        str(png), '--workers',
+        str(workers)
     ])
     with open(out) as f:
         saved = json.load(f)
@@ -94,8 +99,11 @@ def test_cli_end_to_end(layout, workers, capsys):
 
 
 def _args(layout, *extra):
-    return ['--metadata-root', str(layout / 'metadata'), '--scoremap-root',
-            str(layout / 'scoremaps'), '--workers', '1', *extra]
+    return [
+        '--metadata-root',
+        str(layout / 'metadata'), '--scoremap-root',
+        str(layout / 'scoremaps'), '--workers', '1', *extra
+    ]
 
 
 def test_cli_missing_map_names_the_file(layout, capsys):
@@ -117,12 +125,14 @@ def _truncated(path):
 @pytest.mark.parametrize('fault, message', [
     (_truncated, 'not a readable .npy array'),
     (lambda p: p.write_bytes(b''), 'empty or cut short'),
-    (lambda p: np.save(p, np.array([{'a': 1}], dtype=object),
-                       allow_pickle=True), 'not a readable .npy array'),
+    (lambda p: np.save(
+        p, np.array([{
+            'a': 1
+        }], dtype=object), allow_pickle=True), 'not a readable .npy array'),
     (lambda p: np.save(p, np.zeros((100, 100), np.float32)),
      'has shape 100x100, the protocol needs 224x224'),
-    (lambda p: np.save(p, np.full((224, 224), 2.0, np.float32)),
-     r'must lie in \[0, 1\]'),
+    (lambda p: np.save(p, np.full(
+        (224, 224), 2.0, np.float32)), r'must lie in \[0, 1\]'),
 ])
 @pytest.mark.parametrize('workers', ['1', '2'])
 def test_cli_bad_map_is_named_and_the_others_scored(layout, fault, message,
@@ -146,8 +156,12 @@ def test_cli_exit_code_and_any_size(layout):
     proc = subprocess.run(
         [sys.executable,
          osp.join(ROOT, 'tools', 'eval_scoremaps.py')] + _args(layout),
-        capture_output=True, text=True, timeout=300,
-        env={**os.environ, 'PYTHONPATH': ROOT})
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            **os.environ, 'PYTHONPATH': ROOT
+        })
     assert proc.returncode == 1
     assert '1 of 3 score maps could not be used' in proc.stderr
     assert 'c.png.npy' in proc.stderr
@@ -170,9 +184,11 @@ def test_cli_pxap(tmp_path):
     os.makedirs(tmp_path / 'maps')
     np.save(tmp_path / 'maps' / 'img.jpg.npy', scoremap)
     result = _tool().main([
-        '--metadata-root', str(tmp_path / 'meta'), '--scoremap-root',
-        str(tmp_path / 'maps'), '--mask-root', str(tmp_path), '--workers',
-        '1', '--plot', str(tmp_path / 'pr.png')
+        '--metadata-root',
+        str(tmp_path / 'meta'), '--scoremap-root',
+        str(tmp_path / 'maps'), '--mask-root',
+        str(tmp_path), '--workers', '1', '--plot',
+        str(tmp_path / 'pr.png')
     ])
     assert result['pxap'] == pytest.approx(100.0)
     assert (tmp_path / 'pr.png').exists()

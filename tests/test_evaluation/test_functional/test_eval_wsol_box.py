@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from mmspg.evaluation.functional import (box_accuracy_summary,
-                                         boxes_from_binary,
-                                         cam_threshold_grid, hits_from_ious,
-                                         multiple_iou, quantize_scoremap,
-                                         rescale_boxes, scoremap_max_ious,
+                                         boxes_from_binary, cam_threshold_grid,
+                                         hits_from_ious, multiple_iou,
+                                         quantize_scoremap, rescale_boxes,
+                                         scoremap_max_ious,
                                          scoremap_max_ious_slow)
 
 
@@ -154,8 +154,9 @@ def test_hits_compare_with_percent_over_100():
 def test_summary_max_first_argmax_and_v2_mean():
     t = np.array([0.0, 0.1, 0.2, 0.3])
     out = box_accuracy_summary(
-        np.array([1, 3, 3, 2]), np.array([[4, 4, 2, 1], [1, 2, 3, 3],
-                                          [0, 1, 1, 0]]), 4, t, (30, 50, 70))
+        np.array([1, 3, 3, 2]),
+        np.array([[4, 4, 2, 1], [1, 2, 3, 3], [0, 1, 1, 0]]), 4, t,
+        (30, 50, 70))
     assert out['maxboxacc'] == 75.0
     assert out['maxboxacc_best_threshold'] == 0.1
     assert out['maxboxacc_v2_iou30'] == 100.0
@@ -176,14 +177,14 @@ def test_grid_is_numpy_arange():
 
 def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match='range|\\[0, 1\\]'):
-        scoremap_max_ious(np.full((4, 4), 1.5), np.array([[0, 0, 1, 1]]),
-                          np.array([0.5]))
+        scoremap_max_ious(
+            np.full((4, 4), 1.5), np.array([[0, 0, 1, 1]]), np.array([0.5]))
     with pytest.raises(ValueError, match='NaN'):
-        scoremap_max_ious(np.full((4, 4), np.nan), np.array([[0, 0, 1, 1]]),
-                          np.array([0.5]))
+        scoremap_max_ious(
+            np.full((4, 4), np.nan), np.array([[0, 0, 1, 1]]), np.array([0.5]))
     with pytest.raises(ValueError, match='x1 >= x0'):
-        scoremap_max_ious(np.zeros((4, 4)), np.array([[3, 0, 1, 1]]),
-                          np.array([0.5]))
+        scoremap_max_ious(
+            np.zeros((4, 4)), np.array([[3, 0, 1, 1]]), np.array([0.5]))
 
 
 def _random_map(rng, h, w, sigma):

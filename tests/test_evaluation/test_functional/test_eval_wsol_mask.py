@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from mmspg.evaluation.functional import (cam_threshold_grid,
-                                         load_benchmark_mask,
-                                         pxap_histograms, pxap_summary)
+                                         load_benchmark_mask, pxap_histograms,
+                                         pxap_summary)
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def test_pxap_ignores_the_ignore_region(masks):
     gt_no_ignore = load_benchmark_mask(str(masks), ['a_m0.png'], '')
     fg, bg = pxap_histograms(scoremap, gt_no_ignore, t)
     n_fg, n_ign = (gt == 1).sum(), (gt == 255).sum()
-    assert pxap_summary(fg, bg, t)['pxap'] == pytest.approx(
-        100 * n_fg / (n_fg + n_ign))
+    assert pxap_summary(fg, bg, t)['pxap'] == pytest.approx(100 * n_fg /
+                                                            (n_fg + n_ign))
 
 
 def test_pxap_errors():

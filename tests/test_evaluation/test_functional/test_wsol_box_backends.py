@@ -41,12 +41,13 @@ def random_map(rng, kind, h, w):
     elif kind == 'few_levels':  # huge plateaus, many ties
         m = rng.integers(0, 4, (h, w)) / 3.0
     elif kind == 'blocky':  # nearest upsampling: straight edges, rings
-        m = cv2.resize(rng.random((max(2, h // 6), max(2, w // 6))), (w, h),
-                       interpolation=cv2.INTER_NEAREST)
+        m = cv2.resize(
+            rng.random((max(2, h // 6), max(2, w // 6))), (w, h),
+            interpolation=cv2.INTER_NEAREST)
     else:  # CAM-like: bicubic upsampling of a coarse map
         s = int(rng.integers(3, 15))
-        m = cv2.resize(rng.random((s, s)), (w, h),
-                       interpolation=cv2.INTER_CUBIC)
+        m = cv2.resize(
+            rng.random((s, s)), (w, h), interpolation=cv2.INTER_CUBIC)
     m = m - m.min()
     return m / m.max() if m.max() > 0 else m
 
@@ -168,8 +169,9 @@ def test_threads_and_workspace_sizes_do_not_interfere():
     ]
     gts = [random_boxes(rng, *q.shape) for q in maps]
     t = np.arange(0, 1, 0.001)
-    expected = [quantized_max_ious(q, g, t, 'opencv') for q, g in
-                zip(maps, gts)]
+    expected = [
+        quantized_max_ious(q, g, t, 'opencv') for q, g in zip(maps, gts)
+    ]
     with ThreadPoolExecutor(3) as pool:
         got = list(
             pool.map(lambda a: quantized_max_ious(a[0], a[1], t, 'c'),

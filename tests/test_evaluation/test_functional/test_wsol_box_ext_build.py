@@ -41,9 +41,10 @@ def test_without_extension_auto_uses_opencv(monkeypatch):
     (dict(q=np.zeros((4, 4), np.float32)), '2-D uint8'),
 ])
 def test_bad_arguments_are_named(kwargs, match):
-    args = dict(q=np.zeros((4, 4), np.uint8),
-                gt_boxes=np.array([[0, 0, 1, 1]]),
-                cam_thresholds=np.array([0.5]))
+    args = dict(
+        q=np.zeros((4, 4), np.uint8),
+        gt_boxes=np.array([[0, 0, 1, 1]]),
+        cam_thresholds=np.array([0.5]))
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         quantized_max_ious(**args)

@@ -32,8 +32,7 @@ def _mask_sample(tmp_path, name, loc_map, fg, ignore=None, label=0):
         cv2.imwrite(ignore_path, ignore.astype(np.uint8) * 255)
     ds = DataSample().set_gt_label(label).set_pred_score(
         torch.tensor([0.7, 0.3]))
-    ds.set_field(torch.as_tensor(loc_map, dtype=torch.float32),
-                 'gt_loc_map')
+    ds.set_field(torch.as_tensor(loc_map, dtype=torch.float32), 'gt_loc_map')
     ds.set_field([mask_path], 'gt_mask_paths')
     ds.set_field(ignore_path, 'ignore_mask_path')
     ds.set_field(name, 'image_id', field_type='metainfo')
@@ -69,8 +68,8 @@ def test_ignore_region_counts_in_neither_class(tmp_path):
     metric = METRICS.build(dict(type='PxAPMetric'))
     metric.process(None,
                    [_mask_sample(tmp_path, 'c', loc_map, fg, ignore=ignore)])
-    assert metric.compute_metrics(metric.results)['pxap'] == pytest.approx(
-        100.0)
+    assert metric.compute_metrics(
+        metric.results)['pxap'] == pytest.approx(100.0)
 
 
 def _runner_cfg(oi, work_dir, dump):
@@ -89,11 +88,16 @@ def _runner_cfg(oi, work_dir, dump):
             model=dict(
                 type='WSOLClassifier',
                 data_preprocessor=dict(
-                    num_classes=2, mean=[127.5] * 3, std=[127.5] * 3,
+                    num_classes=2,
+                    mean=[127.5] * 3,
+                    std=[127.5] * 3,
                     to_rgb=True),
                 backbone=dict(
-                    type='ResNet', depth=18, stem_channels=8,
-                    base_channels=8, strides=(1, 2, 1, 1),
+                    type='ResNet',
+                    depth=18,
+                    stem_channels=8,
+                    base_channels=8,
+                    strides=(1, 2, 1, 1),
                     out_indices=(3, )),
                 head=dict(
                     type='CAMHead', num_classes=2, in_channels=64,
@@ -125,21 +129,21 @@ def _runner_cfg(oi, work_dir, dump):
 def test_runner_pxap_equals_eval_scoremaps_on_the_dump(tmp_path):
     oi = _layout.make_openimages(str(tmp_path / 'oi'))
     dump = str(tmp_path / 'dump')
-    runner = Runner.from_cfg(
-        _runner_cfg(oi, str(tmp_path / 'work'), dump))
+    runner = Runner.from_cfg(_runner_cfg(oi, str(tmp_path / 'work'), dump))
     metrics = runner.test()
     assert {'wsol/pxap', 'wsol/piou', 'wsol/top1_cls'} <= set(metrics)
-    assert osp.isfile(osp.join(dump, 'scoremaps', 'test', 'c00',
-                               '0000.jpg.npy'))
+    assert osp.isfile(
+        osp.join(dump, 'scoremaps', 'test', 'c00', '0000.jpg.npy'))
     sys.path.insert(0, osp.join(REPO, 'tools'))
     try:
         import eval_scoremaps
     finally:
         sys.path.pop(0)
     result = eval_scoremaps.main([
-        '--metadata-root', osp.join(oi['metadata'], 'test'),
-        '--scoremap-root', osp.join(dump, 'scoremaps'), '--mask-root',
-        oi['masks'], '--workers', '1'
+        '--metadata-root',
+        osp.join(oi['metadata'], 'test'), '--scoremap-root',
+        osp.join(dump, 'scoremaps'), '--mask-root', oi['masks'], '--workers',
+        '1'
     ])
     assert metrics['wsol/pxap'] == pytest.approx(result['pxap'], abs=1e-9)
     assert 0 < result['pxap'] < 100

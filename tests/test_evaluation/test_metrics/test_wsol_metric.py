@@ -17,13 +17,12 @@ def make_sample(label, score, loc_map, gt_bboxes, ori_gt_bboxes, ori_shape,
     ds = DataSample().set_gt_label(label).set_pred_score(
         torch.as_tensor(score, dtype=torch.float32))
     ds.set_field(torch.as_tensor(loc_map, dtype=torch.float32), 'gt_loc_map')
-    ds.set_field(np.asarray(gt_bboxes, np.float32).reshape(-1, 4),
-                 'gt_bboxes')
-    ds.set_field(np.asarray(ori_gt_bboxes, np.float32).reshape(-1, 4),
-                 'ori_gt_bboxes')
+    ds.set_field(np.asarray(gt_bboxes, np.float32).reshape(-1, 4), 'gt_bboxes')
+    ds.set_field(
+        np.asarray(ori_gt_bboxes, np.float32).reshape(-1, 4), 'ori_gt_bboxes')
     ds.set_field(image_id, 'image_id', field_type='metainfo')
-    ds.set_metainfo(dict(ori_shape=tuple(ori_shape),
-                         img_shape=tuple(np.shape(loc_map))))
+    ds.set_metainfo(
+        dict(ori_shape=tuple(ori_shape), img_shape=tuple(np.shape(loc_map))))
     return ds.to_dict()
 
 
@@ -59,11 +58,11 @@ def cls_loc_samples():
     miss = block_map(56, 45, 50, 45, 50)
     return [
         # top-1 right, box hit
-        make_sample(0, scores([0, 1, 2, 3, 4]), hit, gt_in, gt_ori,
-                    (112, 112), 'a.jpg'),
+        make_sample(0, scores([0, 1, 2, 3, 4]), hit, gt_in, gt_ori, (112, 112),
+                    'a.jpg'),
         # GT ranked 3rd: top-1 wrong, top-5 right; box hit
-        make_sample(1, scores([5, 6, 1, 7, 8]), hit, gt_in, gt_ori,
-                    (112, 112), 'b.jpg'),
+        make_sample(1, scores([5, 6, 1, 7, 8]), hit, gt_in, gt_ori, (112, 112),
+                    'b.jpg'),
         # GT ranked 6th; box miss
         make_sample(2, scores([3, 4, 5, 6, 7, 2]), miss, gt_in, gt_ori,
                     (112, 112), 'c.jpg'),
@@ -72,8 +71,8 @@ def cls_loc_samples():
 
 @pytest.mark.parametrize('frame', ['benchmark', 'original', 'input'])
 def test_top1_top5_gt_known(frame):
-    metric = WSOLMetric(cam_threshold=0.5, box_frame=frame,
-                           cam_curve_interval=0.01)
+    metric = WSOLMetric(
+        cam_threshold=0.5, box_frame=frame, cam_curve_interval=0.01)
     metric.process(None, cls_loc_samples())
     res = metric.evaluate(3)
     assert res['wsol/top1_cls'] == pytest.approx(100 / 3)
@@ -97,18 +96,18 @@ def test_box_frames_use_their_own_boxes():
                          [[54, 18, 214, 53]], (100, 300), 'x.jpg')
     got = {}
     for frame in ('benchmark', 'original', 'input'):
-        metric = WSOLMetric(cam_threshold=0.5, box_frame=frame,
-                               cam_curve_interval=0.05)
+        metric = WSOLMetric(
+            cam_threshold=0.5, box_frame=frame, cam_curve_interval=0.05)
         metric.process(None, [sample])
         got[frame] = metric.evaluate(1)['wsol/gt_known_loc']
     assert got == dict(benchmark=100.0, original=100.0, input=0.0)
     # And the other way round: right input boxes, wrong original ones.
     sample = make_sample(0, scores([0]), m, [[10, 10, 40, 30]],
                          [[250, 80, 299, 99]], (100, 300), 'x.jpg')
-    for frame, expected in (('benchmark', 0.0), ('original', 0.0),
-                            ('input', 100.0)):
-        metric = WSOLMetric(cam_threshold=0.5, box_frame=frame,
-                               cam_curve_interval=0.05)
+    for frame, expected in (('benchmark', 0.0), ('original', 0.0), ('input',
+                                                                    100.0)):
+        metric = WSOLMetric(
+            cam_threshold=0.5, box_frame=frame, cam_curve_interval=0.05)
         metric.process(None, [sample])
         assert metric.evaluate(1)['wsol/gt_known_loc'] == expected, frame
 
@@ -124,8 +123,10 @@ def random_samples(n, seed=0, size=48):
         xy = np.sort(rng.integers(0, [w, h], size=(k, 2, 2)), axis=1)
         ori = np.concatenate([xy[:, 0], xy[:, 1]], axis=1)
         inp = ori * [size / w, size / h, size / w, size / h]
-        out.append(make_sample(int(rng.integers(0, 10)), rng.random(10), m,
-                               inp, ori, (h, w), f'{i % 3:03d}.c/{i}.jpg'))
+        out.append(
+            make_sample(
+                int(rng.integers(0, 10)), rng.random(10), m, inp, ori, (h, w),
+                f'{i % 3:03d}.c/{i}.jpg'))
     return out
 
 
@@ -140,8 +141,8 @@ def test_two_ranks_equal_one_rank_and_padding_is_dropped():
     r1.process(None, samples[4:])
     merged = r0.results + r1.results
     # Each record is small and holds no map.
-    assert all(sum(np.asarray(v).nbytes for v in r.values()) < 100
-               for r in merged)
+    assert all(
+        sum(np.asarray(v).nbytes for v in r.values()) < 100 for r in merged)
     for a, b in zip(one.results, merged):
         assert a.keys() == b.keys()
         assert all(np.array_equal(a[k], b[k]) for k in a)
@@ -193,9 +194,8 @@ def test_wsol_metric_cfgs_finds_every_form():
     assert wsol_metric_cfgs(None) == []
     assert wsol_metric_cfgs(acc) == []
     assert wsol_metric_cfgs(wsol) == [wsol]
-    assert wsol_metric_cfgs([acc, wsol, scoped, dump, old]) == [
-        wsol, scoped, old
-    ]
+    assert wsol_metric_cfgs([acc, wsol, scoped, dump,
+                             old]) == [wsol, scoped, old]
     found = wsol_metric_cfgs(dict(type='Evaluator', metrics=[acc, wsol]))
     assert found == [wsol] and found[0] is wsol  # mutable in place
     assert wsol_metric_cfgs([wsol, dump], ('DumpWSOLScoreMaps', )) == [dump]
@@ -216,11 +216,15 @@ def mixed_samples(seed, n=24):
         h, w = int(rng.integers(60, 400)), int(rng.integers(60, 400))
         k = int(rng.integers(1, 4))
         x0, y0 = rng.uniform(0, w / 2, k), rng.uniform(0, h / 2, k)
-        ori = np.stack([x0, y0, x0 + rng.uniform(1, w / 2, k),
-                        y0 + rng.uniform(1, h / 2, k)], 1)
+        ori = np.stack([
+            x0, y0, x0 + rng.uniform(1, w / 2, k),
+            y0 + rng.uniform(1, h / 2, k)
+        ], 1)
         s = side / np.array([w, h, w, h])
-        out.append(make_sample(int(rng.integers(0, 10)), rng.random(10), m,
-                               ori * s, ori, (h, w), f'{i}.jpg'))
+        out.append(
+            make_sample(
+                int(rng.integers(0, 10)), rng.random(10), m, ori * s, ori,
+                (h, w), f'{i}.jpg'))
     return out
 
 
@@ -239,8 +243,7 @@ def test_compiled_and_opencv_backends_give_equal_records(
     if not openmp:
         monkeypatch.setattr(compiled_extension(), 'max_threads', lambda: 1)
     samples = mixed_samples(0)
-    c = WSOLMetric(box_frame=frame, box_backend='c',
-                      num_threads=num_threads)
+    c = WSOLMetric(box_frame=frame, box_backend='c', num_threads=num_threads)
     cv = WSOLMetric(box_frame=frame, box_backend='opencv', num_threads=0)
     c.process(None, samples)
     cv.process(None, samples)
@@ -249,7 +252,7 @@ def test_compiled_and_opencv_backends_give_equal_records(
         np.testing.assert_array_equal(a['v1'], b['v1'])
         np.testing.assert_array_equal(a['v2'], b['v2'])
         assert (a['hit'], a['top1'], a['top5']) == (b['hit'], b['top1'],
-                                                     b['top5'])
+                                                    b['top5'])
     assert c.compute_metrics(c.results) == cv.compute_metrics(cv.results)
 
 

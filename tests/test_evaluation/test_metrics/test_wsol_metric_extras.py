@@ -95,11 +95,14 @@ def test_second_box_is_the_second_largest_outer_contour():
 def test_top5_loc_star_known_answers(frame, backend):
     samples = [
         make_sample(5, ranked_scores(5, rank), m, [gt_box(g)], f'img{i}',
-                    frame)
-        for i, (m, g, rank, _, _) in enumerate(CASES)
+                    frame) for i, (m, g, rank, _, _) in enumerate(CASES)
     ]
-    ev = WSOLMetric(cam_threshold=0.2, box_frame=frame,
-                       box_backend=backend, top5_loc_star=True, num_threads=0)
+    ev = WSOLMetric(
+        cam_threshold=0.2,
+        box_frame=frame,
+        box_backend=backend,
+        top5_loc_star=True,
+        num_threads=0)
     metrics = _evaluate(ev, samples)
     n = len(CASES)
     assert metrics['top5_loc_star'] == pytest.approx(
@@ -116,8 +119,7 @@ def test_top5_loc_star_known_answers(frame, backend):
 def test_top5_loc_star_is_off_by_default():
     sample = make_sample(1, ranked_scores(1, 0), ONE_BLOB, [gt_box(SMALL)],
                          'a', 'input')
-    metrics = _evaluate(WSOLMetric(box_frame='input', num_threads=0),
-                        [sample])
+    metrics = _evaluate(WSOLMetric(box_frame='input', num_threads=0), [sample])
     assert 'top5_loc_star' not in metrics
     with pytest.raises(ValueError, match='top5_loc_star'):
         WSOLMetric(top5_loc_star='yes')
@@ -143,19 +145,23 @@ def _external_samples():
 
 
 def test_class_predictions_from_a_file(tmp_path):
-    path = _pred_file(tmp_path, [
-        '# image_id,top-1,top-2,...',
-        'cls/a.jpg,2,7,1,0,3',  # right at top 1
-        'cls/b.jpg,7,2,1,0,3',  # right at top 2
-        'cls/c.jpg,2,0,1,3,4',  # right at top 1, but the map misses
-        'cls/unused.jpg,1',  # rows of other images are ignored
-    ])
-    own = _evaluate(WSOLMetric(box_frame='input', num_threads=0),
-                    _external_samples())
+    path = _pred_file(
+        tmp_path,
+        [
+            '# image_id,top-1,top-2,...',
+            'cls/a.jpg,2,7,1,0,3',  # right at top 1
+            'cls/b.jpg,7,2,1,0,3',  # right at top 2
+            'cls/c.jpg,2,0,1,3,4',  # right at top 1, but the map misses
+            'cls/unused.jpg,1',  # rows of other images are ignored
+        ])
+    own = _evaluate(
+        WSOLMetric(box_frame='input', num_threads=0), _external_samples())
     ext = _evaluate(
-        WSOLMetric(box_frame='input', num_threads=0,
-                      class_predictions=path, top5_loc_star=True),
-        _external_samples())
+        WSOLMetric(
+            box_frame='input',
+            num_threads=0,
+            class_predictions=path,
+            top5_loc_star=True), _external_samples())
     assert own['top1_cls'] == own['top5_cls'] == own['top1_loc'] == 0
     assert ext['top1_cls'] == pytest.approx(200 / 3)
     assert ext['top5_cls'] == pytest.approx(100.0)
@@ -172,8 +178,7 @@ def test_class_predictions_from_a_file(tmp_path):
 
 def test_class_predictions_errors(tmp_path):
     path = _pred_file(tmp_path, ['cls/a.jpg,2', 'cls/b.jpg,2'])
-    ev = WSOLMetric(box_frame='input', num_threads=0,
-                       class_predictions=path)
+    ev = WSOLMetric(box_frame='input', num_threads=0, class_predictions=path)
     with pytest.raises(KeyError, match="'cls/c.jpg'.*preds.csv"):
         ev.process(None, _external_samples())
     for rows, match in [

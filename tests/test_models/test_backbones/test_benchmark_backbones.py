@@ -14,8 +14,8 @@ from mmengine.registry import init_default_scope
 from mmspg.registry import MODELS
 
 torchvision = pytest.importorskip('torchvision')
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +25,8 @@ def _one_thread(one_thread):
 
 def _backbone(name):
     init_default_scope('mmspg')
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs', '_base_', 'models', name)).model.backbone
+    cfg = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'models',
+                                   name)).model.backbone
     cfg.init_cfg = None
     return MODELS.build(cfg)
 
@@ -65,9 +65,8 @@ def test_resnet50_s16_is_the_benchmark_resnet50():
     # dilation
     tv.layer4[0].conv2.stride = (1, 1)
     tv.layer4[0].downsample[0].stride = (1, 1)
-    ref = torch.nn.Sequential(tv.conv1, tv.bn1, tv.relu, tv.maxpool,
-                              tv.layer1, tv.layer2, tv.layer3,
-                              tv.layer4).eval()
+    ref = torch.nn.Sequential(tv.conv1, tv.bn1, tv.relu, tv.maxpool, tv.layer1,
+                              tv.layer2, tv.layer3, tv.layer4).eval()
     _copy(ref, ours)
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():

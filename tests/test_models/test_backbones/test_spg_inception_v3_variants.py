@@ -36,8 +36,8 @@ def test_benchmark_pools_after_mixed_5d(pair):
 
 def test_large_feature_map_is_the_official_trunk(pair):
     official, _ = pair
-    large = SPGInceptionV3(variant='wsol-benchmark',
-                           large_feature_map=True).eval()
+    large = SPGInceptionV3(
+        variant='wsol-benchmark', large_feature_map=True).eval()
     large.load_state_dict(official.state_dict())
     x = torch.rand(1, 3, 64, 64)
     with torch.no_grad():

@@ -17,8 +17,10 @@ ACOL_POOLS = [dict(kernel_size=3, stride=2, padding=1)] * 4 + [
 def _reference_acol_vgg16(vgg: WSOLVGG) -> nn.Sequential:
     """The benchmark's ACoL '14x14' layer list written out by hand (convs
     + ReLU, 'M1' = 3x3/s2/p1, 'M2' = 3x3/s1/p1), with ``vgg``'s weights."""
-    cfg = [64, 64, 'M1', 128, 128, 'M1', 256, 256, 256, 'M1', 512, 512, 512,
-           'M1', 512, 512, 512, 'M2']
+    cfg = [
+        64, 64, 'M1', 128, 128, 'M1', 256, 256, 256, 'M1', 512, 512, 512, 'M1',
+        512, 512, 512, 'M2'
+    ]
     convs = [m.conv for m in vgg.features if hasattr(m, 'conv')]
     layers, it = [], iter(convs)
     for v in cfg:

@@ -15,11 +15,13 @@ def _model(augments):
     return MODELS.build(
         dict(
             type='WSOLClassifier',
-            data_preprocessor=dict(num_classes=C, mean=[0.] * 3,
-                                   std=[1.] * 3),
+            data_preprocessor=dict(num_classes=C, mean=[0.] * 3, std=[1.] * 3),
             train_cfg=augments,
             backbone=dict(
-                type='ResNet', depth=18, stem_channels=8, base_channels=8,
+                type='ResNet',
+                depth=18,
+                stem_channels=8,
+                base_channels=8,
                 out_indices=(3, )),
             head=dict(type='CAMHead', num_classes=C, in_channels=64)))
 
@@ -65,8 +67,9 @@ def test_cutmix_scores_match_the_pasted_area():
 def test_cutmix_loss_and_test_time_off():
     model = _model(
         dict(augments=[dict(type='CutMix', alpha=1.0)], probs=[1.0]))
-    inputs = [torch.randint(0, 255, (3, 32, 32), dtype=torch.uint8)
-              for _ in range(4)]
+    inputs = [
+        torch.randint(0, 255, (3, 32, 32), dtype=torch.uint8) for _ in range(4)
+    ]
     samples = [DataSample().set_gt_label(i % C) for i in range(4)]
     torch.manual_seed(0)
     data = model.data_preprocessor(
@@ -78,8 +81,8 @@ def test_cutmix_loss_and_test_time_off():
     # dropout-free head: the same forward twice
     torch.testing.assert_close(losses['loss'], expected)
     data = model.data_preprocessor(
-        dict(inputs=inputs, data_samples=[
-            DataSample().set_gt_label(0) for _ in range(4)]),
+        dict(
+            inputs=inputs,
+            data_samples=[DataSample().set_gt_label(0) for _ in range(4)]),
         training=False)
-    torch.testing.assert_close(data['inputs'],
-                               torch.stack(inputs).float())
+    torch.testing.assert_close(data['inputs'], torch.stack(inputs).float())

@@ -22,12 +22,11 @@ model = dict(
     backbone=dict(base_channels=8, stem_channels=8),
     head=dict(num_classes=2, in_channels=64, topk=(1, )))
 """
-PACK = dict(
-    type='mmspg.LoadImageFromFileWSOL'), dict(
-        type='Resize', scale=(64, 64), keep_ratio=False), dict(
-            type='PackInputs',
-            algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
-            meta_keys=['sample_idx', 'img_path', 'ori_shape', 'img_shape'])
+PACK = dict(type='mmspg.LoadImageFromFileWSOL'), dict(
+    type='Resize', scale=(64, 64), keep_ratio=False), dict(
+        type='PackInputs',
+        algorithm_keys=['gt_bboxes', 'ori_gt_bboxes', 'image_id'],
+        meta_keys=['sample_idx', 'img_path', 'ori_shape', 'img_shape'])
 
 
 @pytest.fixture(scope='module')
@@ -71,10 +70,10 @@ def test_cams_agree_with_the_logits(model):
     top = torch.stack([o.loc_labels for o in out])
     # the WSOL benchmark's map: raw CAM, OpenCV bicubic, min-max
     expected = resize_loc_maps(
-        cams.gather(1, top[:, :, None, None].expand(-1, -1, 2, 2)),
-        (64, 64), 'bicubic')
-    torch.testing.assert_close(torch.stack([o.loc_maps for o in out]),
-                               expected)
+        cams.gather(1, top[:, :, None, None].expand(-1, -1, 2, 2)), (64, 64),
+        'bicubic')
+    torch.testing.assert_close(
+        torch.stack([o.loc_maps for o in out]), expected)
 
 
 def test_wsol_metrics_for_a_plain_classifier(model, cub_root):
@@ -104,16 +103,20 @@ def test_wsol_metrics_for_a_plain_classifier(model, cub_root):
 
 @pytest.mark.parametrize('change, key', [
     (dict(neck=None), 'GlobalAveragePooling'),
-    (dict(head=dict(type='StackedLinearClsHead', num_classes=2,
-                    in_channels=64, mid_channels=[16])), 'linear classifier'),
+    (dict(
+        head=dict(
+            type='StackedLinearClsHead',
+            num_classes=2,
+            in_channels=64,
+            mid_channels=[16])), 'linear classifier'),
     (dict(head=dict(type='LinearClsHead', num_classes=2, in_channels=32)),
      'model.head.in_channels=64'),
 ])
 def test_wrong_classifier_stops_at_build(change, key):
     cfg = dict(
         type='WSOLClassifier',
-        backbone=dict(type='ResNet', depth=18, base_channels=8,
-                      stem_channels=8),
+        backbone=dict(
+            type='ResNet', depth=18, base_channels=8, stem_channels=8),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='LinearClsHead', num_classes=2, in_channels=64))
     cfg.update(change)
@@ -141,8 +144,12 @@ def test_any_head_whose_predict_takes_input_size_localizes():
     model = MODELS.build(
         dict(
             type='WSOLClassifier',
-            backbone=dict(type='ResNet', depth=18, base_channels=8,
-                          stem_channels=8, out_indices=(2, 3)),
+            backbone=dict(
+                type='ResNet',
+                depth=18,
+                base_channels=8,
+                stem_channels=8,
+                out_indices=(2, 3)),
             neck=None,
             head=dict(type='_TestMapHead')))
     assert model.localizes
@@ -155,8 +162,8 @@ def test_any_head_whose_predict_takes_input_size_localizes():
         MODELS.build(
             dict(
                 type='WSOLClassifier',
-                backbone=dict(type='ResNet', depth=18, base_channels=8,
-                              stem_channels=8),
+                backbone=dict(
+                    type='ResNet', depth=18, base_channels=8, stem_channels=8),
                 neck=dict(type='GlobalAveragePooling'),
                 head=dict(type='_TestMapHead')))
 

@@ -40,7 +40,8 @@ def test_linear_and_conv_classifier_are_the_same_function():
     feats = (torch.randn(3, 8, 5, 5), )
     torch.testing.assert_close(lin(feats), conv(feats))
     torch.testing.assert_close(
-        lin.forward_cams(feats)[0], conv.forward_cams(feats)[0])
+        lin.forward_cams(feats)[0],
+        conv.forward_cams(feats)[0])
 
 
 def test_predict_fills_interface_fields_with_known_maps():
@@ -112,8 +113,8 @@ def test_spg_plain_is_cam_head_with_spg_a_convs():
     assert isinstance(spg, CAMHead)
     cam = _build(conv_channels=(6, 6), dropout_ratio=0.5).eval()
     cam.load_state_dict(spg.state_dict(), strict=True)
-    feats = (torch.rand(2, 4, 4, 4), torch.rand(2, 4, 4, 4),
-             torch.rand(2, 8, 4, 4))
+    feats = (torch.rand(2, 4, 4, 4), torch.rand(2, 4, 4,
+                                                4), torch.rand(2, 8, 4, 4))
     torch.testing.assert_close(cam(feats), spg(feats))
     a = cam.predict(feats, _samples([1, 2]), input_size=(8, 8))
     b = spg.predict(feats, _samples([1, 2]), input_size=(8, 8))
@@ -124,8 +125,7 @@ def test_spg_plain_is_cam_head_with_spg_a_convs():
 
 
 def test_plugin_runs_after_the_convs():
-    head = _build(conv_channels=(6, ), plugin=dict(type='ADL',
-                                                   drop_rate=1.0))
+    head = _build(conv_channels=(6, ), plugin=dict(type='ADL', drop_rate=1.0))
     assert type(head.plugin).__name__ == 'ADL'
     head.train()
     feats = (torch.rand(2, 8, 4, 4), )

@@ -46,8 +46,8 @@ def test_loss_keys_finite_and_grads_reach_every_layer():
     for value in losses.values():
         assert value.dim() == 0 and torch.isfinite(value)
     sum(losses.values()).backward()
-    prefixes = ('convs.0', 'convs.1', 'cls_conv', 'spg_b1_conv',
-                'spg_b2_conv', 'spg_b_shared', 'spg_c')
+    prefixes = ('convs.0', 'convs.1', 'cls_conv', 'spg_b1_conv', 'spg_b2_conv',
+                'spg_b_shared', 'spg_c')
     for prefix in prefixes:
         params = [(n, p) for n, p in head.named_parameters()
                   if n.startswith(prefix)]

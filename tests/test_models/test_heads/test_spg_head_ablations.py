@@ -25,8 +25,8 @@ def _build(**kwargs):
 
 def _feats(n=2, seed=0):
     g = torch.Generator().manual_seed(seed)
-    return (torch.rand(n, 8, 16, 16, generator=g),
-            torch.rand(n, 12, 8, 8, generator=g),
+    return (torch.rand(n, 8, 16, 16,
+                       generator=g), torch.rand(n, 12, 8, 8, generator=g),
             torch.rand(n, 16, 8, 8, generator=g))
 
 
@@ -64,10 +64,8 @@ def test_unshared_b_layers_are_separate_modules():
     # Each branch has as many parameters as the shared block.
     shared = _build()
     n_shared = sum(p.numel() for p in shared.spg_b_shared.parameters())
-    assert sum(p.numel()
-               for p in head.spg_b1_top.parameters()) == n_shared
-    assert sum(p.numel()
-               for p in head.spg_b2_top.parameters()) == n_shared
+    assert sum(p.numel() for p in head.spg_b1_top.parameters()) == n_shared
+    assert sum(p.numel() for p in head.spg_b2_top.parameters()) == n_shared
     # B1's loss reaches B1's top layers only.
     head.loss(_feats(), _samples([0, 3]))['loss_b1'].backward()
     assert _grad_norm(head, 'spg_b1_top') > 0
@@ -112,8 +110,8 @@ def test_initial_seeds_off_keeps_attention_for_c_without_b():
                        SeedMaskGenerator(0.7, 0.1)(out['attention']))
 
 
-@pytest.mark.parametrize('key', ['share_b_layers', 'initial_seeds',
-                                 'with_spg_b', 'with_spg_c'])
+@pytest.mark.parametrize(
+    'key', ['share_b_layers', 'initial_seeds', 'with_spg_b', 'with_spg_c'])
 def test_switches_must_be_bools(key):
     with pytest.raises(ValueError, match=key):
         _build(**{key: 'no'})

@@ -31,8 +31,8 @@ def _build(**kwargs):
 
 def _feats(n=4):
     torch.manual_seed(1)
-    return (torch.rand(n, 8, 16, 16), torch.rand(n, 12, 8, 8),
-            torch.rand(n, 16, 8, 8))
+    return (torch.rand(n, 8, 16, 16), torch.rand(n, 12, 8,
+                                                 8), torch.rand(n, 16, 8, 8))
 
 
 def test_accuracy_topk_tuple_is_clsheads():
@@ -77,11 +77,11 @@ def test_mixup_loss_is_soft_cross_entropy_on_gt_score(monkeypatch):
     losses = head.loss(feats, samples)
     cls_score = head(feats)
     expected = -(mixed * F.log_softmax(cls_score, dim=1)).sum(1).mean()
-    assert losses['loss_cls'].item() == pytest.approx(expected.item(),
-                                                      rel=1e-6)
-    hard = -F.log_softmax(cls_score, dim=1)[torch.arange(4),
-                                            torch.arange(4) %
-                                            NUM_CLASSES].mean()
+    assert losses['loss_cls'].item() == pytest.approx(
+        expected.item(), rel=1e-6)
+    hard = -F.log_softmax(
+        cls_score, dim=1)[torch.arange(4),
+                          torch.arange(4) % NUM_CLASSES].mean()
     assert abs(losses['loss_cls'].item() - hard.item()) > 1e-4
 
 
@@ -94,14 +94,18 @@ def test_mixup_seeds_come_from_the_mixed_cams(monkeypatch):
     out = head.forward_guidance(feats, mixed)
     cams = out['cams'].detach()
     expected = minmax_normalize(
-        F.interpolate((mixed[:, :, None, None] * cams).sum(1, keepdim=True),
-                      size=(32, 32), mode='bilinear', align_corners=False))
+        F.interpolate(
+            (mixed[:, :, None, None] * cams).sum(1, keepdim=True),
+            size=(32, 32),
+            mode='bilinear',
+            align_corners=False))
     torch.testing.assert_close(out['attention'], expected)
 
     hard = torch.arange(4) % NUM_CLASSES
     by_index = head.forward_guidance(feats, hard)['attention']
     by_onehot = head.forward_guidance(
-        feats, F.one_hot(hard, NUM_CLASSES).float())['attention']
+        feats,
+        F.one_hot(hard, NUM_CLASSES).float())['attention']
     torch.testing.assert_close(by_index, by_onehot)
     # the loss path uses gt_score for the seeds too
     assert isinstance(head, SPGHead)

@@ -6,13 +6,12 @@ from mmspg.registry import BATCH_AUGMENTS
 
 
 def test_mask_on_fixed_rng_by_hand():
-    has = HideAndSeek(grid_size=2, drop_rate=0.5,
-                      generator=torch.Generator().manual_seed(2))
+    has = HideAndSeek(
+        grid_size=2, drop_rate=0.5, generator=torch.Generator().manual_seed(2))
     # torch.rand((2, 3)) with seed 2 is < 0.5 at patches (0, 1) and (1, 0)
     # only; a 3 x 5 image has 2 x 3 patches of 2 x 2, the last row and
     # column clipped
-    expected = torch.tensor([[1., 1., 0., 0., 1.],
-                             [1., 1., 0., 0., 1.],
+    expected = torch.tensor([[1., 1., 0., 0., 1.], [1., 1., 0., 0., 1.],
                              [0., 0., 1., 1., 1.]])
     torch.testing.assert_close(has.keep_mask(1, 3, 5)[0, 0], expected)
     # and the same rule in general: pixel (r, c) follows patch (r//2, c//2)
@@ -54,8 +53,10 @@ def test_drop_rate_extremes_and_grid_zero():
     assert set(per_image.tolist()) == {0.0, 36.0}
 
 
-@pytest.mark.parametrize('kwargs', [dict(grid_size=-1), dict(grid_size=[]),
-                                    dict(drop_rate=2.0)])
+@pytest.mark.parametrize(
+    'kwargs', [dict(grid_size=-1),
+               dict(grid_size=[]),
+               dict(drop_rate=2.0)])
 def test_bad_args(kwargs):
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         HideAndSeek(**kwargs)

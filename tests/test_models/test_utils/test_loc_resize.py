@@ -30,8 +30,9 @@ def _minmax(m):
 
 def benchmark_map(raw: np.ndarray, size=(H, W)) -> np.ndarray:
     """The WSOL benchmark's map of a raw (h, w) CAM."""
-    cam = cv2.resize(raw.astype(np.float64), (size[1], size[0]),
-                     interpolation=cv2.INTER_CUBIC)
+    cam = cv2.resize(
+        raw.astype(np.float64), (size[1], size[0]),
+        interpolation=cv2.INTER_CUBIC)
     return _minmax(cam)
 
 
@@ -53,8 +54,7 @@ def _hand_made_cams(n=2, h=7, w=9, seed=0):
         for c in range(C):
             cy, cx = (i + c) % h, (3 * c + i) % w
             blob = torch.exp(-((ys - cy)**2 + (xs - cx)**2) / 4.0)
-            cams[i, c] = 5 * (c + 1) * blob - 2 + torch.rand(
-                h, w, generator=g)
+            cams[i, c] = 5 * (c + 1) * blob - 2 + torch.rand(h, w, generator=g)
     return cams
 
 
@@ -90,10 +90,7 @@ def _identity_cam_head(**kwargs):
     hand-made input)."""
     head = MODELS.build(
         dict(
-            type='CAMHead',
-            num_classes=C,
-            in_channels=C,
-            loc_topk=3,
+            type='CAMHead', num_classes=C, in_channels=C, loc_topk=3,
             **kwargs)).eval()
     head.cls_conv.weight.data.copy_(torch.eye(C)[:, :, None, None])
     head.cls_conv.bias.data.zero_()
@@ -198,8 +195,8 @@ def test_spg_head(mode, to_map):
             loc_topk=3,
             mask_size=16,
             loc_resize=mode)).eval()
-    feats = (torch.randn(2, 3, 7, 9), torch.randn(2, 5, 7, 9),
-             torch.randn(2, 6, 7, 9))
+    feats = (torch.randn(2, 3, 7, 9), torch.randn(2, 5, 7,
+                                                  9), torch.randn(2, 6, 7, 9))
     with torch.no_grad():
         out = head.predict(feats, _samples([2, 3]))
         cams, _ = head.forward_cams(feats)
