@@ -31,3 +31,27 @@ def test_metafile_lists_every_recipe():
         for p in glob.glob(osp.join(REPO, 'configs/spg/*.py'))
     }
     assert names == shipped
+
+
+def test_every_metafile_names_its_collections_and_recipes():
+    """Every method folder's metafile: each model is in a collection the
+    file declares (mim search fails on an unknown one), its config exists
+    and is named after it, and every recipe of the folder is listed."""
+    paths = sorted(glob.glob(osp.join(REPO, 'configs', '*', 'metafile.yml')))
+    assert len(paths) >= 6
+    for path in paths:
+        with open(path) as f:
+            meta = yaml.safe_load(f)
+        collections = {c['Name'] for c in meta['Collections']}
+        folder = osp.dirname(path)
+        listed = set()
+        for model in meta['Models']:
+            assert model['In Collection'] in collections, (path, model)
+            assert osp.isfile(osp.join(REPO, model['Config']))
+            assert osp.basename(model['Config']) == model['Name'] + '.py'
+            listed.add(model['Name'])
+        shipped = {
+            osp.splitext(osp.basename(p))[0]
+            for p in glob.glob(osp.join(folder, '*.py'))
+        }
+        assert listed == shipped, path
