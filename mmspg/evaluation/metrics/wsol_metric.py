@@ -20,6 +20,7 @@ from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           thread_scratch)
 from ..functional.class_predictions import read_class_predictions
 from ..functional.top5_star import second_box_hit
+from .loc_error_table import loc_error_table
 from .sample_fields import (benchmark_gt_boxes, class_flags, get_field,
                             gt_label_of, gt_loc_map_of, has_masks, image_id_of,
                             int_boxes, ori_gt_boxes)
@@ -104,12 +105,8 @@ class WSOLMetric(BaseMetric):
         collect_dir (str, optional): Folder for CPU collection.
 
     Example:
-        >>> val_evaluator = dict(type='WSOLMetric', cam_threshold=0.2,
-        ...                      box_frame='benchmark')
-        >>> # and the benchmark's score-map dump beside it
-        >>> test_evaluator = [
-        ...     dict(type='WSOLMetric'),
-        ...     dict(type='DumpWSOLScoreMaps', out_dir='work_dirs/maps')]
+        >>> test_evaluator = [dict(type='WSOLMetric', cam_threshold=0.2),
+        ...                   dict(type='DumpWSOLScoreMaps', out_dir='maps')]
     """
     default_prefix: Optional[str] = 'wsol'
     _name = 'WSOLMetric'
@@ -395,39 +392,8 @@ class WSOLMetric(BaseMetric):
         if self.top5_loc_star:
             metrics['top5_loc_star'] = pct(
                 np.array([r['star'] for r in results]))
-        self._log_table(metrics, n)
+        print_log(
+            loc_error_table(metrics, n, self.cam_threshold,
+                            self.iou_thresholds, self.box_frame),
+            logger='current')
         return metrics
-
-    def _log_table(self, metrics: Dict[str, float], n: int) -> None:
-        """Log accuracies with the paper's localization error (100 - acc)."""
-        rows = [
-            ('Top-1 Loc', 'top1_loc', f'@{self.cam_threshold:g}'),
-            ('Top-5 Loc', 'top5_loc', f'@{self.cam_threshold:g}'),
-            ('GT-known Loc', 'gt_known_loc', f'@{self.cam_threshold:g}'),
-        ]
-        if 'top5_loc_star' in metrics:
-            rows.append(('Top-5 Loc SPG*', 'top5_loc_star',
-                         f'@{self.cam_threshold:g}'))
-        rows += [
-            ('Top-1 Loc', 'top1_loc_best',
-             f'@{metrics["best_threshold"]:g} (best)'),
-            ('GT-known Loc', 'gt_known_loc_best',
-             f'@{metrics["best_threshold"]:g} (best)'),
-            ('MaxBoxAcc', 'maxboxacc', 'IoU 50'),
-            ('MaxBoxAccV2', 'maxboxacc_v2',
-             'IoU ' + '/'.join(map(str, self.iou_thresholds))),
-            ('Top-1 Cls', 'top1_cls', ''),
-            ('Top-5 Cls', 'top5_cls', ''),
-        ]
-        lines = [
-            f'WSOL results on {n} images (box frame '
-            f"'{self.box_frame}'):",
-            f'| {"metric":<13}| {"setting":<16}| {"acc %":>7} '
-            f'| {"error %":>7} |',
-            f'|{"-" * 14}|{"-" * 17}|{"-" * 9}|{"-" * 9}|'
-        ]
-        for name, key, setting in rows:
-            acc = metrics[key]
-            lines.append(f'| {name:<13}| {setting:<16}| {acc:7.2f} '
-                         f'| {100 - acc:7.2f} |')
-        print_log('\n'.join(lines), logger='current')
