@@ -28,10 +28,24 @@ def _tiny_options(data_root):
     ]
 
 
+def _run_tool(cmd, repo, env, timeout):
+    """Run compare_methods; its output, after checking it succeeded."""
+    import subprocess
+    proc = subprocess.run(
+        cmd,
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc.stdout
+
+
 @pytest.fixture(scope='module')
 def compared(tmp_path_factory):
     """One config, seeds 0 and 1, through the real tools (~35 s)."""
-    import subprocess
     root = tmp_path_factory.mktemp('compare')
     repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     cmd = [
@@ -44,16 +58,7 @@ def compared(tmp_path_factory):
     ]
     import os
     env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run(
-        cmd,
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    return root, proc.stdout, cmd, repo, env
+    return root, _run_tool(cmd, repo, env, 600), cmd, repo, env
 
 
 def test_table_is_the_mean_and_std_of_the_runs(compared):
@@ -101,23 +106,14 @@ def test_table_is_the_mean_and_std_of_the_runs(compared):
 
 
 def test_collect_only_reuses_finished_runs(compared):
-    import subprocess
     root, _, cmd, repo, env = compared
     # a third seed that never ran is simply absent from the table
     cmd = [c for c in cmd]
     cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0', '1', '7']
     out = root / 'again.md'
     cmd[cmd.index('--out') + 1] = str(out)
-    proc = subprocess.run(
-        cmd + ['--collect-only'],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=120)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert 'seed 7' not in proc.stdout  # nothing was run
+    stdout = _run_tool(cmd + ['--collect-only'], repo, env, 120)
+    assert 'seed 7' not in stdout  # nothing was run
     with open(root / 'table.md') as f, open(out) as g:
         assert f.read() == g.read()
 
@@ -127,7 +123,6 @@ def test_test_only_retests_without_training(compared):
     same evaluation, keeping the training time), trains nothing, and with a
     changed test setting gives that setting's numbers."""
     import glob
-    import subprocess
     root, _, cmd, repo, env = compared
     run = root / 'runs' / 'spg' / 'seed_0'
     with open(run / 'result.json') as f:
@@ -141,16 +136,8 @@ def test_test_only_retests_without_training(compared):
     cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0']
     cmd[cmd.index('--out') + 1] = str(root / 'retest.md')
     cmd[cmd.index('--plot') + 1] = str(root / 'retest.png')
-    proc = subprocess.run(
-        cmd + ['--test-only'],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert 'spg seed 0' in proc.stdout  # it ran again
+    stdout = _run_tool(cmd + ['--test-only'], repo, env, 300)
+    assert 'spg seed 0' in stdout  # it ran again
     assert {p: osp.getmtime(p) for p in ckpts} == ckpts  # but trained not
     with open(run / 'result.json') as f:
         again = json.load(f)
@@ -158,15 +145,8 @@ def test_test_only_retests_without_training(compared):
     assert again['train_seconds'] == before['train_seconds']
     # another test-time map (the official code's resize): other numbers,
     # from the same checkpoint
-    proc = subprocess.run(
-        cmd + ['model.head.loc_resize=bilinear', '--test-only'],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
+    stdout = _run_tool(cmd + ['model.head.loc_resize=bilinear', '--test-only'],
+                       repo, env, 300)
     with open(run / 'result.json') as f:
         bilinear = json.load(f)
     assert bilinear['checkpoint'] == before['checkpoint']

@@ -222,7 +222,6 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     # Wall time and load average are recorded so that a table made on a
     # shared machine says how quiet each run was (docs/benchmarks.md).
     load_before = os.getloadavg()[0]
-    timing = {}
     if args.test_only:
         # The training of the earlier run is what is tested, so its time
         # and load stay the run's.
@@ -232,6 +231,7 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
             for k in ('train_seconds', 'load_average') if k in previous
         }
     else:
+        timing = {}
         t0 = time.perf_counter()
         _run([
             sys.executable,
@@ -254,22 +254,18 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
     test_seconds = time.perf_counter() - t0
     with open(metrics_file) as f:
         metrics = json.load(f)
+    if not args.test_only:
+        timing['load_average'] = dict(
+            start=round(load_before, 2), end=round(os.getloadavg()[0], 2))
     result = dict(
         config=config,
         name=name,
         seed=seed,
         checkpoint=ckpt,
         metrics=metrics,
-        train_seconds=timing.get('train_seconds'),
         test_seconds=round(test_seconds, 1),
-        load_average=timing.get(
-            'load_average',
-            dict(
-                start=round(load_before, 2), end=round(os.getloadavg()[0],
-                                                       2))),
-        curves=None if args.no_curves else curves_from_dump(dump_dir))
-    if result['train_seconds'] is None:  # tested only, never timed
-        del result['train_seconds'], result['load_average']
+        curves=None if args.no_curves else curves_from_dump(dump_dir),
+        **timing)
     with open(osp.join(rdir, 'result.json'), 'w') as f:
         json.dump(result, f)
     return result

@@ -106,12 +106,20 @@ class WSOLEvaluator(BaseMetric):
             box_backend=box_backend,
             top5_loc_star=top5_loc_star,
             class_predictions=class_predictions)
-        self.mask_metric = PxAPMetric(
-            cam_curve_interval=cam_curve_interval,
-            class_predictions=class_predictions)
+        # built on the first mask sample: box data (the common case) do not
+        # read the class_predictions file a second time
+        self._mask_metric: Optional[PxAPMetric] = None
         self.scoremap_dump_dir = scoremap_dump_dir
         self.dump = (None if scoremap_dump_dir is None else DumpWSOLScoreMaps(
             out_dir=scoremap_dump_dir))
+
+    @property
+    def mask_metric(self) -> PxAPMetric:
+        if self._mask_metric is None:
+            self._mask_metric = PxAPMetric(
+                cam_curve_interval=self.box_metric.cam_curve_interval,
+                class_predictions=self.box_metric.class_predictions)
+        return self._mask_metric
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """One record per sample in ``self.results`` (mmengine gathers it

@@ -32,6 +32,8 @@ import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
+from mmspg.evaluation.functional.scoremap import resize_scoremap
+
 from .normalize import minmax_normalize
 
 LOC_RESIZE_MODES = ('bicubic', 'bilinear')
@@ -69,15 +71,6 @@ def check_loc_resize(owner: str, loc_resize: str) -> None:
                          f'{LOC_RESIZE_MODES}, got loc_resize={loc_resize!r}')
 
 
-def _minmax_numpy(m: np.ndarray) -> np.ndarray:
-    """``(m - min) / (max - min)`` in ``m``'s dtype; zeros for a constant or
-    non-finite map (where the sources divide by zero or carry NaN)."""
-    lo, hi = m.min(), m.max()
-    if not (np.isfinite(lo) and np.isfinite(hi)) or hi == lo:
-        return np.zeros_like(m)
-    return (m - lo) / (hi - lo)
-
-
 def resize_loc_maps(maps: Tensor,
                     size: Sequence[int],
                     mode: str = 'bicubic') -> Tensor:
@@ -96,19 +89,22 @@ def resize_loc_maps(maps: Tensor,
     check_loc_resize('resize_loc_maps', mode)
     h, w = int(size[0]), int(size[1])
     n, k = maps.shape[:2]
-    if mode == 'bicubic':
-        src = maps.detach().cpu().double().numpy()
-    else:
-        src = minmax_normalize(maps.detach().float()).cpu().numpy()
-    interp = cv2.INTER_CUBIC if mode == 'bicubic' else cv2.INTER_LINEAR
     out = np.empty((n, k, h, w), dtype=np.float32)
+    if mode == 'bicubic':
+        # the evaluation core's benchmark resize (float64, then min-max)
+        src = maps.detach().cpu().double().numpy()
+        for i in range(n):
+            for j in range(k):
+                out[i, j] = resize_scoremap(src[i, j], (h, w))
+        return torch.from_numpy(out).to(maps.device)
+    src = minmax_normalize(maps.detach().float()).cpu().numpy()
     for i in range(n):
         for j in range(k):
             m = src[i, j]
             if m.shape != (h, w):  # OpenCV's same-size resize is a copy
-                m = cv2.resize(m, (w, h), interpolation=interp)
-            out[i, j] = _minmax_numpy(m)
-    return torch.from_numpy(out).to(maps.device)
+                m = cv2.resize(m, (w, h), interpolation=cv2.INTER_LINEAR)
+            out[i, j] = m
+    return minmax_normalize(torch.from_numpy(out)).to(maps.device)
 
 
 def set_loc_predictions(cams: Tensor,
