@@ -9,7 +9,9 @@ mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
 maps (adds a ``DumpWSOLScoreMaps`` metric to ``test_evaluator``, as
 ``--out`` adds mmengine's ``DumpResults``); CPU-only machines
 run the distributed launchers with gloo
-(``mmspg.utils.setup_cpu_distributed``).
+(``mmspg.utils.setup_cpu_distributed``); ``--loc-normalize``,
+``--norm-percentile`` and ``--bagcams LAYER`` re-score a checkpoint with a
+test-time plug-in (score-map normalisation, BagCAMs).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
 checkpoint's keys or shapes do not fit the model.
 """
@@ -47,6 +49,22 @@ def parse_args():
         help='write the localization score maps in the WSOL benchmark '
         'layout under DIR (adds a DumpWSOLScoreMaps metric to '
         'test_evaluator)')
+    # test-time plug-ins: a trained checkpoint is re-scored without training
+    parser.add_argument(
+        '--loc-normalize',
+        choices=['minmax', 'max', 'pas', 'ivr'],
+        help='score-map normalisation after the resize (Kim et al., ICCV '
+        "2021; sets model.loc_normalize, which overrides the head's)")
+    parser.add_argument(
+        '--norm-percentile',
+        type=float,
+        help="percentile of --loc-normalize pas (default 0.9) or ivr "
+        '(default 0.45)')
+    parser.add_argument(
+        '--bagcams',
+        metavar='LAYER',
+        help='localise with BagCAMs (Zhu et al., ECCV 2022) on the output '
+        'of module LAYER, e.g. backbone.layer3 (sets model.test_localizer)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -112,6 +130,29 @@ def add_scoremap_dump(cfg, dump_dir: str) -> int:
     return found
 
 
+def set_test_time_options(cfg, args) -> None:
+    """``--loc-normalize``/``--norm-percentile``/``--bagcams`` into
+    ``cfg.model`` (a ``WSOLClassifier``: ``loc_normalize``,
+    ``test_localizer``)."""
+    if args.norm_percentile is not None and args.loc_normalize not in ('pas',
+                                                                       'ivr'):
+        raise SystemExit('tools/test.py: --norm-percentile needs '
+                         '--loc-normalize pas or ivr')
+    if args.loc_normalize is None and args.bagcams is None:
+        return
+    if str(cfg.model.get('type', '')).split('.')[-1] != 'WSOLClassifier':
+        raise SystemExit(
+            'tools/test.py: --loc-normalize/--bagcams need model.type='
+            f"'WSOLClassifier' in {args.config}, got {cfg.model.get('type')}")
+    if args.loc_normalize is not None:
+        norm = dict(type=args.loc_normalize)
+        if args.norm_percentile is not None:
+            norm['percentile'] = args.norm_percentile
+        cfg.model.loc_normalize = norm
+    if args.bagcams is not None:
+        cfg.model.test_localizer = dict(type='BagCAMs', layer=args.bagcams)
+
+
 def merge_args(cfg, args):
     """Merge CLI arguments to config."""
     cfg.launcher = args.launcher
@@ -160,6 +201,8 @@ def merge_args(cfg, args):
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+
+    set_test_time_options(cfg, args)
 
     # after --cfg-options, which may replace test_evaluator
     if args.dump_scoremaps:

@@ -102,6 +102,9 @@ class SPGHead(CAMHead):
             input: ``'bicubic'`` (WSOL benchmark) or ``'bilinear'`` (the
             official code's ``get_localization_maps`` + ``cv2.resize``); see
             :class:`CAMHead`. Defaults to 'bicubic'.
+        loc_normalize (str | dict): How ``predict`` normalises that map
+            (``'minmax'``, ``'max'``, ``'pas'``, ``'ivr'``); see
+            :class:`CAMHead`. Defaults to 'minmax'.
         topk (int | tuple[int]): ``ClsHead``'s accuracy top-k, used only
             with ``cal_acc=True``.
         cal_acc (bool): ``ClsHead``'s training accuracy log.
@@ -138,6 +141,7 @@ class SPGHead(CAMHead):
                  mask_size: Union[int, Tuple[int, int]] = 224,
                  loc_topk: int = 5,
                  loc_resize: str = 'bicubic',
+                 loc_normalize: Union[str, dict] = 'minmax',
                  topk: Union[int, Tuple[int, ...]] = (1, ),
                  cal_acc: bool = False,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
@@ -193,6 +197,7 @@ class SPGHead(CAMHead):
             in_index=-1,
             loc_topk=loc_topk,
             loc_resize=loc_resize,
+            loc_normalize=loc_normalize,
             loss=loss,
             init_cfg=init_cfg,
             topk=topk,
