@@ -96,9 +96,8 @@ def main(argv=None) -> list:
         return []
     rows = []
     for mode in ('cam', 'bagcams'):
-        cmd = [sys.executable, __file__, '--child', mode] + [
-            w for w in (argv if argv is not None else sys.argv[1:])
-        ]
+        words = list(argv if argv is not None else sys.argv[1:])
+        cmd = [sys.executable, __file__, '--child', mode] + words
         out = subprocess.run(
             cmd,
             stdout=subprocess.PIPE,

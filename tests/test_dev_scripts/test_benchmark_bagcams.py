@@ -4,8 +4,8 @@ small model, each in its own process."""
 
 def test_times_both_modes(dev_script):
     out = dev_script('benchmark_bagcams', '--depth', '18', '--input-size',
-                     '32', '--num-classes', '3', '--topk', '2', '--iters',
-                     '1', '--warmup', '0', '--threads', '1')
+                     '32', '--num-classes', '3', '--topk', '2', '--iters', '1',
+                     '--warmup', '0', '--threads', '1')
     assert out.returncode == 0, out.stdout[-2000:]
     rows = {
         line.split()[0]: line.split()
