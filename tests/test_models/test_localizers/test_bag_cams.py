@@ -132,3 +132,54 @@ def test_bad_layer_is_named():
         model.predict(torch.randn(1, 3, 32, 32))
     with pytest.raises(ValueError, match='layer must be a module name'):
         BagCAMs(layer='')
+
+
+def test_on_an_spg_head_and_a_classification_head():
+    """Any WSOLClassifier: SPGHead (localize) and an mmpretrain
+    LinearClsHead (head(feats))."""
+    torch.manual_seed(0)
+    spg = MODELS.build(
+        dict(
+            type='WSOLClassifier',
+            backbone=dict(
+                type='mmpretrain.ResNet',
+                depth=18,
+                base_channels=8,
+                stem_channels=8,
+                out_indices=(1, 2, 3),
+                strides=(1, 2, 1, 1)),
+            neck=None,
+            head=dict(
+                type='SPGHead',
+                num_classes=3,
+                in_channels=(16, 32, 64),
+                mid_channels=8,
+                guidance_channels=8,
+                mask_size=32,
+                loc_topk=2),
+            test_localizer=dict(type='BagCAMs',
+                                layer='backbone.layer3'))).eval()
+    cls = MODELS.build(
+        dict(
+            type='WSOLClassifier',
+            backbone=dict(
+                type='mmpretrain.ResNet',
+                depth=18,
+                base_channels=8,
+                stem_channels=8),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=3, in_channels=64),
+            loc_topk=2,
+            test_localizer=dict(type='BagCAMs',
+                                layer='backbone.layer3'))).eval()
+    x = torch.randn(2, 3, 32, 32)
+    for model in (spg, cls):
+        with torch.no_grad():
+            out = model.predict(x, [DataSample().set_gt_label(2)] * 1 +
+                                [DataSample().set_gt_label(0)])
+        _, maps_of = model.test_localizer.localize(model, x)
+        raw = maps_of(torch.tensor([[2], [0]]))
+        expected = resize_loc_maps(raw, (32, 32), 'bicubic')
+        for i, ds in enumerate(out):
+            assert ds.loc_maps.shape == (2, 32, 32)
+            torch.testing.assert_close(ds.gt_loc_map, expected[i, 0])

@@ -100,6 +100,18 @@ def test_every_cam_type_head_takes_it(head_type):
         dict(type=head_type, num_classes=C, loc_normalize='ivr',
              **extra)).eval()
     assert type(head.loc_normalizer).__name__ == 'IVRNorm'
+    # predict uses it: IVR (p = 0.45) zeroes at least 45 % of each map, a
+    # min-max map has a single 0 here
+    feats = tuple(torch.randn(2, 4, 6, 7) for _ in range(3))
+    with torch.no_grad():
+        out = head.predict(feats, _samples([0, 1]))
+        head.loc_normalizer = build_loc_normalizer('minmax')
+        plain = head.predict(feats, _samples([0, 1]))
+    for ds, ref in zip(out, plain):
+        for m, r in zip(ds.loc_maps, ref.loc_maps):
+            assert float((m == 0).float().mean()) >= 0.45
+            assert float(m.max()) == 1.0
+            assert float((r == 0).float().mean()) < 0.45
     with pytest.raises(ValueError, match=f'{head_type}: loc_normalize'):
         MODELS.build(
             dict(type=head_type, num_classes=C, loc_normalize='l1', **extra))
