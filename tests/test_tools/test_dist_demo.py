@@ -24,7 +24,13 @@ def _demo_options(data_root):
     ]
     values = [str(data_root), str(NUM_CLASSES), '4', '3']
     opts = [f'{k}={values[i % 4]}' for i, k in enumerate(gen)]
+    opts += [
+        f'{split}_dataloader.dataset.generate=True'
+        for split in ('train', 'val', 'test')
+    ]
     return opts + [
+        f'model.head.num_classes={NUM_CLASSES}',
+        f'model.data_preprocessor.num_classes={NUM_CLASSES}',
         'train_cfg.max_epochs=1',
         'train_cfg.val_interval=1',
         'train_dataloader.batch_size=4',

@@ -1,4 +1,10 @@
+from .final_validation_hook import (FinalMetricsMissingError,
+                                    FinalValidationHook)
+from .non_finite_check_hook import NonFiniteCheckHook, NonFiniteLossError
 from .wsol_checkpoint_hook import WSOLCheckpointHook
 from .wsol_visualization_hook import WSOLVisualizationHook
 
-__all__ = ['WSOLCheckpointHook', 'WSOLVisualizationHook']
+__all__ = [
+    'FinalMetricsMissingError', 'FinalValidationHook', 'NonFiniteCheckHook',
+    'NonFiniteLossError', 'WSOLCheckpointHook', 'WSOLVisualizationHook'
+]

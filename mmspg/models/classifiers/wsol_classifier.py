@@ -14,6 +14,7 @@ from mmspg.registry import MODELS
 
 from ..utils import set_loc_predictions
 from ..utils.loc_predictions import check_loc_resize
+from ..utils.raw_map_check import finite_per_sample, set_finite
 
 # Input side of the build-time probe forward. It runs on the 'meta' device
 # (shapes only, no memory, no arithmetic), so the size costs nothing; 224
@@ -193,8 +194,10 @@ class WSOLClassifier(ImageClassifier):
         samples = self.head.predict(pooled, data_samples, **kwargs)
         cams = self.class_activation_maps(maps[-1])
         scores = torch.stack([s.pred_score for s in samples]).to(cams)
-        return set_loc_predictions(cams, scores, self.loc_topk, samples, size,
-                                   self.loc_resize)
+        samples = set_loc_predictions(cams, scores, self.loc_topk, samples,
+                                      size, self.loc_resize)
+        # before normalisation hides a NaN map (models/utils/raw_map_check)
+        return set_finite(samples, [finite_per_sample(cams)])
 
     def class_activation_maps(self, feat: torch.Tensor) -> torch.Tensor:
         """CAMs of a classification head.
