@@ -37,6 +37,9 @@ default_hooks = dict(
     # mmspg: a resume whose final validation never completed runs it; a
     # run that ends without validating its last checkpoint fails.
     final_validation=dict(_scope_='mmspg', type='FinalValidationHook'),
+    # mmspg: model.head.num_classes must be the data set's class count,
+    # checked once the data sets are built, before the first iteration.
+    num_classes_check=dict(_scope_='mmspg', type='NumClassesCheckHook'),
 )
 
 log_processor = dict(by_epoch=True)
