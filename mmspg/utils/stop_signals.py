@@ -40,8 +40,16 @@ def install_stop_handlers(what: str,
         cleanup (callable, optional): Run before the process dies.
     """
 
+    owner = os.getpid()
+
     def handler(signum, frame):
         name = signal.Signals(signum).name
+        if os.getpid() != owner:
+            # a forked child (a dataloader worker) inherited the handler:
+            # the run's line and clean-up belong to its parent
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         if log:
             print_log(
                 f'Received {name}: {what} stops now (PID {os.getpid()}). '

@@ -140,9 +140,11 @@ class WorkDirClaim:
         return bool(info) and info.get('token') == self.info['token']
 
     def release(self) -> None:
-        """Stop the heartbeat and remove the file if it is still ours."""
+        """Stop the heartbeat and remove the file if it is still ours
+        (only in the process that claimed: a forked child shares the
+        token but not the claim)."""
         self._stop.set()
-        if self.held():
+        if os.getpid() == self.info['pid'] and self.held():
             try:
                 os.remove(self.path)
             except OSError:

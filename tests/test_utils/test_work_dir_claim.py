@@ -115,3 +115,17 @@ def test_only_the_main_process_claims(tmp_path, monkeypatch):
     _write_claim(tmp_path, socket.gethostname(), os.getppid())
     with pytest.raises(SystemExit, match='tools/train.py: The work dir'):
         claim_work_dir_of_run(str(tmp_path), 'tools/train.py')
+
+
+def test_forked_child_does_not_release_the_claim(tmp_path):
+    claim = claim_work_dir(str(tmp_path), heartbeat=0)
+    try:
+        pid = os.fork()
+        if pid == 0:  # a dataloader worker, say
+            claim.release()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert claim.held()
+    finally:
+        claim.release()
+    assert not (tmp_path / CLAIM_NAME).exists()
