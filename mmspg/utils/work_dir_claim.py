@@ -222,9 +222,9 @@ def claim_work_dir(work_dir: str,
                 f'{_describe(holder, path, age)}. Two runs on one work dir '
                 'overwrite each other\'s checkpoints and config. Wait for it, '
                 'stop it, or choose another --work-dir. If that run is '
-                'gone (e.g. its node crashed), remove the claim file; it is '
-                f'taken over by itself {stale_after:.0f} s after its last '
-                'heartbeat.')
+                'gone (e.g. its node crashed), remove the claim file; a '
+                f'claim is taken over automatically {stale_after:.0f} s '
+                'after its last heartbeat.')
         # take over: move the stale file aside, check it is the one judged
         aside = f'{path}.stale-{uuid.uuid4().hex[:8]}'
         try:
