@@ -272,7 +272,7 @@ def test_compiled_record_defers_non_finite_maps_to_numpy():
     np.testing.assert_array_equal(a['v2'], b['v2'])
 
 
-def test_non_finite_maps_are_refused():
+def test_non_finite_maps_are_refused(tmp_path):
     samples = mixed_samples(1, n=4)
     samples[1] = dict(samples[1], gt_loc_map=torch.full((8, 8), np.nan))
     samples[3] = dict(samples[3], raw_maps_finite=False)
@@ -288,6 +288,11 @@ def test_non_finite_maps_are_refused():
     bad_score = dict(samples[0], pred_score=torch.full((10, ), np.nan))
     with pytest.raises(FloatingPointError, match='1 of 1 samples'):
         metric.process(None, [bad_score])
+    # nor dumped as a map of zeros for tools/eval_scoremaps.py
+    dump = DumpWSOLScoreMaps(out_dir=str(tmp_path / 'dump'))
+    with pytest.raises(FloatingPointError, match='DumpWSOLScoreMaps: 2 of 4'):
+        dump.process(None, samples)
+    assert not (tmp_path / 'dump').exists()
 
 
 def test_box_backend_is_checked(monkeypatch):
