@@ -31,6 +31,8 @@ default_hooks = dict(
     # its own BatchNorm statistics and only rank 0's are saved; with it a
     # distributed validation scores exactly the checkpoint it saves.
     sync_buffers=dict(_scope_='mmspg', type='SyncBuffersHook'),
+    # The mmspg hooks below are switched off with `<name>.enable=False`
+    # (mmengine refuses `<name>=None` for default hooks it does not define).
     # mmspg: a non-finite loss stops training at once, and no checkpoint
     # with non-finite weights is written (nor any good one rotated out).
     non_finite_check=dict(_scope_='mmspg', type='NonFiniteCheckHook'),

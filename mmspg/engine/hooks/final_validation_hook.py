@@ -51,17 +51,24 @@ def _number(value):
 @HOOKS.register_module()
 class FinalValidationHook(Hook):
     """Run a final validation that a resumed run skipped; fail a run that
-    ends without one. No arguments. Config (``default_runtime.py`` adds
+    ends without one. Config (``default_runtime.py`` adds
     it)::
 
         default_hooks = dict(final_validation=dict(
             _scope_='mmspg', type='FinalValidationHook'))
+
+    Args:
+        enable (bool): The config switch, off with
+            ``default_hooks.final_validation.enable=False`` (mmengine
+            refuses ``=None`` for a default hook it does not define itself).
+            Defaults to True.
     """
 
     # after the checkpoint hook's after_val_epoch (save_best) has run
     priority = 'LOWEST'
 
-    def __init__(self) -> None:
+    def __init__(self, enable: bool = True) -> None:
+        self.enable = enable
         self._start_iter: Optional[int] = None
 
     @staticmethod
@@ -70,7 +77,8 @@ class FinalValidationHook(Hook):
 
     def before_train(self, runner) -> None:
         """Remember where this process starts (after a resume's load)."""
-        self._start_iter = runner.iter
+        if self.enable:
+            self._start_iter = runner.iter
 
     def after_val_epoch(self, runner, metrics: Optional[dict] = None) -> None:
         """Record a finished validation of training (main process)."""
@@ -99,7 +107,7 @@ class FinalValidationHook(Hook):
 
     def after_train(self, runner) -> None:
         """Validate the last checkpoint if that never completed."""
-        if runner.val_loop is None:
+        if not self.enable or runner.val_loop is None:
             return
         state = [None]
         if is_main_process():

@@ -58,15 +58,24 @@ def _as_float(value) -> Optional[float]:
 @HOOKS.register_module()
 class NonFiniteCheckHook(Hook):
     """Stop training at the first non-finite loss; refuse to save
-    non-finite weights. No arguments. Config (``default_runtime.py`` adds
+    non-finite weights. Config (``default_runtime.py`` adds
     it)::
 
         default_hooks = dict(non_finite_check=dict(
             _scope_='mmspg', type='NonFiniteCheckHook'))
+
+    Args:
+        enable (bool): The config switch, off with
+            ``default_hooks.non_finite_check.enable=False`` (mmengine
+            refuses ``=None`` for a default hook it does not define itself).
+            Defaults to True.
     """
 
     # above CheckpointHook (VERY_LOW) and LoggerHook (BELOW_NORMAL)
     priority = 'ABOVE_NORMAL'
+
+    def __init__(self, enable: bool = True) -> None:
+        self.enable = enable
 
     def after_train_iter(self,
                          runner,
@@ -75,6 +84,8 @@ class NonFiniteCheckHook(Hook):
                          outputs: Optional[dict] = None) -> None:
         """Raise :class:`NonFiniteLossError` if any rank's iteration logged
         a non-finite value (``outputs``: the model's log variables)."""
+        if not self.enable:
+            return
         values = {}
         for key, value in (outputs or {}).items():
             number = _as_float(value)
@@ -106,6 +117,8 @@ class NonFiniteCheckHook(Hook):
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         """Refuse a checkpoint holding non-finite float tensors."""
+        if not self.enable:
+            return
         state = checkpoint.get('state_dict') or {}
         bad = [
             key for key, value in state.items()

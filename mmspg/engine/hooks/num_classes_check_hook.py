@@ -43,18 +43,27 @@ def _dataset_classes(dataloader) -> Optional[tuple]:
 @HOOKS.register_module()
 class NumClassesCheckHook(Hook):
     """Refuse a run whose head has another class count than its data.
-    No arguments. Config (``default_runtime.py`` adds it)::
+    Config (``default_runtime.py`` adds it)::
 
         default_hooks = dict(num_classes_check=dict(
             _scope_='mmspg', type='NumClassesCheckHook'))
+
+    Args:
+        enable (bool): The config switch, off with
+            ``default_hooks.num_classes_check.enable=False`` (mmengine
+            refuses ``=None`` for a default hook it does not define itself).
+            Defaults to True.
     """
 
     priority = 'VERY_HIGH'
 
-    def __init__(self) -> None:
+    def __init__(self, enable: bool = True) -> None:
+        self.enable = enable
         self._val_checked = False
 
     def _check(self, runner, split: str, dataloader) -> None:
+        if not self.enable:
+            return
         head = _head_classes(runner)
         classes = _dataset_classes(dataloader)
         if head is None or classes is None or head == len(classes):

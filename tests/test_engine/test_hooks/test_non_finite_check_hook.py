@@ -59,3 +59,13 @@ def test_non_finite_weights_are_never_saved_over_good_ones(toy_root, tmp_path):
     assert all(
         torch.isfinite(v).all() for v in state.values()
         if v.is_floating_point())
+
+
+def test_the_switch_turns_the_check_off(toy_root, tmp_path):
+    cfg = _cfg(toy_root)
+    cfg.custom_hooks = [dict(type='NonFiniteCheckHook', enable=False)]
+    cfg.optim_wrapper.optimizer.lr = 1e6
+    cfg.train_cfg.max_epochs = 1
+    runner = toy.build_runner(cfg, tmp_path)
+    runner.train()  # mmengine's behaviour: trains on through nan
+    assert (tmp_path / 'epoch_1.pth').is_file()

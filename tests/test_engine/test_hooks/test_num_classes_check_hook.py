@@ -55,3 +55,13 @@ def test_default_runtime_enables_the_fault_hooks():
         'SyncBuffersHook', 'NonFiniteCheckHook', 'FinalValidationHook',
         'NumClassesCheckHook'
     } <= types
+
+
+def test_the_switch_turns_the_check_off(toy_root, tmp_path):
+    cfg = toy.load_toy_cfg(toy_root)
+    cfg.custom_hooks = [dict(type='NumClassesCheckHook', enable=False)]
+    cfg.model.head.num_classes = 4  # trains, with 2 phantom classes
+    cfg.train_cfg.max_epochs = 1
+    runner = toy.build_runner(cfg, tmp_path)
+    runner.train()
+    assert runner.iter > 0
