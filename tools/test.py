@@ -219,9 +219,13 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import setup_cpu_distributed, teardown_distributed
+    from mmspg.utils import (install_stop_handlers, launcher_rank,
+                             setup_cpu_distributed, teardown_distributed)
 
     cfg = merge_args(cfg, args)
+
+    # SIGTERM/SIGINT stop every rank at once with one log line
+    install_stop_handlers('testing', log=launcher_rank() == 0)
 
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)

@@ -20,6 +20,10 @@ from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
 from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
                               teardown_distributed)
 from .setup_env import register_all_modules
+from .stop_signals import STOP_SIGNALS, install_stop_handlers
+from .work_dir_claim import (CLAIM_NAME, WorkDirBusyError, WorkDirClaim,
+                             claim_work_dir, claim_work_dir_of_run,
+                             launcher_rank)
 
 # before any torch.load of a checkpoint in a process that imported mmspg
 register_checkpoint_safe_globals()
@@ -33,5 +37,7 @@ __all__ = [
     'CorruptCheckpointError', 'UnsafeCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',
     'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
-    'teardown_distributed', 'register_all_modules'
+    'teardown_distributed', 'register_all_modules', 'STOP_SIGNALS',
+    'install_stop_handlers', 'CLAIM_NAME', 'WorkDirBusyError', 'WorkDirClaim',
+    'claim_work_dir', 'claim_work_dir_of_run', 'launcher_rank'
 ]

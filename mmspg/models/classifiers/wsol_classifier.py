@@ -16,6 +16,7 @@ from mmspg.registry import MODELS
 from ..utils import set_loc_predictions
 from ..utils.loc_predictions import check_loc_resize, fill_loc_predictions
 from ..utils.normalize import build_loc_normalizer
+from ..utils.raw_map_check import finite_per_sample, set_finite, track_finite
 
 # Input side of the build-time probe forward. It runs on the 'meta' device
 # (shapes only, no memory, no arithmetic), so the size costs nothing; 224
@@ -238,8 +239,11 @@ class WSOLClassifier(ImageClassifier):
             # has no bias (wsol/vgg.py:70-75), which only 'max' sees
             cams = cams - fc.bias.to(cams)[None, :, None, None]
         scores = torch.stack([s.pred_score for s in samples]).to(cams)
-        return set_loc_predictions(cams, scores, self.loc_topk, samples, size,
-                                   self.loc_resize, self.loc_normalizer)
+        samples = set_loc_predictions(cams, scores, self.loc_topk, samples,
+                                      size, self.loc_resize,
+                                      self.loc_normalizer)
+        # before normalisation hides a NaN map (models/utils/raw_map_check)
+        return set_finite(samples, [finite_per_sample(cams)])
 
     def _predict_test_localizer(self, inputs: torch.Tensor,
                                 data_samples: Optional[List[DataSample]],
@@ -256,8 +260,10 @@ class WSOLClassifier(ImageClassifier):
         else:
             topk, resize = self.loc_topk, self.loc_resize
             normalizer = self.loc_normalizer
-        return fill_loc_predictions(maps_of, scores, topk, data_samples, size,
-                                    resize, normalizer)
+        maps_of, flags = track_finite(maps_of)
+        samples = fill_loc_predictions(maps_of, scores, topk, data_samples,
+                                       size, resize, normalizer)
+        return set_finite(samples, flags + [finite_per_sample(logits)])
 
     def class_activation_maps(self, feat: torch.Tensor) -> torch.Tensor:
         """CAMs of a classification head.

@@ -12,6 +12,7 @@ from mmspg.registry import MODELS
 from ..utils.loc_predictions import (check_loc_resize, fill_loc_predictions,
                                      select_maps)
 from ..utils.normalize import build_loc_normalizer
+from ..utils.raw_map_check import finite_per_sample, set_finite, track_finite
 
 
 def check_int(owner: str, key: str, value, minimum: int) -> None:
@@ -327,6 +328,11 @@ class CAMHead(ClsHead):
             where ``gt_label`` is known, ``gt_loc_map`` (H, W) in [0, 1].
         """
         logits, maps_of = self.localize(feats)
-        return fill_loc_predictions(maps_of, F.softmax(logits.float(), dim=1),
-                                    self.loc_topk, data_samples, input_size,
-                                    self.loc_resize, self.loc_normalizer)
+        # finiteness of the raw maps and logits, before normalisation hides
+        # a NaN map as zeros (models/utils/raw_map_check.py)
+        maps_of, flags = track_finite(maps_of)
+        samples = fill_loc_predictions(maps_of,
+                                       F.softmax(logits.float(), dim=1),
+                                       self.loc_topk, data_samples, input_size,
+                                       self.loc_resize, self.loc_normalizer)
+        return set_finite(samples, flags + [finite_per_sample(logits)])
