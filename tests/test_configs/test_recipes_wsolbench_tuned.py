@@ -29,12 +29,10 @@ BACKBONES = {
 }
 DATASETS = {'cub': 'CUB', 'in1k': 'ILSVRC', 'openimages': 'OpenImages'}
 SCORES = ('MaxBoxAccV2', 'PxAP')
-# cells with tuned values but no recipe: the benchmark's VggSpg / ResNetSpg
-# (wsol/vgg.py:124, wsol/resnet.py:213) have no mmspg component
-NO_RECIPE = {('CUB', 'vgg16', 'spg'), ('CUB', 'resnet50', 'spg')}
-NO_COMPONENT = {(data, backbone, 'spg')
-                for data in DATASETS.values()
-                for backbone in ('vgg16', 'resnet50')}
+# cells with tuned values but no recipe, cells without an mmspg component:
+# none since VggSpg / ResNetSpg (wsol/vgg.py:124, wsol/resnet.py:213)
+NO_RECIPE = set()
+NO_COMPONENT = set()
 
 with open(CSV, newline='') as f:
     ROWS = list(csv.DictReader(f))
@@ -195,7 +193,9 @@ def _large_feature_map(model, backbone):
     if backbone == 'resnet50':
         # layer3 at stride 1 (wsol/resnet.py:73, 84; the 'pytorch' style
         # strides the 3x3 conv)
-        return tuple(net.layer3[0].conv2.stride) == (1, 1)
+        # (ResNetSpg: layer3's first block is SPG_A1, resnet.py:233-236)
+        first = net.SPG_A1[0] if hasattr(net, 'SPG_A1') else net.layer3[0]
+        return tuple(first.conv2.stride) == (1, 1)
     # VGG16: the '28x28' configs drop pool4 (wsol/vgg.py:25-47)
     halving = [
         m for m in net.modules()
