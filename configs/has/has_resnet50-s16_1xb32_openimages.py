@@ -1,5 +1,6 @@
 # Hide-and-Seek (HaS), ResNet-50 (stride 16), OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc dropped (:466).
 # Benchmark test PxAP 55.9 (CAM 58.5 -2.6): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).

@@ -1,6 +1,7 @@
 # SPG, Inception-v3, CUB -- WSOL-BENCHMARK PROTOCOL (Choe et al., CVPR 2020;
 # clovaai/wsolevaluation, `python main.py --dataset_name CUB
 # --architecture inception_v3 --wsol_method spg` with the cell's tuned values).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test MaxBoxAccV2 55.9 (CAM 56.7 -0.8): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md). Not yet reproduced
 # here.

@@ -3,6 +3,7 @@
 # number and its source line there) on the ImageNet splits: train = ILSVRC
 # train, val = ImageNetV2 (train-fullsup), test = ILSVRC val; 1000 classes
 # (main.py line 69).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test MaxBoxAccV2 63.3 (CAM 63.4 -0.1): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md). Not yet reproduced
 # here.

@@ -1,5 +1,7 @@
 # SPG, Inception-v3, CUB-200-2011 -- OFFICIAL-CODE PROTOCOL
-# (xiaomengyc/SPG @0006659). The repository has no CUB script (only
+# (xiaomengyc/SPG @0006659).
+# Weights: inception_v3_google-1a9a5a14.pth (inception3_spg.py:16), its keys
+# The repository has no CUB script (only
 # scripts/train_imagenet_full_v5.sh), so every number not set by that script
 # is exper/train_frame.py's default, i.e. what its code does without flags:
 #   model      ../_base_/models/spg_inception_v3.py, 200 classes

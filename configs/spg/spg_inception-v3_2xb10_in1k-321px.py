@@ -1,5 +1,6 @@
 # SPG, Inception-v3, ILSVRC2012 -- OFFICIAL-CODE PROTOCOL
 # (xiaomengyc/SPG @0006659, scripts/train_imagenet_full_v5.sh).
+# Weights: inception_v3_google-1a9a5a14.pth (inception3_spg.py:16), its keys
 #   model      ../_base_/models/spg_inception_v3.py (models/google/
 #              inception3_spg.py, line numbers there)
 #   data       short side 356 (exper/train_frame.py line 49), random /

@@ -1,4 +1,5 @@
 # SPG head on mmpretrain's own Swin-T model config (docs/own_configs.md).
+# Weights: mmpretrain's swin_tiny_224_b16x64_300e_imagenet_*.pth (init_cfg).
 # Swin-T returns (N, C, H, W) maps of its stages; out_indices=(1, 2, 3)
 # gives 192, 384 and 768 channels at strides 8, 16 and 32 (28, 14 and 7 px
 # at 224 px). mmpretrain's Swin-T config trains with Mixup and CutMix
@@ -13,7 +14,7 @@ _base_ = [
 ]
 
 model = dict(
-    _scope_='mmspg',  # see configs/spg/spg_resnet50_1xb32_cub.py
+    _scope_='mmspg',  # see configs/spg/spg_resnet50-mmpretrain_1xb32_cub.py
     type='WSOLClassifier',
     backbone=dict(
         out_indices=(1, 2, 3),

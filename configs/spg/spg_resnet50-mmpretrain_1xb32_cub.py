@@ -1,6 +1,8 @@
 # SPG head on mmpretrain's own ResNet-50 model config: any OpenMMLab
 # classifier config takes the head by inheriting it and swapping the head
-# (docs/own_configs.md). `_scope_='mmspg'` on the model: the dicts inherited
+# (docs/own_configs.md).
+# Weights: mmpretrain's resnet50_8xb32_in1k_20210831-ea4938fc.pth (ours).
+# `_scope_='mmspg'` on the model: the dicts inherited
 # from an `mmpretrain::` config carry `_scope_='mmpretrain'`, in which the
 # mmspg types are unknown; in the mmspg scope every mmpretrain type still
 # resolves.
