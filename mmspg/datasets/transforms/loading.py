@@ -1,4 +1,5 @@
-"""Image loading that names the file at fault and can skip broken images."""
+"""Image loading that names the file at fault, can skip broken images, and
+decodes in the stored frame (never EXIF-rotated), as both sources do."""
 import io
 from typing import Optional
 
@@ -10,6 +11,14 @@ from mmengine.logging import print_log
 from PIL import Image
 
 from mmspg.registry import TRANSFORMS
+
+# Flags with which mmcv's cv2 and pillow decoders apply the EXIF orientation
+# tag (mmcv/image/io.py: imread_flags, _pillow2array). The boxes, the
+# benchmark's image_sizes.txt and the OpenImages masks are all in the
+# stored frame, which both sources read with a plain PIL Image.open
+# (clovaai/wsolevaluation data_loaders.py:196-197; xiaomengyc/SPG
+# utils/mydataset.py:37).
+_EXIF_ROTATING = ('color', 'grayscale')
 
 
 def _jpeg_truncated(data: bytes) -> bool:
@@ -39,6 +48,19 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
     Same as mmcv's ``LoadImageFromFile`` (``img``, ``img_shape``,
     ``ori_shape``), plus:
 
+    - the image is decoded in its stored frame: ``color_type`` defaults to
+      ``'color_ignore_orientation'``, and the flags with which mmcv applies
+      the EXIF orientation (``'color'``, ``'grayscale'``) are refused with
+      the cv2 and pillow decoders, because every annotation (boxes,
+      ``image_sizes.txt``, masks) is in the stored frame, as the sources
+      read it;
+    - ``imdecode_backend='pillow'`` decodes exactly as both sources do,
+      ``PIL.Image.open(f).convert('RGB')`` (then BGR, as mmcv): mmcv's own
+      pillow path is the same except for grey+alpha (``'LA'``) images,
+      which it pastes on a (124, 117, 104) canvas instead of dropping the
+      alpha (mmcv/image/io.py, ``_pillow2array``). The default ``'cv2'``
+      differs from PIL by one grey level on CMYK JPEGs;
+
     - a missing, empty, undecodable or truncated file raises an ``OSError``
       naming the file (``on_error='raise'``), or is logged with its path and
       a running count and makes the transform return ``None``
@@ -54,21 +76,32 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
     Args:
         on_error (str): ``'raise'`` or ``'skip'``. Defaults to ``'raise'``.
         check_img_size (bool): Compare with ``img_size``. Defaults to True.
+        color_type (str): mmcv's flag; ``'color_ignore_orientation'``
+            (default) or ``'grayscale_ignore_orientation'`` with the cv2 and
+            pillow decoders. Defaults to ``'color_ignore_orientation'``.
         **kwargs: Arguments of mmcv's ``LoadImageFromFile`` (``to_float32``,
-            ``color_type``, ``imdecode_backend``, ``backend_args``...).
-            ``ignore_empty`` is replaced by ``on_error``.
+            ``imdecode_backend``, ``backend_args``...). ``ignore_empty`` is
+            replaced by ``on_error``.
     """
 
     def __init__(self,
                  on_error: str = 'raise',
                  check_img_size: bool = True,
+                 color_type: str = 'color_ignore_orientation',
                  **kwargs) -> None:
         if on_error not in ('raise', 'skip'):
             raise ValueError(f"on_error must be 'raise' or 'skip', got "
                              f'{on_error!r}.')
         if kwargs.pop('ignore_empty', False):
             raise ValueError("Use on_error='skip' instead of ignore_empty.")
-        super().__init__(**kwargs)
+        backend = kwargs.get('imdecode_backend', 'cv2')
+        if color_type in _EXIF_ROTATING and backend in ('cv2', 'pillow'):
+            raise ValueError(
+                f'LoadImageFromFileWSOL: color_type={color_type!r} with the '
+                f'{backend} decoder applies the EXIF orientation tag, but '
+                'the annotations are in the stored frame (as both sources '
+                f"read images); use '{color_type}_ignore_orientation'.")
+        super().__init__(color_type=color_type, **kwargs)
         self.on_error = on_error
         self.check_img_size = check_img_size
         # Per process: each dataloader worker counts its own skips.
@@ -117,9 +150,12 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
             if (aw, ah) != (w, h):
                 hint = ''
                 if (aw, ah) == (h, w):
-                    hint = ('; the decoder probably applied an EXIF '
-                            "rotation: color_type='color_ignore_orientation'"
-                            ' keeps the annotated frame')
+                    # The image is decoded in its stored frame (never
+                    # EXIF-rotated), so the annotation is what is rotated.
+                    hint = ('; width and height are swapped: the annotation '
+                            'was probably made on an EXIF-rotated view of '
+                            'the file, while images are read in their '
+                            'stored frame')
                 return self._fail(
                     filename, f'it is {w}x{h} (w x h) but the annotation '
                     f'says {aw}x{ah}, so its boxes would be misplaced{hint}')
@@ -144,6 +180,13 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
         return fileio.get(filename, backend_args=self.backend_args)
 
     def _decode(self, img_bytes: bytes) -> Optional[np.ndarray]:
+        if (self.imdecode_backend == 'pillow'
+                and self.color_type == 'color_ignore_orientation'):
+            # The sources' decode, written out: mmcv's pillow path differs
+            # on 'LA' images (see the class docstring).
+            with Image.open(io.BytesIO(img_bytes)) as img:
+                rgb = np.asarray(img.convert('RGB'))
+            return np.ascontiguousarray(rgb[..., ::-1])
         return mmcv.imfrombytes(
             img_bytes, flag=self.color_type, backend=self.imdecode_backend)
 
