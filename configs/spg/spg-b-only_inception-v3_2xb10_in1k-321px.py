@@ -3,6 +3,7 @@
 # SPG-B only: SPG-A + SPG-B, no SPG-C.
 # The paper's number for this row was not available to check here.
 # Not yet reproduced here.
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
 
 model = dict(head=dict(with_spg_c=False))

@@ -1,6 +1,7 @@
 # SPG-plain (SPG-A only, i.e. CAM on the SPG Inception-v3), CUB-200-2011 --
 # official-code protocol of spg_inception-v3_2xb10_cub-321px.py without
 # SPG-B / SPG-C. No paper number. Not yet reproduced here.
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = ['./spg_inception-v3_2xb10_cub-321px.py']
 
 model = dict(head=dict(with_spg_b=False, with_spg_c=False))

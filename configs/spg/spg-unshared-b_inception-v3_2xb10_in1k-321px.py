@@ -4,6 +4,7 @@
 # the shared side_all of inception3_spg.py lines 116-120.
 # The paper's number for this row was not available to check here.
 # Not yet reproduced here.
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = ['./spg_inception-v3_2xb10_in1k-321px.py']
 
 model = dict(head=dict(share_b_layers=False))

@@ -15,6 +15,7 @@
 # Paper (Zhang et al., ECCV 2018), CUB test, localization error %: Top-1
 # 53.36, Top-5 40.62 (SPG*) (as this project's README listed them; not
 # re-checked against the paper here). Not yet reproduced here.
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = [
     '../_base_/models/spg_inception_v3.py',
     '../_base_/datasets/cub_spg-official_bs20.py',

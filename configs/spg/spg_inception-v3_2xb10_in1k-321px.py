@@ -18,6 +18,7 @@
 # PyTorch 0.3, whose default training=False made it a no-op (the base says
 # more); set model.head.dropout_ratio=0.5 to train with dropout instead.
 # Train (2 GPUs): bash tools/dist_train.sh CONFIG 2
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = [
     '../_base_/models/spg_inception_v3.py',
     '../_base_/datasets/imagenet_spg-official_bs20.py',

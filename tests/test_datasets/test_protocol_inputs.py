@@ -208,3 +208,25 @@ def test_recipe_input_is_the_sources(path, image_files):
             assert got.shape == want.shape, (split, name)
             diff = (got.int() - want.int()).abs().max().item()
             assert diff <= 1, (split, name, diff)
+
+
+HEADER_LINES = {
+    'benchmark':
+    '# Input: PIL decode, no EXIF rotation; PIL bilinear 256 '
+    '(train) / 224 (test).',
+    'official':
+    '# Input: PIL decode, no EXIF rotation; PIL bilinear short '
+    'side 356, crop 321.',
+}
+
+
+@pytest.mark.parametrize('path', RECIPES)
+def test_recipe_header_names_its_input(path):
+    """One line, the last of the header comment, says what the recipe's
+    pipeline does (checked above)."""
+    with open(osp.join(REPO, path)) as f:
+        lines = f.read().split('\n')
+    header = lines[:next(i for i, s in enumerate(lines)
+                         if not s.startswith('#'))]
+    assert [s for s in lines if s.startswith('# Input:')] == [header[-1]]
+    assert header[-1] == HEADER_LINES[_protocol(_cfg(path))]

@@ -41,6 +41,32 @@ def _jpeg_truncated(data: bytes) -> bool:
     return False
 
 
+def decode_image(img_bytes: bytes,
+                 color_type: str = 'color_ignore_orientation',
+                 backend: str = 'cv2') -> Optional[np.ndarray]:
+    """Decode image bytes in their stored frame, as mmspg's loading does.
+
+    Args:
+        img_bytes (bytes): The file's content.
+        color_type (str): mmcv's flag. Defaults to
+            ``'color_ignore_orientation'`` (no EXIF rotation).
+        backend (str): mmcv's decoder: ``'cv2'`` or ``'pillow'`` (and
+            mmcv's others). With ``'pillow'`` and a colour flag, exactly
+            the sources' ``Image.open(f).convert('RGB')``.
+
+    Returns:
+        np.ndarray | None: (H, W, 3) uint8 BGR for the colour flags; None
+        when OpenCV cannot decode the bytes.
+    """
+    if backend == 'pillow' and color_type == 'color_ignore_orientation':
+        # The sources' decode written out: mmcv's pillow path differs on
+        # 'LA' images (see LoadImageFromFileWSOL's docstring).
+        with Image.open(io.BytesIO(img_bytes)) as img:
+            rgb = np.asarray(img.convert('RGB'))
+        return np.ascontiguousarray(rgb[..., ::-1])
+    return mmcv.imfrombytes(img_bytes, flag=color_type, backend=backend)
+
+
 @TRANSFORMS.register_module()
 class LoadImageFromFileWSOL(LoadImageFromFile):
     """Load an image; fail clearly or skip when it is unreadable.
@@ -180,15 +206,7 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
         return fileio.get(filename, backend_args=self.backend_args)
 
     def _decode(self, img_bytes: bytes) -> Optional[np.ndarray]:
-        if (self.imdecode_backend == 'pillow'
-                and self.color_type == 'color_ignore_orientation'):
-            # The sources' decode, written out: mmcv's pillow path differs
-            # on 'LA' images (see the class docstring).
-            with Image.open(io.BytesIO(img_bytes)) as img:
-                rgb = np.asarray(img.convert('RGB'))
-            return np.ascontiguousarray(rgb[..., ::-1])
-        return mmcv.imfrombytes(
-            img_bytes, flag=self.color_type, backend=self.imdecode_backend)
+        return decode_image(img_bytes, self.color_type, self.imdecode_backend)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(on_error={self.on_error!r}, '
