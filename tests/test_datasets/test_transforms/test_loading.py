@@ -175,3 +175,30 @@ def test_dataset_raise_names_file(tmp_path):
         pipeline=[dict(type='LoadImageFromFileWSOL', on_error='raise')])
     with pytest.raises(OSError, match='a_1.jpg'):
         ds[0]
+
+
+def test_fast_decode_is_opencv_and_says_not_protocol(tmp_path):
+    rng = np.random.default_rng(0)
+    path = str(tmp_path / 'cmyk.jpg')
+    Image.fromarray(rng.integers(0, 256, (20, 24, 3), np.uint8)).convert(
+        'CMYK').save(path, quality=95)
+    with mock.patch(LOG) as log:
+        fast = LoadImageFromFileWSOL(
+            imdecode_backend='pillow', fast_decode=True)
+    assert 'NOT the protocol' in log.call_args.args[0]
+    assert 'fast_decode=True' in repr(fast)
+    exact = LoadImageFromFileWSOL(imdecode_backend='pillow')
+    opencv = LoadImageFromFileWSOL(imdecode_backend='cv2')
+    got = fast(dict(img_path=path))['img']
+    np.testing.assert_array_equal(got, opencv(dict(img_path=path))['img'])
+    diff = np.abs(got.astype(int) - exact(dict(img_path=path))['img'])
+    assert diff.max() == 1  # OpenCV's CMYK conversion, one level off
+
+
+def test_skip_logs_for_real(tmp_path):
+    """The skip path's log call itself works (the tests above mock it):
+    mmengine's logger takes an int level."""
+    t = LoadImageFromFileWSOL(on_error='skip')
+    assert t(dict(img_path=str(tmp_path / 'missing.jpg'))) is None
+    assert t.num_skipped == 1
+    LoadImageFromFileWSOL(imdecode_backend='pillow', fast_decode=True)
