@@ -4,6 +4,7 @@ import io
 import logging
 from typing import Optional
 
+import cv2
 import mmcv
 import numpy as np
 from mmcv.transforms import LoadImageFromFile
@@ -63,8 +64,11 @@ def decode_image(img_bytes: bytes,
         # The sources' decode written out: mmcv's pillow path differs on
         # 'LA' images (see LoadImageFromFileWSOL's docstring).
         with Image.open(io.BytesIO(img_bytes)) as img:
-            rgb = np.asarray(img.convert('RGB'))
-        return np.ascontiguousarray(rgb[..., ::-1])
+            # convert('RGB') of an 'RGB' image is a copy: skipped
+            rgb = np.asarray(img if img.mode == 'RGB' else img.convert('RGB'))
+        # OpenCV's channel swap: a SIMD copy, several times faster than
+        # numpy's strided rgb[..., ::-1] copy on photo-sized images
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     return mmcv.imfrombytes(img_bytes, flag=color_type, backend=backend)
 
 
