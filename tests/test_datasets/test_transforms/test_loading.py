@@ -180,8 +180,8 @@ def test_dataset_raise_names_file(tmp_path):
 def test_fast_decode_is_opencv_and_says_not_protocol(tmp_path):
     rng = np.random.default_rng(0)
     path = str(tmp_path / 'cmyk.jpg')
-    Image.fromarray(rng.integers(0, 256, (20, 24, 3), np.uint8)).convert(
-        'CMYK').save(path, quality=95)
+    rgb = rng.integers(0, 256, (20, 24, 3), np.uint8)
+    Image.fromarray(rgb).convert('CMYK').save(path, quality=95)
     with mock.patch(LOG) as log:
         fast = LoadImageFromFileWSOL(
             imdecode_backend='pillow', fast_decode=True)
