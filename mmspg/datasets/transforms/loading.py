@@ -91,7 +91,6 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
       which it pastes on a (124, 117, 104) canvas instead of dropping the
       alpha (mmcv/image/io.py, ``_pillow2array``). The default ``'cv2'``
       differs from PIL by one grey level on CMYK JPEGs;
-
     - a missing, empty, undecodable or truncated file raises an ``OSError``
       naming the file (``on_error='raise'``), or is logged with its path and
       a running count and makes the transform return ``None``
@@ -109,10 +108,10 @@ class LoadImageFromFileWSOL(LoadImageFromFile):
         check_img_size (bool): Compare with ``img_size``. Defaults to True.
         fast_decode (bool): Opt-in speed-up, NOT the protocol: decode with
             OpenCV whatever ``imdecode_backend`` says (still in the stored
-            frame), about twice as fast as PIL on JPEGs
-            (docs/benchmarks.md, "Input pipeline"); the pixels equal PIL's
-            on the JPEGs measured except CMYK ones (one grey level). A
-            warning says so in the log. Defaults to False.
+            frame): 8-17 % more images/s per loader worker on the protocol
+            pipelines (docs/benchmarks.md, "Input pipeline"); the pixels
+            equal PIL's on the JPEGs measured except CMYK ones (one grey
+            level). A warning says so in the log. Defaults to False.
         color_type (str): mmcv's flag; ``'color_ignore_orientation'``
             (default) or ``'grayscale_ignore_orientation'`` with the cv2 and
             pillow decoders. Defaults to ``'color_ignore_orientation'``.
