@@ -24,6 +24,7 @@
 #   False (train_PN2_other.sh, every backbone, not in the CSV); chosen True:
 #   the PN2 copies look edited (docs/research/wsolbench_hparams.md,
 #   "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/acol_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -19,6 +19,7 @@
 #   [2] jjRen-xd/WSOL_RS@303324c train_C45V2.sh + train_PN2.sh
 #   [3] clovaai/wsolevaluation issue #38
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

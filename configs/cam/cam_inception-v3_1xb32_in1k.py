@@ -17,6 +17,7 @@
 # Sources:
 #   [1] finallyupper/dual-cam@4c5b97f scripts/run_train.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/imagenet_wsolbench_bs32.py',

@@ -21,6 +21,7 @@
 #   [3] zh460045050/DA-WSOL_CVPR2022@d60e8ea
 #       runs/OpenImages/runTrain_OPEN_RES.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

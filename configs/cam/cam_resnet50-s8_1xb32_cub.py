@@ -23,6 +23,7 @@
 # Conflict: lr 0.00023222617 (high; dual-cam, WSOL_RS, issue #35's 0.0002) vs
 #   0.002248447 (low; BagCAMs); chosen 0.00023222617: BagCAMs' value is the
 #   Inception-v3 CAM lr truncated (a wrong row).
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -18,6 +18,7 @@
 #   [1] finallyupper/dual-cam@4c5b97f scripts/run_train.sh
 #   [2] dongjunhwang/small_object_wsol@334a886 scripts/resnet_imagenet_ours.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/imagenet_wsolbench_bs32.py',

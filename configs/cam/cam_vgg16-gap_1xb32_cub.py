@@ -20,6 +20,7 @@
 #   [3] jjRen-xd/WSOL_RS@303324c train_C45V2.sh + train_PN2.sh
 #   [4] clovaai/wsolevaluation issue #60
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

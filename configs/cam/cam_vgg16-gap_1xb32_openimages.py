@@ -22,6 +22,7 @@
 #   wsolevaluation README.md:545); chosen 0.00034052401: the README command
 #   predates the MaxBoxAccV2 retuning and the spreadsheet, dual-cam reproduces
 #   the spreadsheet's values in the other cells.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

@@ -25,6 +25,7 @@
 # Conflicts: none in this cell.
 # large_feature_map False, as both WSOL_RS copies (low): only CAM is seen with
 # the large map on Inception-v3.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

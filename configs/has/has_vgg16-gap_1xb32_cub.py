@@ -29,6 +29,7 @@
 #   train_PN2_other.sh); chosen 65: the PN2 line is a re-run (its grid is
 #   config.py:210's default 4), the C45V2 line the likelier spreadsheet copy
 #   (docs/research/wsolbench_hparams.md, "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

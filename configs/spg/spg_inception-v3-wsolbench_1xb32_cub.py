@@ -48,6 +48,7 @@
 # with the large map on Inception-v3.
 # Test the last checkpoint:
 #   python tools/test.py CONFIG WORK_DIR/epoch_50.pth
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_inception_v3_wsolbench.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -12,6 +12,7 @@
 # (batch 64, 40 epochs, lr 0.01, decay at epoch 30, weight decay 1e-4,
 # SPG thresholds of config.py:213-224), so a gap to the table may be the
 # hyper-parameters, not the code.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_inception_v3_wsolbench.py',
     '../_base_/datasets/imagenet_wsolbench_bs64.py',

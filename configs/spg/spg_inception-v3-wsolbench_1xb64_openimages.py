@@ -15,6 +15,7 @@
 # thresholds of config.py:213-224), not the README's OpenImages example
 # (batch 32, 10 epochs, README lines 536-552) that the method-zoo recipes
 # without tuned values keep.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_inception_v3_wsolbench.py',
     '../_base_/datasets/openimages_wsolbench_bs64.py',

@@ -9,6 +9,7 @@
 # The backbone keeps stride 16 at the last stage (dilation 2), so a 224 px
 # input gives 14x14 maps; B1 reads stage 2 (512 ch, 28x28), B2 stage 3
 # (1024 ch), SPG-A stage 4 (2048 ch). Not in the SPG paper; not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/resnet50.py',
     '../_base_/datasets/cub_wsol_bs32.py',

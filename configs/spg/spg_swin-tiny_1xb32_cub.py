@@ -6,6 +6,7 @@
 # (train_cfg.augments, kept here): SPGHead's classification loss then uses
 # the mixed `gt_score` (ClsHead._get_loss) and its seeds the same mixture of
 # CAMs (see SPGHead's docstring). Not in the SPG paper; not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/swin_transformer/tiny_224.py',
     '../_base_/datasets/cub_wsol_bs32.py',

@@ -6,6 +6,7 @@
 # dropped (with_last_pool=False), as the WSOL benchmark's VGG-16 does, so
 # SPG-A reads 14x14 maps at 224 px (B1 reads stage 3 at 28x28). Not in the
 # SPG paper (Inception-v3 only); not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/vgg16.py',
     '../_base_/datasets/cub_wsol_bs32.py',
