@@ -11,6 +11,7 @@
 # it keeps the README's OpenImages example (batch 32, 10 epochs, lr
 # 0.00227913316, decay every 3, weight decay 5e-4; README.md:536-552) and
 # the method values of config.py:210-233.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_resnet50_wsolbench.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

@@ -10,6 +10,7 @@
 # wsolbench_hparams_more.csv, INFERRED-FALLBACK, are not used);
 # it keeps config.py's defaults (batch 64, 40 epochs, lr 0.01, decay at
 # epoch 30, weight decay 1e-4, method values of config.py:210-233).
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_resnet50_wsolbench.py',
     '../_base_/datasets/imagenet_wsolbench_bs64.py',

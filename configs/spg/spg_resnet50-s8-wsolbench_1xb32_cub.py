@@ -24,6 +24,7 @@
 # Conflict: large_feature_map True (medium; train_C45V2_other.sh) vs
 #   False (train_PN2_other.sh, not in the CSV); chosen True: the PN2 copies
 #   look edited (docs/research/wsolbench_hparams.md, "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_resnet50_wsolbench.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -22,6 +22,7 @@
 #   [1] jjRen-xd/WSOL_RS@303324c train_C45V2_other.sh
 #   [2] jjRen-xd/WSOL_RS@303324c train_PN2_other.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_vgg16_wsolbench.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',
