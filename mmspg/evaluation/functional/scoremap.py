@@ -8,7 +8,7 @@ the benchmark's evaluators score the map they are given, as given. Its
 ``inference.py:71-73`` with the chosen ``--norm_method``) and hands that
 map to ``BoxEvaluator.accumulate`` / ``MaskEvaluator.accumulate``
 (``inference.py:79`` of GenDisc/IVR) without another normalisation: both
-only check it lies in [0, 1] (``util.py:48-61``), boxes threshold
+only check it lies in [0, 1] (``util.py:48-63``), boxes threshold
 ``(scoremap * 255).astype(uint8)`` at ``int(t * np.max(...))``
 (``evaluation.py:130-139``), PxAP histograms the float scores over
 ``np.arange(0, 1, interval)`` plus [1, 2), [2, 3) (``evaluation.py:
@@ -19,8 +19,8 @@ already in the evaluator's frame; only when the evaluator must resize it
 is the resized map normalised again, by that same normaliser (bicubic
 overshoots [0, 1]). A map of unknown normalisation (no normaliser given) is
 min-max normalised in the frame, as mmspg always did: for a min-max, PaS or
-IVR map (min 0, max 1 exactly) that is the identity, so their numbers do
-not depend on the sample saying so.
+IVR map at the frame's size (min 0, max 1 exactly) that is the identity,
+so there the numbers do not depend on the sample saying so.
 """
 from typing import Callable, Optional, Tuple
 
@@ -76,20 +76,22 @@ def resize_scoremap(scoremap: np.ndarray, size: Tuple[int, int]) -> np.ndarray:
     return normalize_scoremap(cam)
 
 
-def _check_given(cam: np.ndarray, normalizer: Callable) -> None:
+def _check_given(cam: np.ndarray, normalizer: Callable, where: str) -> None:
     """The benchmark's evaluators refuse a map outside [0, 1] or with a NaN
-    (GenDisc/IVR and clovaai/wsolevaluation ``util.py:58-61``); so do we,
+    (GenDisc/IVR and clovaai/wsolevaluation ``util.py:58-63``); so do we,
     naming the normaliser that made it."""
     if cam.size and not (np.all(cam >= 0) and np.all(cam <= 1)):
         raise ValueError(
-            f'a map normalised by {normalizer!r} must lie in [0, 1] to be '
+            f'{where}: a map normalised by {normalizer!r} must lie in [0, 1] '
+            'to be '
             f'scored as given, got min={np.nanmin(cam)}, '
             f'max={np.nanmax(cam)} (NaN: {bool(np.isnan(cam).any())})')
 
 
 def frame_scoremap(scoremap: np.ndarray,
                    size: Tuple[int, int],
-                   normalizer: Optional[Callable] = None) -> np.ndarray:
+                   normalizer: Optional[Callable] = None,
+                   where: str = 'scoremap') -> np.ndarray:
     """A model's map in an evaluator's (height, width) frame (see the module
     docstring).
 
@@ -102,6 +104,7 @@ def frame_scoremap(scoremap: np.ndarray,
             the map is min-max normalised in the frame
             (:func:`resize_scoremap`, mmspg's behaviour before the sample
             carried it).
+        where (str): Names the map in an error (metric, image).
 
     Returns:
         np.ndarray: float64 (height, width) in [0, 1]: with a normaliser,
@@ -121,14 +124,14 @@ def frame_scoremap(scoremap: np.ndarray,
         cam = np.asarray(
             normalizer(cv2.resize(cam, (w, h), interpolation=cv2.INTER_CUBIC)),
             dtype=np.float64)
-    _check_given(cam, normalizer)
+    _check_given(cam, normalizer, where)
     return cam
 
 
-def benchmark_quantized_scoremap(
-        scoremap: np.ndarray,
-        size: Tuple[int, int] = (224, 224),
-        normalizer: Optional[Callable] = None) -> np.ndarray:
+def benchmark_quantized_scoremap(scoremap: np.ndarray,
+                                 size: Tuple[int, int] = (224, 224),
+                                 normalizer: Optional[Callable] = None,
+                                 where: str = 'scoremap') -> np.ndarray:
     """The uint8 map the benchmark thresholds, from a model map.
 
     Equal to ``quantize_scoremap(frame_scoremap(scoremap, size,
@@ -147,6 +150,7 @@ def benchmark_quantized_scoremap(
         size (tuple[int, int]): Target (height, width).
         normalizer (callable, optional): The model's normaliser (see
             :func:`frame_scoremap`); None: unknown.
+        where (str): Names the map in an error.
 
     Returns:
         np.ndarray: uint8 (height, width).
@@ -155,7 +159,7 @@ def benchmark_quantized_scoremap(
     h, w = int(size[0]), int(size[1])
     if not _minmax_in_frame(normalizer, cam.shape, (h, w)):
         return quantize_scoremap(
-            frame_scoremap(cam, (h, w), normalizer).astype(np.float32))
+            frame_scoremap(cam, (h, w), normalizer, where).astype(np.float32))
     ext = compiled_extension()
     if ext is not None and cam.ndim == 2 and cam.size:
         out = np.empty((h, w), dtype=np.uint8)

@@ -67,7 +67,8 @@ class DumpWSOLScoreMaps(BaseMetric):
             label = gt_label_of(sample, image_id, self._name)
             scoremap = benchmark_scoremap(
                 gt_loc_map_of(sample, image_id, self._name),
-                loc_normalizer_of(sample), f'{self._name}: image {image_id!r}')
+                loc_normalizer_of(sample),
+                f'{self._name}: gt_loc_map of image {image_id!r}')
             path = scoremap_path(osp.join(self.out_dir, 'scoremaps'), image_id)
             os.makedirs(osp.dirname(path), exist_ok=True)
             np.save(path, scoremap)

@@ -104,7 +104,8 @@ class PxAPMetric(BaseMetric):
         # the float32 224 x 224 map of a dump: identical inputs to the tool
         scoremap = benchmark_scoremap(
             gt_loc_map_of(sample, image_id, self._name),
-            loc_normalizer_of(sample), f'{self._name}: image {image_id!r}')
+            loc_normalizer_of(sample),
+            f'{self._name}: gt_loc_map of image {image_id!r}')
         gt = load_benchmark_mask('', list(paths), ignore, BENCHMARK_SIZE)
         fg, bg = pxap_histograms(scoremap, gt, self.cam_thresholds)
         # 224 * 224 < 2**16: per-image counts fit uint16

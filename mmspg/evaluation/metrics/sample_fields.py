@@ -129,19 +129,16 @@ def benchmark_gt_boxes(sample: Any, image_id: str, owner: str) -> np.ndarray:
 
 def benchmark_scoremap(loc_map: np.ndarray,
                        normalizer: Optional[Callable] = None,
-                       where: str = '') -> np.ndarray:
+                       where: str = 'gt_loc_map') -> np.ndarray:
     """The float32 224 x 224 map of a dump: a map the model normalised
     (``normalizer``, the sample's ``loc_normalizer``) as given when it is
     224 x 224, else resized (bicubic) and normalised again by it; a map of
     unknown normalisation resized if needed and min-max normalised
     (:func:`~mmspg.evaluation.functional.frame_scoremap`). ``where`` names
     the metric and image in an error."""
-    try:
-        return frame_scoremap(
-            loc_map.astype(np.float64), (BENCHMARK_SIZE, BENCHMARK_SIZE),
-            normalizer).astype(np.float32)
-    except ValueError as err:
-        raise ValueError(f'{where}: gt_loc_map: {err}') from None
+    return frame_scoremap(
+        loc_map.astype(np.float64), (BENCHMARK_SIZE, BENCHMARK_SIZE),
+        normalizer, where).astype(np.float32)
 
 
 def has_masks(sample: Any) -> bool:

@@ -77,15 +77,11 @@ class WSOLMetric(BaseMetric):
         cam_curve_interval (float): Step of the MaxBoxAcc threshold grid.
         iou_thresholds (Sequence[int]): IoU thresholds of MaxBoxAccV2 in
             percent.
-        box_frame (str): Frame the boxes are computed in. In every frame
-            a map the model normalised (the sample's ``loc_normalizer``) is
-            scored as given when it is already at the frame's size, and
-            resized (bicubic) and normalised again by that normaliser
-            otherwise; a map of unknown normalisation is min-max
-            normalised (see :func:`~mmspg.evaluation.functional.
-            frame_scoremap`).
-            ``'benchmark'``: the map is brought to 224 x 224 (bicubic, as
-            the benchmark resizes CAMs) and
+        box_frame (str): Frame the boxes are computed in. A map the model
+            normalised (``loc_normalizer``) is scored as given at the
+            frame's size, else resized (bicubic) and normalised again by it
+            (:func:`~mmspg.evaluation.functional.frame_scoremap`).
+            ``'benchmark'``: the map is brought to 224 x 224 and
             ``ori_gt_bboxes`` are rescaled from ``ori_shape`` to 224 with
             int truncation -- the benchmark's frame; valid for test
             pipelines without a crop. ``'original'``: the map is resized to
@@ -183,40 +179,28 @@ class WSOLMetric(BaseMetric):
         return state
 
     def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
-        """The quantised map and int GT boxes in the configured frame.
-
-        The map is scored as the benchmark scores it (``frame_scoremap``):
-        a map the model normalised (``loc_normalizer``) as given in the
-        frame, as GenDisc/IVR's ``BoxEvaluator.accumulate`` takes it
-        (``evaluation.py:239-253``: ``(map * 255).astype(uint8)``,
-        thresholds relative to its max, ``evaluation.py:132-139``).
-        """
+        """The quantised map (``frame_scoremap``) and int GT boxes in the
+        configured frame."""
+        if self.box_frame == 'input':
+            size = loc_map.shape
+            gt = int_boxes(
+                get_field(sample, 'gt_bboxes', image_id, self._name), size[1],
+                size[0])
+        elif self.box_frame == 'original':
+            gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id, self._name)
+            size = (ori_h, ori_w)
+        else:
+            # ints in the original frame, truncated first, and the float32
+            # map of a dump: re-evaluating a dump gives the same numbers
+            size = (BENCHMARK_SIZE, BENCHMARK_SIZE)
+            gt = benchmark_gt_boxes(sample, image_id, self._name)
         normalizer = loc_normalizer_of(sample)
-        try:
-            if self.box_frame == 'input':
-                h, w = loc_map.shape
-                q = quantize_scoremap(
-                    frame_scoremap(loc_map, (h, w), normalizer))
-                gt = int_boxes(
-                    get_field(sample, 'gt_bboxes', image_id, self._name), w, h)
-                return q, gt
-            if self.box_frame == 'original':
-                ori_gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id,
-                                                      self._name)
-                return quantize_scoremap(
-                    frame_scoremap(loc_map, (ori_h, ori_w),
-                                   normalizer)), ori_gt
-            # Quantised from the float32 map a dump writes, so
-            # re-evaluating the dump gives the same numbers. The
-            # benchmark's boxes are ints in the original frame, truncated
-            # first for the same reason.
-            q = benchmark_quantized_scoremap(loc_map,
-                                             (BENCHMARK_SIZE, BENCHMARK_SIZE),
-                                             normalizer)
-        except ValueError as err:
-            raise ValueError(f'{self._name}: image {image_id!r}: gt_loc_map: '
-                             f'{err}') from None
-        return q, benchmark_gt_boxes(sample, image_id, self._name)
+        where = f'{self._name}: gt_loc_map of image {image_id!r}'
+        if self.box_frame == 'benchmark':
+            return benchmark_quantized_scoremap(loc_map, size, normalizer,
+                                                where), gt
+        return quantize_scoremap(
+            frame_scoremap(loc_map, size, normalizer, where)), gt
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Reduce each sample to a small record in ``self.results``.

@@ -26,7 +26,7 @@ static void quantize_range(const double *x, uint8_t *out, Py_ssize_t n,
  * float32 map a dump writes, without normalisation (a map the model
  * normalised, scored as given, scoremap.py frame_scoremap). Returns 0 (out
  * partly written) if a value is outside [0, 1] or NaN, which the
- * benchmark's evaluators refuse (GenDisc/IVR util.py:58-61); the caller's
+ * benchmark's evaluators refuse (GenDisc/IVR util.py:58-63); the caller's
  * numpy path then raises the error. */
 int quantize_given(const double *x, Py_ssize_t n, uint8_t *out) {
     int bad = 0;
