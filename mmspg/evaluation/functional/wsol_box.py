@@ -41,6 +41,7 @@ the same numbers (tests compare them, and both with OpenCV's findContours):
   extension is not built (an install without a C compiler).
 """
 import threading
+import warnings
 from typing import Dict, Optional, Sequence, Tuple
 
 import cv2
@@ -49,6 +50,20 @@ import numpy as np
 try:
     from . import _wsol_box_ext
 except ImportError:  # installed without a C compiler: OpenCV path only
+    _wsol_box_ext = None
+
+#: ``API_VERSION`` of the sources in ``csrc/`` (``wsol_box_ext.c``)
+EXT_API_VERSION = 2
+if (_wsol_box_ext is not None
+        and getattr(_wsol_box_ext, 'API_VERSION', 1) != EXT_API_VERSION):
+    # a build older than its sources (an editable install not rebuilt after
+    # a pull) would fail on the first call; the OpenCV path gives the same
+    # numbers
+    warnings.warn(
+        f'{_wsol_box_ext.__file__} is a stale build of mmspg\'s extension '
+        f'(API {getattr(_wsol_box_ext, "API_VERSION", 1)}, sources '
+        f'{EXT_API_VERSION}); using the OpenCV path. Rebuild it: '
+        'python setup.py build_ext --inplace (or pip install -e .)')
     _wsol_box_ext = None
 
 __all__ = [

@@ -259,7 +259,18 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_wsol_box_ext",
                                     NULL, -1, methods};
 
+/* Raised with each change of a Python-visible signature (2: the as_given
+ * task field of wsol_records); wsol_box.py ignores a build of another
+ * version (a stale in-place build) and says so. */
+#define WSOL_EXT_API_VERSION 2
+
 PyMODINIT_FUNC PyInit__wsol_box_ext(void) {
     build_tables();
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "API_VERSION",
+                                     WSOL_EXT_API_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }
