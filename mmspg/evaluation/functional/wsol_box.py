@@ -54,17 +54,26 @@ except ImportError:  # installed without a C compiler: OpenCV path only
 
 #: ``API_VERSION`` of the sources in ``csrc/`` (``wsol_box_ext.c``)
 EXT_API_VERSION = 2
-if (_wsol_box_ext is not None
-        and getattr(_wsol_box_ext, 'API_VERSION', 1) != EXT_API_VERSION):
-    # a build older than its sources (an editable install not rebuilt after
-    # a pull) would fail on the first call; the OpenCV path gives the same
-    # numbers
+
+
+def _usable_extension(module):
+    """``module``, or None (with a warning) when it is a build older than
+    its sources (an editable install not rebuilt after a pull), which would
+    fail on its first call; the OpenCV path gives the same numbers."""
+    if module is None:
+        return None
+    found = getattr(module, 'API_VERSION', 1)
+    if found == EXT_API_VERSION:
+        return module
     warnings.warn(
-        f'{_wsol_box_ext.__file__} is a stale build of mmspg\'s extension '
-        f'(API {getattr(_wsol_box_ext, "API_VERSION", 1)}, sources '
-        f'{EXT_API_VERSION}); using the OpenCV path. Rebuild it: '
-        'python setup.py build_ext --inplace (or pip install -e .)')
-    _wsol_box_ext = None
+        f'{getattr(module, "__file__", module)} is a stale build of mmspg\'s '
+        f'extension (API {found}, sources {EXT_API_VERSION}); using the '
+        'OpenCV path. Rebuild it: python setup.py build_ext --inplace (or '
+        'pip install -e .)')
+    return None
+
+
+_wsol_box_ext = _usable_extension(_wsol_box_ext)
 
 __all__ = [
     'BENCHMARK_SIZE', 'cam_threshold_grid', 'check_scoremap', 'check_boxes',
