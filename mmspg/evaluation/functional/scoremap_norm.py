@@ -22,10 +22,12 @@ reference's full ``sort``: the k-th element of both is the same value.
 
 Where the reference divides by zero (``'max'`` on a map with no positive
 value, ``'ivr'`` when the percentile is the maximum, ``'pas'`` when 90 % of
-the pixels share the minimum) it yields NaN/inf. The benchmark's evaluators
-cast ``scoremap * 255`` to uint8, which makes NaN a 0 on x86; here these
-cases are defined instead (our choice, documented per class): the pixels
-that would be NaN are 0 and those that would be inf are 1.
+the pixels share the minimum) it yields NaN/inf, which its evaluators
+refuse: ``check_scoremap_validity`` (GenDisc/IVR ``util.py:58-63``) raises
+on a NaN or a value above 1 before ``BoxEvaluator``/``MaskEvaluator`` score
+the map. Here these cases are defined instead (our choice, documented per
+class): the pixels that would be NaN are 0 and those that would be inf
+are 1.
 
 No torch here: ``tools/eval_scoremaps.py`` uses this module to re-score
 saved maps.
@@ -121,8 +123,8 @@ class PaSNorm:
         percentile (float): p in [0, 1); the reference hard-codes 0.9.
 
     When the p-quantile of ``c`` is 0, pixels above the minimum give 1
-    and those at it 0 (the reference's inf -> 1 and NaN, which the
-    benchmark's uint8 cast makes 0).
+    and those at it 0 (where the reference has inf and NaN, a map its
+    evaluators refuse; our choice).
     """
     name = 'pas'
     affine_invariant = True

@@ -41,6 +41,7 @@ the same numbers (tests compare them, and both with OpenCV's findContours):
   extension is not built (an install without a C compiler).
 """
 import threading
+import warnings
 from typing import Dict, Optional, Sequence, Tuple
 
 import cv2
@@ -50,6 +51,29 @@ try:
     from . import _wsol_box_ext
 except ImportError:  # installed without a C compiler: OpenCV path only
     _wsol_box_ext = None
+
+#: ``API_VERSION`` of the sources in ``csrc/`` (``wsol_box_ext.c``)
+EXT_API_VERSION = 2
+
+
+def _usable_extension(module):
+    """``module``, or None (with a warning) when it is a build older than
+    its sources (an editable install not rebuilt after a pull), which would
+    fail on its first call; the OpenCV path gives the same numbers."""
+    if module is None:
+        return None
+    found = getattr(module, 'API_VERSION', 1)
+    if found == EXT_API_VERSION:
+        return module
+    warnings.warn(
+        f'{getattr(module, "__file__", module)} is a stale build of mmspg\'s '
+        f'extension (API {found}, sources {EXT_API_VERSION}); using the '
+        'OpenCV path. Rebuild it: python setup.py build_ext --inplace (or '
+        'pip install -e .)')
+    return None
+
+
+_wsol_box_ext = _usable_extension(_wsol_box_ext)
 
 __all__ = [
     'BENCHMARK_SIZE', 'cam_threshold_grid', 'check_scoremap', 'check_boxes',

@@ -14,7 +14,7 @@ from mmspg.registry import METRICS
 from ..functional import scoremap_path, write_metadata
 from .sample_fields import (benchmark_scoremap, check_finite, gt_label_of,
                             gt_loc_map_of, has_masks, image_id_of,
-                            ori_gt_boxes)
+                            loc_normalizer_of, ori_gt_boxes)
 
 
 @METRICS.register_module()
@@ -22,8 +22,12 @@ class DumpWSOLScoreMaps(BaseMetric):
     """Write ``<out_dir>/scoremaps/<image_id>.npy`` and the metadata.
 
     Each rank saves the float32 224 x 224 ground-truth class map in [0, 1]
-    of its samples (the benchmark's frame: bicubic resize, then min-max, as
-    ``clovaai/wsolevaluation`` ``inference.py:84-88`` stores them); rank 0
+    of its samples, the map ``WSOLMetric`` scores: the benchmark's frame,
+    where ``clovaai/wsolevaluation`` ``inference.py:84-93`` stores the map
+    after its one normalisation (GenDisc/IVR ``inference.py:71-78``); a
+    map the model normalised is saved as given at 224, resized (bicubic)
+    and normalised again by the same normaliser otherwise (see
+    :func:`~mmspg.evaluation.functional.frame_scoremap`); rank 0
     writes ``<out_dir>/metadata/`` (image ids, labels, sizes and boxes of
     box data) from the gathered records, so that ``tools/eval_scoremaps.py
     --metadata-root <out_dir>/metadata --scoremap-root <out_dir>/scoremaps``
@@ -64,7 +68,9 @@ class DumpWSOLScoreMaps(BaseMetric):
             image_id = image_id_of(sample)
             label = gt_label_of(sample, image_id, self._name)
             scoremap = benchmark_scoremap(
-                gt_loc_map_of(sample, image_id, self._name))
+                gt_loc_map_of(sample, image_id, self._name),
+                loc_normalizer_of(sample),
+                f'{self._name}: gt_loc_map of image {image_id!r}')
             path = scoremap_path(osp.join(self.out_dir, 'scoremaps'), image_id)
             os.makedirs(osp.dirname(path), exist_ok=True)
             np.save(path, scoremap)

@@ -21,15 +21,19 @@ from ..functional import (BENCHMARK_SIZE, cam_threshold_grid,
 from ..functional.class_predictions import read_class_predictions
 from .sample_fields import (benchmark_scoremap, check_finite, class_flags,
                             get_field, gt_label_of, gt_loc_map_of, has_masks,
-                            image_id_of)
+                            image_id_of, loc_normalizer_of)
 
 
 @METRICS.register_module()
 class PxAPMetric(BaseMetric):
     """PxAP, PIoU and classification accuracy of samples with masks.
 
-    Per image, :meth:`process` reduces the ground-truth class map (resized
-    to the benchmark's 224 x 224 frame, bicubic then min-max) to the
+    Per image, :meth:`process` reduces the ground-truth class map in the
+    benchmark's 224 x 224 frame (a map the model normalised, as given at
+    224, as GenDisc/IVR's ``MaskEvaluator.accumulate`` scores it,
+    ``evaluation.py:356-380``; resized bicubic and normalised again
+    otherwise, see :func:`~mmspg.evaluation.functional.frame_scoremap`) to
+    the
     foreground and background histograms of its scores over the threshold
     grid (uint16, about 4 kB per image), so the cross-rank gather stays
     small; :meth:`compute_metrics` sums them.
@@ -100,7 +104,9 @@ class PxAPMetric(BaseMetric):
             sample, dict) else getattr(sample, 'ignore_mask_path', '')) or ''
         # the float32 224 x 224 map of a dump: identical inputs to the tool
         scoremap = benchmark_scoremap(
-            gt_loc_map_of(sample, image_id, self._name))
+            gt_loc_map_of(sample, image_id, self._name),
+            loc_normalizer_of(sample),
+            f'{self._name}: gt_loc_map of image {image_id!r}')
         gt = load_benchmark_mask('', list(paths), ignore, BENCHMARK_SIZE)
         fg, bg = pxap_histograms(scoremap, gt, self.cam_thresholds)
         # 224 * 224 < 2**16: per-image counts fit uint16

@@ -5,13 +5,13 @@ fields of a ``WSOLClassifier`` output (docs/interfaces.md, "Model
 outputs"); one reader keeps their errors and their maps identical, so the
 numbers of a metric equal those of ``tools/eval_scoremaps.py`` on the dump.
 """
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
-from ..functional import (BENCHMARK_SIZE, check_boxes, rescale_boxes,
-                          resize_scoremap)
+from ..functional import (BENCHMARK_SIZE, check_boxes, frame_scoremap,
+                          rescale_boxes)
 
 
 def to_numpy(value: Any) -> np.ndarray:
@@ -62,6 +62,17 @@ def gt_loc_map_of(sample: Any, image_id: str, owner: str) -> np.ndarray:
     if loc_map.dtype not in (np.float32, np.float64):
         loc_map = loc_map.astype(np.float64)
     return np.ascontiguousarray(loc_map)
+
+
+def loc_normalizer_of(sample: Any) -> Optional[Callable]:
+    """The normaliser the model applied to the sample's maps
+    (``loc_normalizer``, written by every head's ``predict``), or None
+    when the sample does not say (a hand-made sample): the metrics then
+    min-max normalise the map in their frame
+    (:func:`~mmspg.evaluation.functional.frame_scoremap`)."""
+    if isinstance(sample, dict):
+        return sample.get('loc_normalizer', None)
+    return getattr(sample, 'loc_normalizer', None)
 
 
 def class_flags(sample: Any,
@@ -116,12 +127,18 @@ def benchmark_gt_boxes(sample: Any, image_id: str, owner: str) -> np.ndarray:
     return rescale_boxes(ori_gt, ori_size)
 
 
-def benchmark_scoremap(loc_map: np.ndarray) -> np.ndarray:
-    """The float32 224 x 224 map of a dump (bicubic, then min-max, as the
-    benchmark resizes a map; a 224 map is only normalised)."""
-    return resize_scoremap(
-        loc_map.astype(np.float64),
-        (BENCHMARK_SIZE, BENCHMARK_SIZE)).astype(np.float32)
+def benchmark_scoremap(loc_map: np.ndarray,
+                       normalizer: Optional[Callable] = None,
+                       where: str = 'gt_loc_map') -> np.ndarray:
+    """The float32 224 x 224 map of a dump: a map the model normalised
+    (``normalizer``, the sample's ``loc_normalizer``) as given when it is
+    224 x 224, else resized (bicubic) and normalised again by it; a map of
+    unknown normalisation resized if needed and min-max normalised
+    (:func:`~mmspg.evaluation.functional.frame_scoremap`). ``where`` names
+    the metric and image in an error."""
+    return frame_scoremap(
+        loc_map.astype(np.float64), (BENCHMARK_SIZE, BENCHMARK_SIZE),
+        normalizer, where).astype(np.float32)
 
 
 def _field(sample: Any, key: str) -> Any:

@@ -16,14 +16,16 @@ from mmspg.registry import METRICS
 from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
                           benchmark_quantized_scoremap, box_accuracy_summary,
                           box_backends, cam_threshold_grid, compiled_extension,
-                          level_max_ious, quantize_scoremap, resize_scoremap,
+                          frame_scoremap, level_max_ious, quantize_scoremap,
                           thread_scratch)
 from ..functional.class_predictions import read_class_predictions
+from ..functional.scoremap import extension_scoremap
 from ..functional.top5_star import second_box_hit
 from .loc_error_table import loc_error_table
 from .sample_fields import (benchmark_gt_boxes, check_finite, class_flags,
                             get_field, gt_label_of, gt_loc_map_of, has_masks,
-                            image_id_of, int_boxes, ori_gt_boxes)
+                            image_id_of, int_boxes, loc_normalizer_of,
+                            ori_gt_boxes)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
@@ -76,9 +78,11 @@ class WSOLMetric(BaseMetric):
         cam_curve_interval (float): Step of the MaxBoxAcc threshold grid.
         iou_thresholds (Sequence[int]): IoU thresholds of MaxBoxAccV2 in
             percent.
-        box_frame (str): Frame the boxes are computed in.
-            ``'benchmark'``: the map is resized to 224 x 224 (bicubic, then
-            min-max normalised, as the benchmark resizes CAMs) and
+        box_frame (str): Frame the boxes are computed in. A map the model
+            normalised (``loc_normalizer``) is scored as given at the
+            frame's size, else resized (bicubic) and normalised again by it
+            (:func:`~mmspg.evaluation.functional.frame_scoremap`).
+            ``'benchmark'``: the map is brought to 224 x 224 and
             ``ori_gt_bboxes`` are rescaled from ``ori_shape`` to 224 with
             int truncation -- the benchmark's frame; valid for test
             pipelines without a crop. ``'original'``: the map is resized to
@@ -176,23 +180,28 @@ class WSOLMetric(BaseMetric):
         return state
 
     def _frame(self, sample: Any, image_id: str, loc_map: np.ndarray):
-        """The quantised map and int GT boxes in the configured frame."""
+        """The quantised map (``frame_scoremap``) and int GT boxes in the
+        configured frame."""
         if self.box_frame == 'input':
-            h, w = loc_map.shape
-            q = quantize_scoremap(resize_scoremap(loc_map, (h, w)))
+            size = loc_map.shape
             gt = int_boxes(
-                get_field(sample, 'gt_bboxes', image_id, self._name), w, h)
-            return q, gt
-        if self.box_frame == 'original':
-            ori_gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id, self._name)
-            return quantize_scoremap(resize_scoremap(loc_map,
-                                                     (ori_h, ori_w))), ori_gt
-        # Quantised from the float32 map a dump writes, so re-evaluating
-        # the dump gives the same numbers. The benchmark's boxes are ints in
-        # the original frame, truncated first for the same reason.
-        return benchmark_quantized_scoremap(
-            loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE)), benchmark_gt_boxes(
-                sample, image_id, self._name)
+                get_field(sample, 'gt_bboxes', image_id, self._name), size[1],
+                size[0])
+        elif self.box_frame == 'original':
+            gt, (ori_w, ori_h) = ori_gt_boxes(sample, image_id, self._name)
+            size = (ori_h, ori_w)
+        else:
+            # ints in the original frame, truncated first, and the float32
+            # map of a dump: re-evaluating a dump gives the same numbers
+            size = (BENCHMARK_SIZE, BENCHMARK_SIZE)
+            gt = benchmark_gt_boxes(sample, image_id, self._name)
+        normalizer = loc_normalizer_of(sample)
+        where = f'{self._name}: gt_loc_map of image {image_id!r}'
+        if self.box_frame == 'benchmark':
+            return benchmark_quantized_scoremap(loc_map, size, normalizer,
+                                                where), gt
+        return quantize_scoremap(
+            frame_scoremap(loc_map, size, normalizer, where)), gt
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Reduce each sample to a small record in ``self.results``.
@@ -287,9 +296,12 @@ class WSOLMetric(BaseMetric):
             gt = np.ascontiguousarray(
                 benchmark_gt_boxes(sample, image_id, self._name))
             bits = np.empty((rows, row_bytes), dtype=np.uint8)
-            h, w = loc_map.shape
-            tasks.append(
-                (loc_map, h, w, loc_map.dtype == np.float64, gt, bits))
+            frame_map, as_given = extension_scoremap(
+                loc_map, (BENCHMARK_SIZE, BENCHMARK_SIZE),
+                loc_normalizer_of(sample))
+            h, w = frame_map.shape
+            tasks.append((frame_map, h, w, frame_map.dtype == np.float64, gt,
+                          bits, as_given))
             prepared.append((sample, image_id, label, flags, loc_map, bits))
         max_h = max(t[1] for t in tasks)
         max_w = max(t[2] for t in tasks)

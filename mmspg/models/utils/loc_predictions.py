@@ -209,7 +209,8 @@ def fill_loc_predictions(
     Returns:
         list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
         ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
-        (resized and normalised per map) and, where ``gt_label`` is
+        (resized and normalised per map), ``loc_normalizer`` (the
+        normaliser, see :func:`write_loc_fields`) and, where ``gt_label`` is
         known, ``gt_loc_map`` (H, W).
     """
     num = scores.size(0)
@@ -240,11 +241,17 @@ def fill_loc_predictions(
     size = tuple(input_size)[-2:] if input_size is not None else \
         tuple(maps.shape[-2:])
     maps = resize_loc_maps(maps, size, loc_resize, loc_normalize)
-    return write_loc_fields(data_samples, scores, loc_labels, maps)
+    return write_loc_fields(
+        data_samples, scores, loc_labels, maps,
+        MinMaxNorm() if loc_normalize is None else loc_normalize)
 
 
-def write_loc_fields(data_samples: List[DataSample], scores: Tensor,
-                     loc_labels: Tensor, maps: Tensor) -> List[DataSample]:
+def write_loc_fields(
+        data_samples: List[DataSample],
+        scores: Tensor,
+        loc_labels: Tensor,
+        maps: Tensor,
+        loc_normalizer: Optional[Callable] = None) -> List[DataSample]:
     """Write the WSOL prediction fields (docs/interfaces.md) of every head.
 
     Args:
@@ -254,11 +261,17 @@ def write_loc_fields(data_samples: List[DataSample], scores: Tensor,
         maps (Tensor): (N, K, H, W) maps of ``loc_labels`` in [0, 1], plus
             a last (K+1-th) channel with the ground-truth class map when
             any sample has ``gt_label``.
+        loc_normalizer (callable, optional): The normaliser that made
+            ``maps``; written as ``loc_normalizer`` so that the metrics
+            score the maps as given (as the benchmark's evaluators do) and
+            re-apply it only after a resize of theirs
+            (:func:`mmspg.evaluation.functional.frame_scoremap`). None:
+            not written (the metrics then min-max normalise).
 
     Returns:
         list[DataSample]: ``pred_score``, ``pred_label`` (top-1),
-        ``loc_labels``, ``loc_maps`` and, with ``gt_label``,
-        ``gt_loc_map``.
+        ``loc_labels``, ``loc_maps``, ``loc_normalizer`` and, with
+        ``gt_label``, ``gt_loc_map``.
     """
     k = loc_labels.size(1)
     for i, ds in enumerate(data_samples):
@@ -266,6 +279,8 @@ def write_loc_fields(data_samples: List[DataSample], scores: Tensor,
         ds.set_pred_score(scores[i]).set_pred_label(loc_labels[i, :1])
         ds.set_field(loc_labels[i], 'loc_labels')
         ds.set_field(maps[i, :k], 'loc_maps')
+        if loc_normalizer is not None:
+            ds.set_field(loc_normalizer, 'loc_normalizer')
         if has_gt:
             ds.set_field(maps[i, k], 'gt_loc_map')
     return data_samples

@@ -34,6 +34,23 @@ def test_without_extension_auto_uses_opencv(monkeypatch):
         quantized_max_ious(q, gt, t, backend='c')
 
 
+def test_stale_build_is_ignored_with_a_warning():
+    # a build of other sources (no or another API_VERSION) would fail on
+    # its first call with the current Python side
+    class Stale:
+        __file__ = 'old/_wsol_box_ext.so'
+
+    with pytest.warns(UserWarning, match='stale build.*build_ext'):
+        assert wsol_box._usable_extension(Stale()) is None
+    current = Stale()
+    current.API_VERSION = wsol_box.EXT_API_VERSION
+    assert wsol_box._usable_extension(current) is current
+    assert wsol_box._usable_extension(None) is None
+    ext = wsol_box.compiled_extension()
+    if ext is not None:  # the build here matches its sources
+        assert ext.API_VERSION == wsol_box.EXT_API_VERSION
+
+
 @pytest.mark.parametrize('kwargs, match', [
     (dict(backend='fast'), 'backend must be one of'),
     (dict(cam_thresholds=np.array([0.5, 1.5])), r'cam_thresholds must lie'),

@@ -241,3 +241,15 @@ def test_wsol_classifier_classification_head_cams():
             interpolation=cv2.INTER_CUBIC))
     np.testing.assert_allclose(
         out[0].gt_loc_map.numpy(), expected, rtol=0, atol=1e-5)
+
+
+def test_predict_names_its_normaliser_for_the_metrics():
+    # the metrics score a normalised map as given and re-apply this
+    # normaliser only after a resize of theirs (frame_scoremap)
+    raw = _raw()
+    head = _identity_head(loc_normalize='max')
+    out = head.predict((raw, ), _samples([0, 2]))
+    assert all(type(ds.loc_normalizer).__name__ == 'MaxNorm' for ds in out)
+    plain = _identity_head().predict((raw, ), _samples([0, 2]))
+    assert all(
+        type(ds.loc_normalizer).__name__ == 'MinMaxNorm' for ds in plain)

@@ -18,13 +18,18 @@
  * as much as a sweep, and held the GIL):
  *   map (sh, sw) float32 or float64 -> bicubic resize to (dh, dw),
  *   normalisation, float32 rounding, quantisation (resize_normalize_quantize)
+ *   or, with as_given (a map the model normalised, already (dh, dw)), only
+ *   the float32 rounding and quantisation, as the benchmark's evaluators
+ *   score the map they are given (scoremap.py, frame_scoremap)
  *   -> box_levels -> hit flags per level (v1 at iou[0], v2 at iou[1..]) ->
  *   per threshold t, level int(t * max) -> bits packed as np.packbits does.
  * Returns the hit flag at the last threshold, or -1 if a level needs the
- * findContours fallback or a value is not finite (the caller then takes
- * the step-by-step path).
+ * findContours fallback, a value is not finite or, as_given, a value is
+ * outside [0, 1] (the caller then takes the step-by-step path, which names
+ * the fault).
  */
-static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
+static int wsol_record(const void *src, int src_is_double, int as_given,
+                       Py_ssize_t sh,
                        Py_ssize_t sw, Py_ssize_t dh, Py_ssize_t dw,
                        const int64_t *gt, Py_ssize_t k,
                        const double *thresholds, Py_ssize_t num_t,
@@ -39,8 +44,12 @@ static int wsol_record(const void *src, int src_is_double, Py_ssize_t sh,
     if (!src_is_double)
         for (Py_ssize_t i = 0; i < sh * sw; ++i)
             srcd[i] = (double)((const float *)src)[i];
-    if (!resize_quantize(src_is_double ? (const double *)src : srcd, sh, sw,
-                         dh, dw, resize_ws, q))
+    if (as_given) {
+        if (!quantize_given(src_is_double ? (const double *)src : srcd,
+                            sh * sw, q))
+            return -1;
+    } else if (!resize_quantize(src_is_double ? (const double *)src : srcd,
+                                sh, sw, dh, dw, resize_ws, q))
         return -1;
     double v1[NUM_LEVELS], v2[NUM_LEVELS];
     uint8_t undecided[NUM_LEVELS];
@@ -89,7 +98,8 @@ static PyObject *py_max_threads(PyObject *self, PyObject *args) {
 
 /* Python: wsol_records(tasks, dh, dw, thresholds, iou, workspaces) ->
  * list[int], wsol_record's result per task. tasks: list of (map, sh, sw,
- * is_double, gt, bits): map C-contiguous float32/float64 (sh, sw), gt int64
+ * is_double, gt, bits, as_given): map C-contiguous float32/float64
+ * (sh, sw) ((dh, dw) when as_given), gt int64
  * (k, 4) in the (dh, dw) frame, bits writable uint8 (I, ceil((T-1)/8));
  * thresholds: float64 (T,), the last one the fixed threshold; iou: float64
  * (I,); workspaces: list of writable 8-aligned buffers of
@@ -110,7 +120,7 @@ static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     Py_buffer *bufs = (Py_buffer *)calloc((size_t)(3 * n + num_ws + 1),
                                           sizeof(Py_buffer));
-    Py_ssize_t *dims = (Py_ssize_t *)calloc((size_t)(3 * n + 1),
+    Py_ssize_t *dims = (Py_ssize_t *)calloc((size_t)(4 * n + 1),
                                             sizeof(Py_ssize_t));
     int *ret = (int *)calloc((size_t)(n + 1), sizeof(int));
     Py_ssize_t acquired = 0; /* buffers in bufs to release */
@@ -133,13 +143,14 @@ static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
         PyObject *task = PyList_GET_ITEM(tasks, i);
         PyObject *map, *gt, *bits;
         Py_ssize_t sh, sw;
-        int is_double;
-        if (!PyArg_ParseTuple(task, "OnnpOO", &map, &sh, &sw, &is_double,
-                              &gt, &bits))
+        int is_double, as_given;
+        if (!PyArg_ParseTuple(task, "OnnpOOp", &map, &sh, &sw, &is_double,
+                              &gt, &bits, &as_given))
             goto done;
-        dims[3 * i] = sh;
-        dims[3 * i + 1] = sw;
-        dims[3 * i + 2] = is_double;
+        dims[4 * i] = sh;
+        dims[4 * i + 1] = sw;
+        dims[4 * i + 2] = is_double;
+        dims[4 * i + 3] = as_given;
         /* acquired counts a prefix only for the workspaces; the task
          * buffers are released one by one below */
         if (PyObject_GetBuffer(map, &bufs[3 * i], PyBUF_SIMPLE) < 0)
@@ -154,7 +165,7 @@ static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
             goto done;
         }
         ret[n] = (int)(i + 1); /* tasks with buffers held */
-        if (sh < 1 || sw < 1 ||
+        if (sh < 1 || sw < 1 || (as_given && (sh != dh || sw != dw)) ||
             bufs[3 * i].len != sh * sw * (is_double ? 8 : 4) ||
             bufs[3 * i + 1].len < 32 || bufs[3 * i + 1].len % 32 != 0 ||
             bufs[3 * i + 2].len != num_iou * ((num_t - 1 + 7) / 8)) {
@@ -184,8 +195,9 @@ static PyObject *py_wsol_records(PyObject *self, PyObject *args) {
 #else
             const int tid = 0;
 #endif
-            ret[i] = wsol_record(bufs[3 * i].buf, (int)dims[3 * i + 2],
-                                 dims[3 * i], dims[3 * i + 1], dh, dw,
+            ret[i] = wsol_record(bufs[3 * i].buf, (int)dims[4 * i + 2],
+                                 (int)dims[4 * i + 3], dims[4 * i],
+                                 dims[4 * i + 1], dh, dw,
                                  (const int64_t *)bufs[3 * i + 1].buf,
                                  bufs[3 * i + 1].len / 32, thresholds, num_t,
                                  ious, num_iou, (uint8_t *)bufs[3 * i + 2].buf,
@@ -247,7 +259,18 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_wsol_box_ext",
                                     NULL, -1, methods};
 
+/* Raised with each change of a Python-visible signature (2: the as_given
+ * task field of wsol_records); wsol_box.py ignores a build of another
+ * version (a stale in-place build) and says so. */
+#define WSOL_EXT_API_VERSION 2
+
 PyMODINIT_FUNC PyInit__wsol_box_ext(void) {
     build_tables();
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "API_VERSION",
+                                     WSOL_EXT_API_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

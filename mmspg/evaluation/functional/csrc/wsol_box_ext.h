@@ -42,6 +42,7 @@ WSOL_INTERNAL Py_ssize_t resize_workspace_bytes(Py_ssize_t sh, Py_ssize_t dh,
 WSOL_INTERNAL int resize_quantize(const double *src, Py_ssize_t sh,
                                   Py_ssize_t sw, Py_ssize_t dh, Py_ssize_t dw,
                                   char *workspace, uint8_t *q);
+WSOL_INTERNAL int quantize_given(const double *x, Py_ssize_t n, uint8_t *out);
 WSOL_INTERNAL PyObject *py_resize_normalize_quantize(PyObject *self,
                                                      PyObject *args);
 WSOL_INTERNAL PyObject *py_resize_workspace_bytes(PyObject *self,

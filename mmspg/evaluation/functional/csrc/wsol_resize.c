@@ -22,6 +22,24 @@ static void quantize_range(const double *x, uint8_t *out, Py_ssize_t n,
                                     255.0);
 }
 
+/* out = (uint8)(float64(float32(x)) * 255): quantize_scoremap of the
+ * float32 map a dump writes, without normalisation (a map the model
+ * normalised, scored as given, scoremap.py frame_scoremap). Returns 0 (out
+ * partly written) if a value is outside [0, 1] or NaN, which the
+ * benchmark's evaluators refuse (GenDisc/IVR util.py:58-63); the caller's
+ * numpy path then raises the error. */
+int quantize_given(const double *x, Py_ssize_t n, uint8_t *out) {
+    int bad = 0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        const double v = x[i];
+        const int out_of_range = !(v >= 0.0 && v <= 1.0); /* NaN too */
+        bad |= out_of_range;
+        out[i] = (uint8_t)(int32_t)((double)(float)(out_of_range ? 0.0 : v) *
+                                    255.0);
+    }
+    return !bad;
+}
+
 /* See py_normalize_quantize. Branch-free loops, so that they vectorise.
  * Returns 0 (out untouched) if a value is not finite. */
 static int normalize_quantize(const double *x, uint8_t *out, Py_ssize_t n) {
