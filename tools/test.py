@@ -176,7 +176,8 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import setup_cpu_distributed, teardown_distributed
+    from mmspg.utils import (abort_run, finish_process, setup_cpu_distributed,
+                             shutdown_loader_workers)
 
     cfg = merge_args(cfg, args)
 
@@ -196,11 +197,16 @@ def main():
     # start testing
     try:
         metrics = runner.test()
-    finally:
-        # The DDP-wrapped model keeps the process group alive: release it
-        # before the group is destroyed (see teardown_distributed).
-        del runner
-        teardown_distributed()
+    except BaseException:
+        # a failing rank ends the job: traceback, exit, no collective
+        abort_run(runner)
+        raise
+    # The DDP-wrapped model keeps the process group alive: stop the loader
+    # workers, release the runner, then destroy the group and skip the
+    # interpreter's collections at exit (a run ends when its work does).
+    shutdown_loader_workers(runner)
+    del runner
+    finish_process()
 
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)

@@ -180,8 +180,8 @@ def main():
     # allow-lists checkpoint globals)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (resolve_auto_resume, setup_cpu_distributed,
-                             teardown_distributed)
+    from mmspg.utils import (abort_run, finish_process, resolve_auto_resume,
+                             setup_cpu_distributed, shutdown_loader_workers)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
@@ -197,11 +197,16 @@ def main():
     # start training
     try:
         runner.train()
-    finally:
-        # The DDP-wrapped model keeps the process group alive: release it
-        # before the group is destroyed (see teardown_distributed).
-        del runner
-        teardown_distributed()
+    except BaseException:
+        # a failing rank ends the job: traceback, exit, no collective
+        abort_run(runner)
+        raise
+    # The DDP-wrapped model keeps the process group alive: stop the loader
+    # workers, release the runner, then destroy the group and skip the
+    # interpreter's collections at exit (a run ends when its work does).
+    shutdown_loader_workers(runner)
+    del runner
+    finish_process()
 
 
 if __name__ == '__main__':

@@ -19,6 +19,7 @@ from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
                                 safe_global_names)
 from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
                               teardown_distributed)
+from .run_exit import abort_run, finish_process, shutdown_loader_workers
 from .setup_env import register_all_modules
 
 # before any torch.load of a checkpoint in a process that imported mmspg
@@ -33,5 +34,6 @@ __all__ = [
     'CorruptCheckpointError', 'UnsafeCheckpointError',
     'load_from_local_checked', 'register_checkpoint_safe_globals',
     'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
-    'teardown_distributed', 'register_all_modules'
+    'teardown_distributed', 'register_all_modules', 'abort_run',
+    'finish_process', 'shutdown_loader_workers'
 ]

@@ -176,9 +176,13 @@ def teardown_distributed() -> None:
     4 aborts in 30 two-process runs; 0 in 30 when it was released). The
     garbage collection here frees what only reference cycles still hold
     (runner <-> loops and hooks); the barrier makes every rank finish its
-    last collective first.
+    last collective first. Call it only after a run that finished on every
+    rank: after an error use ``mmspg.utils.abort_run``, which synchronises
+    nothing. Without a process group it does nothing (the collection would
+    free persistent loader workers without their shutdown message, 5 s of
+    waiting each; ``shutdown_loader_workers`` stops them first).
     """
-    gc.collect()
     if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()
         torch_dist.barrier()
         torch_dist.destroy_process_group()
