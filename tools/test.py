@@ -176,8 +176,8 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (abort_run, finish_process, setup_cpu_distributed,
-                             shutdown_loader_workers)
+    from mmspg.utils import (abort_run, finish_process, log_run_summary,
+                             setup_cpu_distributed, shutdown_loader_workers)
 
     cfg = merge_args(cfg, args)
 
@@ -189,6 +189,7 @@ def main():
         runner = Runner.from_cfg(cfg)
     else:
         runner = RUNNERS.build(cfg)
+    log_run_summary(runner, 'test')  # device, world size, batch
 
     if args.out and args.out_item in ['pred', None]:
         runner.test_evaluator.metrics.append(

@@ -180,8 +180,9 @@ def main():
     # allow-lists checkpoint globals)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (abort_run, finish_process, resolve_auto_resume,
-                             setup_cpu_distributed, shutdown_loader_workers)
+    from mmspg.utils import (abort_run, finish_process, log_run_summary,
+                             resolve_auto_resume, setup_cpu_distributed,
+                             shutdown_loader_workers)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
@@ -193,6 +194,8 @@ def main():
     setup_cpu_distributed(cfg, args.launcher)
 
     runner = build_runner(cfg)
+    # device, world size, batch and lr first; a batch unlike the recipe's
+    log_run_summary(runner, 'train')
 
     # start training
     try:

@@ -17,9 +17,11 @@ from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
                                 UnsafeCheckpointError, load_from_local_checked,
                                 register_checkpoint_safe_globals,
                                 safe_global_names)
-from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
-                              teardown_distributed)
+from .cpu_distributed import (ALLOW_CPU_ENV, accelerator_available,
+                              cpu_requested, cuda_unusable_reason,
+                              setup_cpu_distributed, teardown_distributed)
 from .run_exit import abort_run, finish_process, shutdown_loader_workers
+from .run_setup import batch_size_warning, log_run_summary, run_summary
 from .setup_env import register_all_modules
 
 # before any torch.load of a checkpoint in a process that imported mmspg
@@ -35,5 +37,7 @@ __all__ = [
     'load_from_local_checked', 'register_checkpoint_safe_globals',
     'safe_global_names', 'accelerator_available', 'setup_cpu_distributed',
     'teardown_distributed', 'register_all_modules', 'abort_run',
-    'finish_process', 'shutdown_loader_workers'
+    'ALLOW_CPU_ENV', 'cpu_requested', 'cuda_unusable_reason', 'finish_process',
+    'batch_size_warning', 'log_run_summary', 'run_summary',
+    'shutdown_loader_workers'
 ]

@@ -33,7 +33,6 @@ def _failing_config(tools, tmp_path, **hook):
 def _run_and_check(tools, args, mode):
     env = dict(
         PORT=tools.free_port(),
-        MMSPG_ALLOW_CPU='1',
         PYTHONPATH=os.pathsep.join([
             tools.repo,
             os.path.join(tools.repo, HOOK_DIR),
@@ -80,3 +79,18 @@ def test_failing_rank_ends_dist_test(tools, toy_root, tmp_path):
         str(ckpt), '2', '--cfg-options', *tools.toy.toy_cfg_options(toy_root),
         f'work_dir={tmp_path / "test_wd"}'
     ], 'test')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='needs a CPU machine')
+def test_dist_train_without_cuda_is_refused(tools, tmp_path):
+    proc = tools.run_tool([
+        'bash', 'tools/dist_train.sh', tools.toy.TOY_CONFIG, '1', '--work-dir',
+        str(tmp_path / 'wd')
+    ],
+                          timeout=120,
+                          PORT=tools.free_port(),
+                          MMSPG_ALLOW_CPU='')
+    assert proc.returncode != 0
+    assert 'CUDA is not usable here' in proc.stdout, proc.stdout[-3000:]
+    assert 'MMSPG_ALLOW_CPU=1' in proc.stdout
+    assert not (tmp_path / 'wd').exists()
