@@ -21,8 +21,7 @@ def _cfg(batch=32, base=32, enable=None, lr=0.01):
 def world(monkeypatch):
 
     def set_world(size):
-        monkeypatch.setattr(run_setup, 'get_world_size',
-                            lambda: size)
+        monkeypatch.setattr(run_setup, 'get_world_size', lambda: size)
 
     return set_world
 
@@ -31,8 +30,8 @@ def test_summary_and_no_warning_at_the_recipe_batch(world):
     world(1)
     s = run_summary(_cfg())
     assert s['device'] == 'cpu'
-    assert (s['world_size'], s['batch_per_process'], s['total_batch'],
-            s['lr'], s['lr_used']) == (1, 32, 32, 0.01, 0.01)
+    assert (s['world_size'], s['batch_per_process'], s['total_batch'], s['lr'],
+            s['lr_used']) == (1, 32, 32, 0.01, 0.01)
     assert batch_size_warning(s) is None
     t = run_summary(_cfg(), 'test')
     assert t['total_batch'] == 5 and 'lr' not in t
