@@ -7,7 +7,8 @@ Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
 maps (adds a ``DumpWSOLScoreMaps`` metric to ``test_evaluator``, as
-``--out`` adds mmengine's ``DumpResults``); CPU-only machines
+``--out`` adds ``DumpWSOLPredictions``, mmengine's ``DumpResults``
+without the per-pixel maps); CPU-only machines
 run the distributed launchers with gloo
 (``mmspg.utils.setup_cpu_distributed``).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
@@ -19,7 +20,6 @@ import os.path as osp
 
 import mmengine
 from mmengine.config import Config, ConfigDict, DictAction
-from mmengine.evaluator import DumpResults
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -34,8 +34,9 @@ def parse_args():
         help='the directory to save the file containing evaluation metrics')
     parser.add_argument(
         '--out',
-        help='the file to output results: predictions as .pkl, or the '
-        'metrics as .json/.yaml/.pkl with --out-item metrics')
+        help='the file to output results: predictions as .pkl (class '
+        'scores, labels, boxes and ids; no maps, see --dump-scoremaps), or '
+        'the metrics as .json/.yaml/.pkl with --out-item metrics')
     parser.add_argument(
         '--out-item',
         choices=['metrics', 'pred'],
@@ -192,8 +193,11 @@ def main():
     log_run_summary(runner, 'test')  # device, world size, batch
 
     if args.out and args.out_item in ['pred', None]:
+        # mmengine's DumpResults less the per-pixel maps: scores, labels,
+        # boxes and ids, a size of images x classes (maps: --dump-scoremaps)
+        from mmspg.evaluation import DumpWSOLPredictions
         runner.test_evaluator.metrics.append(
-            DumpResults(out_file_path=args.out))
+            DumpWSOLPredictions(out_file_path=args.out))
 
     # start testing
     try:
