@@ -26,6 +26,9 @@ default_hooks = dict(
         max_keep_ckpts=3),
     visualization=dict(
         _scope_='mmspg', type='WSOLVisualizationHook', enable=False),
+    # every image/mask file of the run's datasets exists (a stat each, when
+    # the run starts; tools/misc/check_data.py checks the contents)
+    data_files=dict(_scope_='mmspg', type='DataFilesCheckHook'),
 )
 
 log_processor = dict(by_epoch=True)
