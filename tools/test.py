@@ -185,25 +185,27 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    # build the runner from config, as mmpretrain's tools/test.py
-    if 'runner_type' not in cfg:
-        runner = Runner.from_cfg(cfg)
-    else:
-        runner = RUNNERS.build(cfg)
-    log_run_summary(runner, 'test')  # device, world size, batch
-
-    if args.out and args.out_item in ['pred', None]:
-        # mmengine's DumpResults less the per-pixel maps: scores, labels,
-        # boxes and ids, a size of images x classes (maps: --dump-scoremaps)
-        from mmspg.evaluation import DumpWSOLPredictions
-        runner.test_evaluator.metrics.append(
-            DumpWSOLPredictions(out_file_path=args.out))
-
-    # start testing
+    # build and test; a failure on one rank (building its datasets too)
+    # ends the job: traceback, exit, no collective
+    runner = None
     try:
+        # build the runner from config, as mmpretrain's tools/test.py
+        if 'runner_type' not in cfg:
+            runner = Runner.from_cfg(cfg)
+        else:
+            runner = RUNNERS.build(cfg)
+        log_run_summary(runner, 'test')  # device, world size, batch
+
+        if args.out and args.out_item in ['pred', None]:
+            # mmengine's DumpResults less the per-pixel maps: scores,
+            # labels, boxes and ids, images x classes (maps:
+            # --dump-scoremaps)
+            from mmspg.evaluation import DumpWSOLPredictions
+            runner.test_evaluator.metrics.append(
+                DumpWSOLPredictions(out_file_path=args.out))
+
         metrics = runner.test()
     except BaseException:
-        # a failing rank ends the job: traceback, exit, no collective
         abort_run(runner)
         raise
     # The DDP-wrapped model keeps the process group alive: stop the loader

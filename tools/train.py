@@ -193,15 +193,15 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    runner = build_runner(cfg)
-    # device, world size, batch and lr first; a batch unlike the recipe's
-    log_run_summary(runner, 'train')
-
-    # start training
+    # build and train; a failure on one rank (building its datasets too)
+    # ends the job: traceback, exit, no collective
+    runner = None
     try:
+        runner = build_runner(cfg)
+        # device, world size, batch and lr first; a batch unlike the recipe's
+        log_run_summary(runner, 'train')
         runner.train()
     except BaseException:
-        # a failing rank ends the job: traceback, exit, no collective
         abort_run(runner)
         raise
     # The DDP-wrapped model keeps the process group alive: stop the loader
