@@ -21,8 +21,11 @@ if [ -z "$CONFIG" ] || [ -z "$GPUS" ]; then
 fi
 
 # `python -m torch.distributed.run` is torchrun, run by the chosen python.
-PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-"$PYTHON" -m torch.distributed.run \
+# exec: torchrun replaces this shell, so a SIGTERM/SIGINT sent to the
+# script reaches torchrun, which stops every rank (without it, bash died and
+# the ranks trained on).
+export PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH
+exec "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

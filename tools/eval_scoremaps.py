@@ -21,6 +21,11 @@ map is scored, the bad ones are listed at the end with their file and what is
 wrong (and under ``errors`` in ``--out``), they count as misses (box
 accuracies; their pixels are left out of PxAP), and the exit code is 1.
 ``--stop-on-error`` stops at the first instead.
+
+``--loc-normalize {minmax,pas,ivr}`` (``--norm-percentile``) re-normalises
+each saved map before scoring (Kim et al., ICCV 2021): a saved, min-max
+normalised map keeps what these need, so a dump is re-scored without the
+model (``'max'`` needs the raw map: ``tools/test.py --loc-normalize max``).
 """
 import argparse
 import json
@@ -97,6 +102,20 @@ def parse_args(argv=None):
         action='store_true',
         help='stop at the first unusable map (default: score all the others, '
         'list the bad ones, exit with 1)')
+    parser.add_argument(
+        '--loc-normalize',
+        choices=['minmax', 'pas', 'ivr'],
+        default=None,
+        help='re-normalise each saved map first (Kim et al., ICCV 2021, as '
+        'GenDisc/IVR); the saved maps are min-max normalised, so only the '
+        "affine-invariant ones apply ('max' needs the raw map: tools/test.py "
+        '--loc-normalize max)')
+    parser.add_argument(
+        '--norm-percentile',
+        type=float,
+        default=None,
+        help='percentile of --loc-normalize pas (default 0.9) or ivr '
+        '(default 0.45)')
     parser.add_argument('--out', default=None, help='result JSON file')
     parser.add_argument(
         '--plot', default=None, help='PNG of the accuracy-vs-threshold curves')
@@ -144,6 +163,26 @@ def _scoremap_size(values):
     return (values[0], values[-1])
 
 
+def _normalizer(args):
+    """The ``--loc-normalize`` normaliser (torch-free), or None."""
+    from mmspg.evaluation.functional.scoremap_norm import build_scoremap_norm
+    if args.loc_normalize is None:
+        if args.norm_percentile is not None:
+            raise SystemExit('--norm-percentile needs --loc-normalize pas '
+                             'or ivr')
+        return None
+    cfg = dict(type=args.loc_normalize)
+    if args.norm_percentile is not None:
+        if args.loc_normalize not in ('pas', 'ivr'):
+            raise SystemExit('--norm-percentile needs --loc-normalize pas '
+                             'or ivr')
+        cfg['percentile'] = args.norm_percentile
+    try:
+        return build_scoremap_norm(cfg, '--loc-normalize')
+    except ValueError as err:
+        raise SystemExit(str(err))
+
+
 def main(argv=None) -> dict:
     """Evaluate; returns the result dict (``errors`` lists unusable maps).
 
@@ -153,6 +192,7 @@ def main(argv=None) -> dict:
     # the error an unusable map raises (--stop-on-error)
     from mmspg.evaluation.functional.wsol_layout import ScoremapError
     args = parse_args(argv)
+    normalize = _normalizer(args)
     total = len(read_image_ids(args.metadata_root))
     try:
         result = evaluate_scoremap_folder(
@@ -165,7 +205,8 @@ def main(argv=None) -> dict:
             progress=_Progress(total),
             backend=args.backend,
             scoremap_size=_scoremap_size(args.scoremap_size),
-            on_error='raise' if args.stop_on_error else 'skip')
+            on_error='raise' if args.stop_on_error else 'skip',
+            normalize=normalize)
     except ScoremapError as err:
         sys.stderr.write(f'\n{err}\n--stop-on-error: stopped at the first '
                          'unusable score map\n')

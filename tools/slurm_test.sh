@@ -23,8 +23,10 @@ if [ "$GPUS_PER_NODE" -gt 0 ]; then
     GRES="--gres=gpu:${GPUS_PER_NODE}"
 fi
 
-PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-srun -p ${PARTITION} \
+# exec: srun replaces this shell, so a signal sent to the script reaches
+# srun, which forwards it to every task.
+export PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH
+exec srun -p ${PARTITION} \
     --job-name=${JOB_NAME} \
     ${GRES} \
     --ntasks=${GPUS} \

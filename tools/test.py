@@ -10,7 +10,9 @@ maps (adds a ``DumpWSOLScoreMaps`` metric to ``test_evaluator``, as
 ``--out`` adds ``DumpWSOLPredictions``, mmengine's ``DumpResults``
 without the per-pixel maps); CPU-only machines
 run the distributed launchers with gloo
-(``mmspg.utils.setup_cpu_distributed``).
+(``mmspg.utils.setup_cpu_distributed``); ``--loc-normalize``,
+``--norm-percentile`` and ``--bagcams LAYER`` re-score a checkpoint with a
+test-time plug-in (score-map normalisation, BagCAMs).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
 checkpoint's keys or shapes do not fit the model.
 """
@@ -48,6 +50,22 @@ def parse_args():
         help='write the localization score maps in the WSOL benchmark '
         'layout under DIR (adds a DumpWSOLScoreMaps metric to '
         'test_evaluator)')
+    # test-time plug-ins: a trained checkpoint is re-scored without training
+    parser.add_argument(
+        '--loc-normalize',
+        choices=['minmax', 'max', 'pas', 'ivr'],
+        help='score-map normalisation after the resize (Kim et al., ICCV '
+        "2021; sets model.loc_normalize, which overrides the head's)")
+    parser.add_argument(
+        '--norm-percentile',
+        type=float,
+        help="percentile of --loc-normalize pas (default 0.9) or ivr "
+        '(default 0.45)')
+    parser.add_argument(
+        '--bagcams',
+        metavar='LAYER',
+        help='localise with BagCAMs (Zhu et al., ECCV 2022) on the output '
+        'of module LAYER, e.g. backbone.layer3 (sets model.test_localizer)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -113,6 +131,29 @@ def add_scoremap_dump(cfg, dump_dir: str) -> int:
     return found
 
 
+def set_test_time_options(cfg, args) -> None:
+    """``--loc-normalize``/``--norm-percentile``/``--bagcams`` into
+    ``cfg.model`` (a ``WSOLClassifier``: ``loc_normalize``,
+    ``test_localizer``)."""
+    if args.norm_percentile is not None and args.loc_normalize not in ('pas',
+                                                                       'ivr'):
+        raise SystemExit('tools/test.py: --norm-percentile needs '
+                         '--loc-normalize pas or ivr')
+    if args.loc_normalize is None and args.bagcams is None:
+        return
+    if str(cfg.model.get('type', '')).split('.')[-1] != 'WSOLClassifier':
+        raise SystemExit(
+            'tools/test.py: --loc-normalize/--bagcams need model.type='
+            f"'WSOLClassifier' in {args.config}, got {cfg.model.get('type')}")
+    if args.loc_normalize is not None:
+        norm = dict(type=args.loc_normalize)
+        if args.norm_percentile is not None:
+            norm['percentile'] = args.norm_percentile
+        cfg.model.loc_normalize = norm
+    if args.bagcams is not None:
+        cfg.model.test_localizer = dict(type='BagCAMs', layer=args.bagcams)
+
+
 def merge_args(cfg, args):
     """Merge CLI arguments to config."""
     cfg.launcher = args.launcher
@@ -162,6 +203,8 @@ def merge_args(cfg, args):
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
 
+    set_test_time_options(cfg, args)
+
     # after --cfg-options, which may replace test_evaluator
     if args.dump_scoremaps:
         if add_scoremap_dump(cfg, args.dump_scoremaps) == 0:
@@ -177,10 +220,14 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (abort_run, finish_process, log_run_summary,
+    from mmspg.utils import (abort_run, finish_process, install_stop_handlers,
+                             launcher_rank, log_run_summary,
                              setup_cpu_distributed, shutdown_loader_workers)
 
     cfg = merge_args(cfg, args)
+
+    # SIGTERM/SIGINT stop every rank at once with one log line
+    install_stop_handlers('testing', log=launcher_rank() == 0)
 
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)

@@ -180,12 +180,20 @@ def main():
     # allow-lists checkpoint globals)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (abort_run, finish_process, log_run_summary,
+    from mmspg.utils import (abort_run, claim_work_dir_of_run, finish_process,
+                             install_stop_handlers, log_run_summary,
                              resolve_auto_resume, setup_cpu_distributed,
                              shutdown_loader_workers)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
+
+    # One live run per work dir: the main process claims it before anything
+    # is written, until it exits; SIGTERM/SIGINT stop every rank at once
+    # with one log line (mmspg/utils/work_dir_claim.py, stop_signals.py).
+    claim = claim_work_dir_of_run(cfg.work_dir, 'tools/train.py')
+    install_stop_handlers(
+        'training', log=claim is not None, cleanup=claim and claim.release)
 
     # auto-resume: the newest checkpoint that loads, as cfg.load_from
     resolve_auto_resume(cfg)

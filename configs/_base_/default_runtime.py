@@ -26,6 +26,22 @@ default_hooks = dict(
         max_keep_ckpts=3),
     visualization=dict(
         _scope_='mmspg', type='WSOLVisualizationHook', enable=False),
+    # mmengine's SyncBuffersHook, as mmdet's configs use it: DDP is built
+    # with broadcast_buffers=False, so without it each rank validates with
+    # its own BatchNorm statistics and only rank 0's are saved; with it a
+    # distributed validation scores exactly the checkpoint it saves.
+    sync_buffers=dict(_scope_='mmspg', type='SyncBuffersHook'),
+    # The mmspg hooks below are switched off with `<name>.enable=False`
+    # (mmengine refuses `<name>=None` for default hooks it does not define).
+    # mmspg: a non-finite loss stops training at once, and no checkpoint
+    # with non-finite weights is written (nor any good one rotated out).
+    non_finite_check=dict(_scope_='mmspg', type='NonFiniteCheckHook'),
+    # mmspg: a resume whose final validation never completed runs it; a
+    # run that ends without validating its last checkpoint fails.
+    final_validation=dict(_scope_='mmspg', type='FinalValidationHook'),
+    # mmspg: model.head.num_classes must be the data set's class count,
+    # checked once the data sets are built, before the first iteration.
+    num_classes_check=dict(_scope_='mmspg', type='NumClassesCheckHook'),
     # every image/mask file of the run's datasets exists (a stat each, when
     # the run starts; tools/misc/check_data.py checks the contents)
     data_files=dict(_scope_='mmspg', type='DataFilesCheckHook'),

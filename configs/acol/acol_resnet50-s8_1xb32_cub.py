@@ -1,5 +1,6 @@
 # ACoL, ResNet-50 (stride 8), CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc dropped (:466).
 # Benchmark test MaxBoxAccV2 66.4 (CAM 63.0 +3.5; 63.0 +3.5 = 66.5, but the
 # table's "Best WSOL" row prints 66.4): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
@@ -23,6 +24,7 @@
 #   False (train_PN2_other.sh, every backbone, not in the CSV); chosen True:
 #   the PN2 copies look edited (docs/research/wsolbench_hparams.md,
 #   "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/acol_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

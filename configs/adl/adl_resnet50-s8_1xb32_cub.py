@@ -1,5 +1,6 @@
 # ADL, ResNet-50 (stride 8), CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc dropped (:466).
 # Benchmark test MaxBoxAccV2 58.4 (CAM 63.0 -4.6): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -28,6 +29,7 @@
 #   False (train_PN2_other.sh, every backbone, not in the CSV); chosen True:
 #   the PN2 copies look edited (docs/research/wsolbench_hparams.md,
 #   "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/adl_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # CAM, Inception-v3, CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test MaxBoxAccV2 56.7: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -18,6 +19,7 @@
 #   [2] jjRen-xd/WSOL_RS@303324c train_C45V2.sh + train_PN2.sh
 #   [3] clovaai/wsolevaluation issue #38
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # CAM, ResNet-50 (stride 16), OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc dropped (:466).
 # Benchmark test PxAP 58.5: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -20,6 +21,7 @@
 #   [3] zh460045050/DA-WSOL_CVPR2022@d60e8ea
 #       runs/OpenImages/runTrain_OPEN_RES.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

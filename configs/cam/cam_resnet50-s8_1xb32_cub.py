@@ -1,5 +1,6 @@
 # CAM, ResNet-50 (stride 8), CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc dropped (:466).
 # Benchmark test MaxBoxAccV2 63.0: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -22,6 +23,7 @@
 # Conflict: lr 0.00023222617 (high; dual-cam, WSOL_RS, issue #35's 0.0002) vs
 #   0.002248447 (low; BagCAMs); chosen 0.00023222617: BagCAMs' value is the
 #   Inception-v3 CAM lr truncated (a wrong row).
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

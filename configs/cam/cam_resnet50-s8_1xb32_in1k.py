@@ -1,5 +1,6 @@
 # CAM, ResNet-50 (stride 8), ImageNet-1k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: resnet50-19c8e357.pth (wsol/resnet.py:21), fc kept in head (:469).
 # Benchmark test MaxBoxAccV2 63.7: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -17,6 +18,7 @@
 #   [1] finallyupper/dual-cam@4c5b97f scripts/run_train.sh
 #   [2] dongjunhwang/small_object_wsol@334a886 scripts/resnet_imagenet_ours.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_resnet50_s16.py',
     '../_base_/datasets/imagenet_wsolbench_bs32.py',
@@ -27,7 +29,15 @@ _base_ = [
 model = dict(
     # large_feature_map: layer3 at stride 1 (wsol/resnet.py:73, 84), 28x28 maps
     backbone=dict(strides=(1, 2, 1, 1)),
-    head=dict(num_classes=1000),
+    # ILSVRC: the benchmark keeps torchvision's ImageNet fc and loads it
+    # strictly (wsol/resnet.py:465-469), so the classifier starts from it.
+    head=dict(
+        num_classes=1000,
+        init_cfg=dict(
+            type='WSOLPretrained',
+            checkpoint='https://download.pytorch.org/models/'
+            'resnet50-19c8e357.pth',
+            converter='torchvision_resnet50_fc')),
 )
 
 optim_wrapper = dict(optimizer=dict(lr=0.00003108411))

@@ -1,5 +1,6 @@
 # CAM, VGG16-GAP, ImageNet-1k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: vgg16-397923af.pth (wsol/vgg.py:22), classifier dropped (:259).
 # Benchmark test MaxBoxAccV2 60.0: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -16,6 +17,7 @@
 # Sources:
 #   [1] finallyupper/dual-cam@4c5b97f scripts/run_train.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/imagenet_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # CAM, VGG16-GAP, OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: vgg16-397923af.pth (wsol/vgg.py:22), classifier dropped (:259).
 # Benchmark test PxAP 58.3: its README.md:370 table (main_table.png;
 # docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -21,6 +22,7 @@
 #   wsolevaluation README.md:545); chosen 0.00034052401: the README command
 #   predates the MaxBoxAccV2 retuning and the spreadsheet, dual-cam reproduces
 #   the spreadsheet's values in the other cells.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

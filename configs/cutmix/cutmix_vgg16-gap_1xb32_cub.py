@@ -1,5 +1,6 @@
 # CutMix, VGG16-GAP, CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: vgg16-397923af.pth (wsol/vgg.py:22), classifier dropped (:259).
 # Benchmark test MaxBoxAccV2 62.3 (CAM 63.7 -1.4): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -22,6 +23,7 @@
 #   [1] jjRen-xd/WSOL_RS@303324c train_C45V2_other.sh
 #   [2] jjRen-xd/WSOL_RS@303324c train_PN2_other.sh
 # Conflicts: none in this cell.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # CutMix, VGG16-GAP, OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: vgg16-397923af.pth (wsol/vgg.py:22), classifier dropped (:259).
 # Benchmark test PxAP 58.1 (CAM 58.3 -0.2): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -11,6 +12,7 @@
 # it keeps the README's OpenImages example (batch 32, 10 epochs, lr
 # 0.00227913316, decay every 3, weight decay 5e-4; README.md:536-552) and
 # the method values of config.py:210-233.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

@@ -3,6 +3,7 @@
 # of the label is >= 0.7, clovaai/wsolevaluation config.py:212). As in the
 # benchmark, the ACoL branches have no dropout.
 # Run: python tools/train.py configs/demo/acol_demo.py
+# Input: OpenCV decode, no EXIF rotation; OpenCV bilinear (the tables' input).
 _base_ = ['./cam_demo.py']
 
 model = dict(

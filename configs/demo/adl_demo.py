@@ -4,6 +4,7 @@
 # and the first and last blocks of the fourth, wsol/resnet.py:24); ResNet-18's
 # fourth stage has two blocks.
 # Run: python tools/train.py configs/demo/adl_demo.py
+# Input: OpenCV decode, no EXIF rotation; OpenCV bilinear (the tables' input).
 _base_ = ['./cam_demo.py']
 
 model = dict(

@@ -3,6 +3,7 @@
 # the same network as spg-plain_demo.py, written as the benchmark's CAM. The
 # other method demos (has/acol/adl/cutmix_demo.py) change one thing each.
 # Run: python tools/train.py configs/demo/cam_demo.py
+# Input: OpenCV decode, no EXIF rotation; OpenCV bilinear (the tables' input).
 _base_ = ['./spg_demo.py']
 
 model = dict(

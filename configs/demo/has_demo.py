@@ -3,6 +3,7 @@
 # (clovaai/wsolevaluation config.py:210-211); hidden pixels are 0 in the
 # normalised input, the mean (kkanshul/Hide-and-Seek hide_patch.py:46).
 # Run: python tools/train.py configs/demo/has_demo.py
+# Input: OpenCV decode, no EXIF rotation; OpenCV bilinear (the tables' input).
 _base_ = ['./cam_demo.py']
 
 model = dict(

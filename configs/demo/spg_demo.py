@@ -14,6 +14,10 @@
 # (guidance_start_iter), once the classifier's CAM is the kind of map the
 # paper's seed thresholds were designed for.
 # Run: python tools/train.py configs/demo/spg_demo.py
+# The demo keeps OpenCV's decode and resize: its generated JPEGs carry no
+# EXIF, so its inputs are byte for byte those the README tables were made
+# with (tests/test_datasets/test_demo/test_demo_inputs.py).
+# Input: OpenCV decode, no EXIF rotation; OpenCV bilinear (the tables' input).
 _base_ = ['../_base_/default_runtime.py']
 
 input_size = 112

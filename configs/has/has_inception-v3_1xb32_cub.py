@@ -1,5 +1,6 @@
 # Hide-and-Seek (HaS), Inception-v3, CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test MaxBoxAccV2 53.4 (CAM 56.7 -3.3): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -23,6 +24,7 @@
 # Conflicts: none in this cell.
 # large_feature_map False, as both WSOL_RS copies (low): only CAM is seen with
 # the large map on Inception-v3.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # Hide-and-Seek (HaS), Inception-v3, OpenImages30k, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test PxAP 58.1 (CAM 63.2 -5.1): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -10,6 +11,7 @@
 # it keeps the README's OpenImages example (batch 32, 10 epochs, lr
 # 0.00227913316, decay every 3, weight decay 5e-4; README.md:536-552) and
 # the method values of config.py:210-233.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_inception_v3.py',
     '../_base_/datasets/openimages_wsolbench_bs32.py',

@@ -1,5 +1,6 @@
 # Hide-and-Seek (HaS), VGG16-GAP, CUB-200-2011, under the WSOL
 # benchmark protocol (Choe et al., CVPR 2020 / TPAMI; clovaai/wsolevaluation).
+# Weights: vgg16-397923af.pth (wsol/vgg.py:22), classifier dropped (:259).
 # Benchmark test MaxBoxAccV2 63.7 (CAM 63.7 +0.0): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md).
 # Not yet reproduced here (no data or pretrained weights on the CI machines).
@@ -28,6 +29,7 @@
 #   train_PN2_other.sh); chosen 65: the PN2 line is a re-run (its grid is
 #   config.py:210's default 4), the C45V2 line the likelier spreadsheet copy
 #   (docs/research/wsolbench_hparams.md, "Conflicts").
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/wsol_vgg16_gap.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,6 +1,7 @@
 # SPG, Inception-v3, CUB -- WSOL-BENCHMARK PROTOCOL (Choe et al., CVPR 2020;
 # clovaai/wsolevaluation, `python main.py --dataset_name CUB
 # --architecture inception_v3 --wsol_method spg` with the cell's tuned values).
+# Weights: inception_v3_google-1a9a5a14.pth (inception.py:22), -Mixed_7/Aux/fc
 # Benchmark test MaxBoxAccV2 55.9 (CAM 56.7 -0.8): its README.md:370 table
 # (main_table.png; docs/research/wsolbench_hparams.md). Not yet reproduced
 # here.
@@ -47,6 +48,7 @@
 # with the large map on Inception-v3.
 # Test the last checkpoint:
 #   python tools/test.py CONFIG WORK_DIR/epoch_50.pth
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     '../_base_/models/spg_inception_v3_wsolbench.py',
     '../_base_/datasets/cub_wsolbench_bs32.py',

@@ -1,5 +1,8 @@
 # SPG, Inception-v3, CUB-200-2011 -- OFFICIAL-CODE PROTOCOL
-# (xiaomengyc/SPG @0006659). The repository has no CUB script (only
+# (xiaomengyc/SPG @0006659).
+# Weights: inception_v3_google-1a9a5a14.pth (inception3_spg.py:16), the keys
+# its model has (utils/Restore.py:47-61): -Mixed_7/Aux/fc.
+# The repository has no CUB script (only
 # scripts/train_imagenet_full_v5.sh), so every number not set by that script
 # is exper/train_frame.py's default, i.e. what its code does without flags:
 #   model      ../_base_/models/spg_inception_v3.py, 200 classes
@@ -15,6 +18,7 @@
 # Paper (Zhang et al., ECCV 2018), CUB test, localization error %: Top-1
 # 53.36, Top-5 40.62 (SPG*) (as this project's README listed them; not
 # re-checked against the paper here). Not yet reproduced here.
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = [
     '../_base_/models/spg_inception_v3.py',
     '../_base_/datasets/cub_spg-official_bs20.py',

@@ -1,5 +1,7 @@
 # SPG, Inception-v3, ILSVRC2012 -- OFFICIAL-CODE PROTOCOL
 # (xiaomengyc/SPG @0006659, scripts/train_imagenet_full_v5.sh).
+# Weights: inception_v3_google-1a9a5a14.pth (inception3_spg.py:16), the keys
+# its model has (utils/Restore.py:47-61): -Mixed_7/Aux/fc.
 #   model      ../_base_/models/spg_inception_v3.py (models/google/
 #              inception3_spg.py, line numbers there)
 #   data       short side 356 (exper/train_frame.py line 49), random /
@@ -18,6 +20,7 @@
 # PyTorch 0.3, whose default training=False made it a no-op (the base says
 # more); set model.head.dropout_ratio=0.5 to train with dropout instead.
 # Train (2 GPUs): bash tools/dist_train.sh CONFIG 2
+# Input: PIL decode, no EXIF rotation; PIL bilinear short side 356, crop 321.
 _base_ = [
     '../_base_/models/spg_inception_v3.py',
     '../_base_/datasets/imagenet_spg-official_bs20.py',

@@ -1,10 +1,12 @@
 # SPG head on mmpretrain's own Swin-T model config (docs/own_configs.md).
+# Weights: mmpretrain's swin_tiny_224_b16x64_300e_imagenet_*.pth (init_cfg).
 # Swin-T returns (N, C, H, W) maps of its stages; out_indices=(1, 2, 3)
 # gives 192, 384 and 768 channels at strides 8, 16 and 32 (28, 14 and 7 px
 # at 224 px). mmpretrain's Swin-T config trains with Mixup and CutMix
 # (train_cfg.augments, kept here): SPGHead's classification loss then uses
 # the mixed `gt_score` (ClsHead._get_loss) and its seeds the same mixture of
 # CAMs (see SPGHead's docstring). Not in the SPG paper; not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/swin_transformer/tiny_224.py',
     '../_base_/datasets/cub_wsol_bs32.py',
@@ -13,7 +15,7 @@ _base_ = [
 ]
 
 model = dict(
-    _scope_='mmspg',  # see configs/spg/spg_resnet50_1xb32_cub.py
+    _scope_='mmspg',  # see configs/spg/spg_resnet50-mmpretrain_1xb32_cub.py
     type='WSOLClassifier',
     backbone=dict(
         out_indices=(1, 2, 3),

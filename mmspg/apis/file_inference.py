@@ -188,7 +188,8 @@ class FileLocalizer:
         batch, pixels = [], 0
         for path, name in images:
             try:
-                image = load_image(path)
+                image = load_image(
+                    path, imdecode_backend=self.inferencer.imdecode_backend)
             except Exception as err:
                 self._fail(path, err)
                 bar.update()

@@ -1,14 +1,20 @@
 """Inputs of the inferencer: paths, folders and arrays to (H, W, 3) uint8
 BGR images, and video files to batches of frames, with errors that name the
-input at fault."""
+input at fault.
+
+Files are decoded in their stored frame, never EXIF-rotated, by the
+decoder of the recipe's loading step (``decode_image``, as
+``LoadImageFromFileWSOL``): the network sees what it saw in training, and
+ground-truth boxes from annotation files (``gt_boxes.py``), which are in
+the stored frame, land where they belong."""
 import os.path as osp
 from typing import Any, Iterator, List
 
 import cv2
-import mmcv
 import numpy as np
 
 from mmspg.datasets.annotation_utils import IMG_EXTENSIONS, list_images
+from mmspg.datasets.transforms.loading import decode_image
 
 __all__ = [
     'IMG_EXTENSIONS', 'VIDEO_EXTENSIONS', 'expand_inputs', 'load_image',
@@ -33,13 +39,18 @@ def expand_inputs(inputs: Any) -> List[Any]:
     return out
 
 
-def load_image(item: Any, index: int = 0) -> np.ndarray:
-    """Read a path, or check an array.
+def load_image(item: Any,
+               index: int = 0,
+               imdecode_backend: str = 'cv2') -> np.ndarray:
+    """Read a path (in its stored frame), or check an array.
 
     Args:
         item (str | np.ndarray): Image path, or an (H, W, 3) (or (H, W))
             uint8 BGR array.
         index (int): Position of ``item`` among the inputs, for errors.
+        imdecode_backend (str): ``'cv2'`` or ``'pillow'``, the recipe's
+            (:func:`~mmspg.apis.model.decode_backend`). Defaults to
+            ``'cv2'``.
 
     Returns:
         np.ndarray: (H, W, 3) uint8 BGR.
@@ -51,13 +62,18 @@ def load_image(item: Any, index: int = 0) -> np.ndarray:
         if osp.getsize(item) == 0:
             raise ValueError(f'WSOLInferencer: image file {item!r} is '
                              'empty (0 bytes)')
+        with open(item, 'rb') as f:
+            data = f.read()
         try:
-            img = mmcv.imread(item)
+            img = decode_image(data, backend=imdecode_backend)
         except cv2.error as err:
             # OpenCV's assertions do not name the file
             raise ValueError(
                 f'WSOLInferencer: image file {item!r} cannot be decoded '
                 f'(OpenCV: {str(err).strip().splitlines()[-1]})') from err
+        except OSError as err:  # PIL: not an image, or damaged
+            raise ValueError(f'WSOLInferencer: image file {item!r} cannot '
+                             f'be decoded (PIL: {err})') from err
         if img is None:
             raise ValueError(f'WSOLInferencer: image file {item!r} cannot '
                              'be decoded (damaged, or not an image format '

@@ -15,7 +15,7 @@ from mmspg.utils import load_checkpoint_strict
 
 __all__ = [
     'init_localizer', 'build_localizer', 'scoped_model_config',
-    'test_pipeline_cfg', 'guidance_maps'
+    'test_pipeline_cfg', 'decode_backend', 'guidance_maps'
 ]
 
 
@@ -125,6 +125,18 @@ def test_pipeline_cfg(cfg: Config) -> list:
             t.get('type', '') if isinstance(t, dict) else type(t).__name__).
         split('.')[-1].startswith('LoadImageFromFile')
     ]
+
+
+def decode_backend(cfg: Config) -> str:
+    """The decoder (``imdecode_backend``) of the loading step of the
+    config's test pipeline, ``'cv2'`` (mmcv's default) when it names none:
+    inference decodes files as the recipe was trained and tested."""
+    for t in cfg.get('test_dataloader', {}).get('dataset',
+                                                {}).get('pipeline', []):
+        if isinstance(t, dict) and str(t.get(
+                'type', '')).split('.')[-1].startswith('LoadImageFromFile'):
+            return t.get('imdecode_backend', 'cv2')
+    return 'cv2'
 
 
 @torch.no_grad()

@@ -20,7 +20,8 @@ from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
 
 from .geometry import input_affine, maps_to_original, probe_box
 from .image_inputs import expand_inputs, load_image
-from .model import build_localizer, guidance_maps, test_pipeline_cfg
+from .model import (build_localizer, decode_backend, guidance_maps,
+                    test_pipeline_cfg)
 
 __all__ = ['WSOLInferencer']
 
@@ -100,7 +101,8 @@ class WSOLInferencer(BaseInferencer):
         self.default_thr = float(evaluator.get('cam_threshold', 0.2))
 
     def _init_pipeline(self, cfg: Config) -> Callable:
-        # images are loaded in `preprocess` (paths, arrays, video frames)
+        # images are loaded in `preprocess`, files by the recipe's decoder
+        self.imdecode_backend = decode_backend(cfg)
         return Compose([
             TRANSFORMS.build(t) if isinstance(t, dict) else t
             for t in test_pipeline_cfg(cfg)
@@ -115,7 +117,7 @@ class WSOLInferencer(BaseInferencer):
         for start in range(0, len(inputs), batch_size):
             packed, shapes, paths = [], [], []
             for i, item in enumerate(inputs[start:start + batch_size]):
-                img = load_image(item, start + i)
+                img = load_image(item, start + i, self.imdecode_backend)
                 h, w = img.shape[:2]
                 results = dict(
                     img=img,
@@ -373,7 +375,7 @@ class WSOLInferencer(BaseInferencer):
         thr = self._check_options(thr=thr, box_mode=box_mode)
         drawings = []
         for i, (item, sample) in enumerate(zip(inputs, preds)):
-            image = load_image(item, i)
+            image = load_image(item, i, self.imdecode_backend)
             gt = None if gt_bboxes is None else gt_bboxes[i]
             drawn = self.draw(image,
                               self._build_result(sample, 1, thr, box_mode), gt)

@@ -80,8 +80,16 @@ def iter_annotation_lines(
     Yields:
         tuple: 1-based line number and the stripped fields of the line.
     """
-    text = fileio.get_text(
-        path, encoding='utf-8-sig', backend_args=backend_args)
+    data = fileio.get(path, backend_args=backend_args)
+    try:
+        text = data.decode('utf-8-sig')
+    except UnicodeDecodeError as err:
+        # Python's message gives only a byte offset: name file and line
+        line = data.count(b'\n', 0, err.start) + 1
+        raise ValueError(
+            f'{path}, line {line}: not valid UTF-8 (byte '
+            f'{data[err.start:err.start + 1]!r} at offset {err.start}); '
+            'annotation files are read as UTF-8.') from None
     # newline=None: universal newlines, as open() in text mode
     with io.StringIO(text, newline=None) as f:
         for lineno, line in enumerate(f, start=1):
@@ -195,6 +203,9 @@ def read_image_size(path: str,
         tuple[int, int]: Width and height in pixels.
     """
     local = is_local(path, backend_args)
+    if local and osp.isdir(path):
+        raise IsADirectoryError(
+            f'Image file "{path}" is a directory, not an image.')
     if not (osp.isfile(path) if local else fileio.isfile(
             path, backend_args=backend_args)):
         raise FileNotFoundError(f'Image file "{path}" does not exist.')

@@ -32,6 +32,14 @@ METADATA_HINT = ('The metadata of CUB, ImageNet and OpenImages is in '
                  '<data_root>/metadata/{train,test}.')
 
 
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
 @DATASETS.register_module()
 class WSOLMetadataDataset(BaseDataset):
     """Images, labels and boxes from WSOL benchmark metadata files.
@@ -170,6 +178,12 @@ class WSOLMetadataDataset(BaseDataset):
             return None
         boxes = defaultdict(list)
         for path, lineno, fields in self._read_csv('localization.txt', (3, 5)):
+            if len(fields) == 3 and _is_number(fields[1]):
+                # numbers: a box line that lost fields, not a mask file
+                raise ValueError(
+                    f'{path}, line {lineno}: expected 5 comma-separated '
+                    f'fields (<id>,<x0>,<y0>,<x1>,<y1>), got 3: '
+                    f'{",".join(fields)!r}.')
             if len(fields) == 3:
                 raise ValueError(
                     f'{path}, line {lineno}: this is a mask-style '

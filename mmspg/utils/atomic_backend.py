@@ -120,10 +120,20 @@ class AtomicLocalBackend(LocalBackend):
             with open(tmp_path, 'rb+') as f:
                 os.fsync(f.fileno())
             os.replace(tmp_path, filepath)
-        except BaseException:
+        except BaseException as err:
             # also on KeyboardInterrupt: leave no partial file behind
             if osp.exists(tmp_path):
                 os.remove(tmp_path)
+            if isinstance(err, OSError) and err.errno is not None:
+                # the OS message names no file (a full disk: "No space
+                # left on device"); same errno, so callers still match it
+                folder = osp.dirname(osp.abspath(filepath))
+                full = ' (the disk is full)' if err.errno in (
+                    errno.ENOSPC, errno.EDQUOT) else ''
+                raise OSError(
+                    err.errno, f'{err.strerror or err}{full}: could not '
+                    f'write {filepath} in {folder}; the files already there '
+                    'are intact') from err
             raise
         _fsync_dir(osp.dirname(osp.abspath(filepath)))
 

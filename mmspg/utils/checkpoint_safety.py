@@ -165,7 +165,9 @@ def register_checkpoint_safe_globals() -> List[str]:
     """Allow-list the globals of mmengine checkpoints; idempotent.
 
     Also registers :func:`load_from_local_checked` as mmengine's loader for
-    local paths so a refused checkpoint names its file and offending global.
+    local paths, and :mod:`mmspg.utils.checkpoint_url`'s loaders for
+    ``http(s)://`` and ``torchvision://`` (read weights-only after the
+    download), so a refused checkpoint names its file and offending global.
     ``weights_only`` itself is never switched off.
 
     Returns:
@@ -184,6 +186,17 @@ def register_checkpoint_safe_globals() -> List[str]:
         torch.serialization.add_safe_globals(entries)
         CheckpointLoader.register_scheme(
             prefixes='', loader=load_from_local_checked, force=True)
+        # URLs too: mmengine reads them with torch.hub's weights_only=False
+        from .checkpoint_url import (load_from_http_checked,
+                                     load_from_torchvision_checked)
+        CheckpointLoader.register_scheme(
+            prefixes=('http://', 'https://'),
+            loader=load_from_http_checked,
+            force=True)
+        CheckpointLoader.register_scheme(
+            prefixes=('torchvision://', 'modelzoo://'),
+            loader=load_from_torchvision_checked,
+            force=True)
         _REGISTERED = True
     return safe_global_names()
 

@@ -19,10 +19,12 @@ Two failure modes of an ordinary ``try/finally`` around ``runner.train()``
   (2.5-5 s on the busy 2-core test machine, after the last atexit handler);
   :func:`finish_process` skips them (``gc.freeze``).
 """
+import atexit
 import gc
 import multiprocessing
 import os
 import sys
+import threading
 import traceback
 from typing import Optional
 
@@ -32,6 +34,9 @@ from torch.utils.data import DataLoader
 from .cpu_distributed import teardown_distributed
 
 __all__ = ['shutdown_loader_workers', 'abort_run', 'finish_process']
+
+#: seconds the atexit handlers of a failing rank may take before it exits
+EXIT_HANDLERS_TIMEOUT_S = 5.0
 
 
 def shutdown_loader_workers(runner) -> int:
@@ -76,9 +81,11 @@ def abort_run(runner=None) -> None:
 
     In a distributed run (a process group of more than one rank) it prints
     the traceback of the exception being handled, stops this process's
-    loader workers and leaves with ``os._exit``: no barrier, no destroy of
-    the process group (a collective with ranks that wait elsewhere hangs),
-    no atexit handler (NCCL and gloo teardown may block on the dead peers).
+    loader workers, runs the atexit handlers for at most
+    ``EXIT_HANDLERS_TIMEOUT_S`` seconds (log handlers, the work-dir claim)
+    and leaves with ``os._exit``: no barrier, no destroy of the process group
+    (a collective with ranks that wait elsewhere hangs), no interpreter
+    teardown (NCCL and gloo teardown may block on the dead peers).
     The exit status is non-zero (130 for ``KeyboardInterrupt``, the code of
     a ``SystemExit``). Logging handlers flush after each record, so the log
     file is complete.
@@ -111,6 +118,14 @@ def abort_run(runner=None) -> None:
     # any process this one started (loader workers not yet stopped)
     for child in multiprocessing.active_children():
         child.kill()
+    # the atexit handlers (log handlers, the work-dir claim of
+    # tools/train.py), bounded: one that waits on a dead peer must not
+    # hang the exit (5 s is ours)
+    runner_thread = threading.Thread(target=atexit._run_exitfuncs, daemon=True)
+    runner_thread.start()
+    runner_thread.join(timeout=EXIT_HANDLERS_TIMEOUT_S)
+    sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(_exit_code(exc))
 
 

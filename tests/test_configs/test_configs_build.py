@@ -44,8 +44,9 @@ def test_every_config_is_found():
         'spg-plain_inception-v3_2xb10_cub-321px.py',
         'spg_inception-v3_2xb10_in1k-321px.py',
         'spg-plain_inception-v3_2xb10_in1k-321px.py',
-        'spg_resnet50_1xb32_cub.py', 'spg_vgg16_1xb32_cub.py',
-        'spg_swin-tiny_1xb32_cub.py', 'spg_demo.py', 'spg-plain_demo.py'
+        'spg_resnet50-mmpretrain_1xb32_cub.py',
+        'spg_vgg16-mmpretrain_1xb32_cub.py', 'spg_swin-tiny_1xb32_cub.py',
+        'spg_demo.py', 'spg-plain_demo.py'
     } <= names
 
 
@@ -83,7 +84,7 @@ def test_resnet50_config_mixes_mmpretrain_base():
     """The ResNet-50 config inherits mmpretrain's own model config and only
     swaps the head: the backbone keeps mmpretrain's settings."""
     cfg = Config.fromfile(
-        osp.join(REPO, 'configs/spg/spg_resnet50_1xb32_cub.py'))
+        osp.join(REPO, 'configs/spg/spg_resnet50-mmpretrain_1xb32_cub.py'))
     assert cfg.model.backbone.type == 'ResNet'
     assert cfg.model.backbone.depth == 50
     assert cfg.model.backbone.style == 'pytorch'  # from mmpretrain's base

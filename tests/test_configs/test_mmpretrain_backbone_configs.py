@@ -17,8 +17,8 @@ from mmspg.registry import MODELS
 SIZE = 32
 NUM_CLASSES = 3
 CONFIGS = {
-    'resnet50': 'configs/spg/spg_resnet50_1xb32_cub.py',
-    'vgg16': 'configs/spg/spg_vgg16_1xb32_cub.py',
+    'resnet50': 'configs/spg/spg_resnet50-mmpretrain_1xb32_cub.py',
+    'vgg16': 'configs/spg/spg_vgg16-mmpretrain_1xb32_cub.py',
     'swin-tiny': 'configs/spg/spg_swin-tiny_1xb32_cub.py',
 }
 

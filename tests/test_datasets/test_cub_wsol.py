@@ -143,3 +143,28 @@ def test_given_classes_must_match_count(cub_root):
     assert ds.metainfo['classes'] == ('x', 'y')
     with pytest.raises(ValueError, match='classes.txt lists 2'):
         CUBWSOLDataset(cub_root, split='test', classes=['x', 'y', 'z'])
+
+
+def test_non_utf8_annotation_names_file_and_line(tmp_path):
+    root = make_cub(tmp_path / 'cub')
+    path = osp.join(root, 'images.txt')
+    with open(path, 'rb') as f:
+        lines = f.read().split(b'\n')
+    lines[1] = lines[1].replace(b'a_', b'\xe9_', 1)  # Latin-1 byte
+    with open(path, 'wb') as f:
+        f.write(b'\n'.join(lines))
+    with pytest.raises(
+            ValueError,
+            match=r"images.txt, line 2: not valid UTF-8 "
+            r"\(byte b'\\xe9'"):
+        CUBWSOLDataset(root, split='test')
+
+
+def test_directory_instead_of_image_is_called_a_directory(tmp_path):
+    root = make_cub(tmp_path / 'cub')
+    img = osp.join(root, 'images', '001.Aa', 'a_2.jpg')
+    os.remove(img)
+    os.mkdir(img)
+    with pytest.raises(
+            IsADirectoryError, match=r'a_2.jpg" is a directory, not an image'):
+        CUBWSOLDataset(root, split='test')

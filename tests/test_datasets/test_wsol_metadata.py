@@ -102,6 +102,9 @@ def test_missing_metadata_message(tmp_path):
     ], r"image_ids.txt, line 3: image id '002.Bb/b_1.jpg' has no box"),
     ('localization.txt', ['001.Aa/a_1.jpg,m.png,i.png'],
      r'localization.txt, line 1: this is a mask-style'),
+    ('localization.txt', ['001.Aa/a_1.jpg,1,2,11,12', '001.Aa/a_2.jpg,0,0'],
+     r'localization.txt, line 2: expected 5 comma-separated fields '
+     r'\(<id>,<x0>,<y0>,<x1>,<y1>\), got 3'),
     ('class_labels.txt', ['001.Aa/a_1.jpg,0', '001.Aa/a_2.jpg,one'],
      r'class_labels.txt, line 2: the class label must be an integer'),
     ('class_labels.txt', ['001.Aa/a_1.jpg,0', '002.Bb/b_1.jpg,1'],

@@ -102,7 +102,8 @@ def test_mim_search_lists_the_models(mmspg_wheel, tmp_path):
     # SPG on an mmpretrain backbone, and a method of the zoo
     for name in ('spg_inception-v3_2xb10_in1k-321px',
                  'spg_inception-v3-wsolbench_1xb32_cub',
-                 'spg_resnet50_1xb32_cub', 'cam_vgg16-gap_1xb32_cub'):
+                 'spg_resnet50-mmpretrain_1xb32_cub',
+                 'cam_vgg16-gap_1xb32_cub'):
         assert name in out
     # results are the paper's until measured here
     assert '(paper)' in out

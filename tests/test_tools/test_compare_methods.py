@@ -15,6 +15,7 @@ def _tiny_options(data_root):
     for split in ('train', 'val', 'test'):
         opts += [
             f'{split}_dataloader.dataset.data_root={data_root}',
+            f'{split}_dataloader.dataset.generate=True',
             f'{split}_dataloader.dataset.generate_cfg.num_classes=3',
             f'{split}_dataloader.dataset.generate_cfg.train_per_class=4',
             f'{split}_dataloader.dataset.generate_cfg.test_per_class=2',

@@ -24,13 +24,20 @@ def _demo_options(data_root):
     ]
     values = [str(data_root), str(NUM_CLASSES), '4', '3']
     opts = [f'{k}={values[i % 4]}' for i, k in enumerate(gen)]
+    opts += [
+        f'{split}_dataloader.dataset.generate=True'
+        for split in ('train', 'val', 'test')
+    ]
     return opts + [
+        f'model.head.num_classes={NUM_CLASSES}',
+        f'model.data_preprocessor.num_classes={NUM_CLASSES}',
         'train_cfg.max_epochs=1',
         'train_cfg.val_interval=1',
         'train_dataloader.batch_size=4',
         # Batch 1 at test time: per-image outputs then do not depend on how
         # the images are split into batches across ranks.
         'test_dataloader.batch_size=1',
+        'val_dataloader.batch_size=1',
         'train_dataloader.num_workers=0',
         'val_dataloader.num_workers=0',
         'test_dataloader.num_workers=0',
@@ -75,6 +82,7 @@ def test_demo_dist_train_and_test_match_single_process(tools, tmp_path):
     ])
     assert single.returncode == 0, single.stdout[-3000:]
     assert 'WSOL results on 15 images' in single.stdout
+    single_wsol = _wsol_metrics(single_json)
 
     dist_json = tmp_path / 'dist.json'
     dist = tools.run_tool([
@@ -90,3 +98,12 @@ def test_demo_dist_train_and_test_match_single_process(tools, tmp_path):
     assert 'WSOL results on 15 images' in dist.stdout
 
     assert _wsol_metrics(dist_json) == _wsol_metrics(single_json)
+
+    # The 2-process validation during training scored the checkpoint it
+    # saved: SyncBuffersHook (configs/_base_/default_runtime.py) averages
+    # the ranks' BatchNorm statistics before it, as rank 0 saves them.
+    with open(work_dir / 'last_validation.json') as f:
+        record = json.load(f)
+    assert record['epoch'] == 1
+    val = {k: v for k, v in record['metrics'].items() if k in single_wsol}
+    assert val == single_wsol

@@ -6,6 +6,11 @@
 # Pipelines: the WSOL benchmark's transforms (data_loaders.py lines 209-225):
 # train resize to 256 x 256, random 224 crop, horizontal flip; test resize to
 # 224 x 224 without crop.
+# Decode and resize as the benchmark: PIL, Image.open(f).convert('RGB') in
+# the stored frame, no EXIF rotation (data_loaders.py lines 196-197), and
+# torchvision's Resize on that PIL image, i.e. PIL's bilinear filter, which
+# antialiases when it shrinks (lines 210, 217, 222): mmcv's Resize with
+# backend='pillow'. OpenCV's bilinear (mmcv's default) does not antialias.
 data_preprocessor = dict(
     num_classes=200,
     mean=[123.675, 116.28, 103.53],
@@ -21,15 +26,27 @@ pack_inputs = dict(
         'flip', 'flip_direction'
     ])
 
+load_image = dict(
+    type='LoadImageFromFileWSOL', on_error='raise', imdecode_backend='pillow')
 train_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    load_image,
+    dict(
+        type='Resize',
+        scale=(256, 256),
+        keep_ratio=False,
+        backend='pillow',
+        interpolation='bilinear'),
     dict(type='BoxAwareRandomCrop', crop_size=224),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     pack_inputs,
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
+    load_image,
+    dict(
+        type='Resize',
+        scale=(224, 224),
+        keep_ratio=False,
+        backend='pillow',
+        interpolation='bilinear'),
     pack_inputs,
 ]

@@ -8,6 +8,11 @@
 # Test (LoadData.py lines 41-42): short side 356, centre crop 321; boxes are
 # scored in that cropped input frame (box_frame='input').
 # Normalisation: ImageNet mean/std (LoadData.py lines 14-15).
+# Decode as the official code: PIL Image.open(f).convert('RGB'), stored
+# frame, no EXIF rotation (utils/mydataset.py line 37; load_image of
+# cub_common.py); resize with PIL's bilinear (functional.py lines 165,
+# 193, 197), centre crop offsets int(round((h - 321) / 2.)) as mmcv's
+# CenterCrop (functional.py lines 258-265).
 # Batch: 20 in total (train_frame.py line 48), split over 2 GPUs by
 # DataParallel (line 58, 83): 2 x 10 here.
 # No validation split: the official training never validates and saves
@@ -20,7 +25,7 @@ dataset_type = 'CUBWSOLDataset'
 data_root = 'data/CUB_200_2011'
 
 train_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
+    _base_.load_image,
     dict(
         type='BoxAwareResizeEdge',
         scale=356,
@@ -33,7 +38,7 @@ train_pipeline = [
 ]
 
 test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
+    _base_.load_image,
     dict(
         type='BoxAwareResizeEdge',
         scale=356,

@@ -22,8 +22,13 @@ data_root = 'data/CUB_200_2011'
 
 # Resize 256 + centre crop 224 (see the header); with box_frame='input'.
 spg_paper_test_pipeline = [
-    dict(type='LoadImageFromFileWSOL', on_error='raise'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    _base_.load_image,
+    dict(
+        type='Resize',
+        scale=(256, 256),
+        keep_ratio=False,
+        backend='pillow',
+        interpolation='bilinear'),
     dict(type='CenterCrop', crop_size=224),
     _base_.pack_inputs,
 ]

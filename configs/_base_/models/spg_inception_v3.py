@@ -21,10 +21,15 @@ model = dict(
         # The Google weights both sources name (inception3_spg.py line 16,
         # wsol/inception.py line 22); torchvision now also serves them as
         # inception_v3_google-0cc3c7bd.pth.
+        # Mixed_7*, AuxLogits and fc dropped, every other tensor loaded
+        # strictly (benchmark wsol/inception.py:490-503; official: the keys
+        # its model has, utils/Restore.py:47-61), converter
+        # 'torchvision_inception_v3' of mmspg's WSOLPretrained init.
         init_cfg=dict(
-            type='Pretrained',
+            type='WSOLPretrained',
             checkpoint='https://download.pytorch.org/models/'
-            'inception_v3_google-1a9a5a14.pth')),
+            'inception_v3_google-1a9a5a14.pth',
+            converter='torchvision_inception_v3')),
     head=dict(
         type='SPGHead',
         num_classes=1000,

@@ -3,8 +3,11 @@
 # arguments alone: the 13 convs of VGG-16 with pool1-pool4 and without pool5
 # (with_last_pool=False), so a 224 px input gives 14x14 maps (stride 16);
 # then, in the head, conv6 (3x3, 512 -> 1024) + ReLU, GAP and fc.
-# Parameter names are mmpretrain's (`features.N.conv`), so its ImageNet VGG-16
-# weights load (the benchmark loads torchvision's, the same network).
+# Weights: torchvision's vgg16-397923af.pth, the file the benchmark loads
+# (wsol/vgg.py:21-23, 251-263): classifier dropped, the k-th conv of the file
+# into the k-th conv of the model (adjust_pretrained_model, vgg.py:216-238),
+# strictly, through mmspg's WSOLPretrained init (converter
+# 'torchvision_vgg16'; mmpretrain's own VGG-16 weights are other weights).
 model = dict(
     type='WSOLClassifier',
     backbone=dict(
@@ -13,10 +16,10 @@ model = dict(
         with_last_pool=False,
         out_indices=(4, ),
         init_cfg=dict(
-            type='Pretrained',
-            checkpoint='https://download.openmmlab.com/mmclassification/v0/'
-            'vgg/vgg16_batch256_imagenet_20210208-db26f1a5.pth',
-            prefix='backbone.')),
+            type='WSOLPretrained',
+            checkpoint='https://download.pytorch.org/models/'
+            'vgg16-397923af.pth',
+            converter='torchvision_vgg16')),
     # the head pools after its own conv6
     neck=None,
     head=dict(

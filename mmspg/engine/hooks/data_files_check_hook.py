@@ -26,15 +26,24 @@ class DataFilesCheckHook(Hook):
     Args:
         num_threads (int): concurrent ``os.stat`` calls per rank.
         show (int): missing files named in the error.
+        enable (bool): the config switch, off with
+            ``default_hooks.data_files.enable=False`` (mmengine refuses
+            ``None`` for default hooks it does not define).
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, num_threads: int = 16, show: int = 10) -> None:
+    def __init__(self,
+                 num_threads: int = 16,
+                 show: int = 10,
+                 enable: bool = True) -> None:
         self.num_threads = num_threads
         self.show = show
+        self.enable = enable
 
     def before_run(self, runner) -> None:
         """Check the files of every dataset the run has built."""
+        if not self.enable:
+            return
         start = time.time()
         rank, world = get_rank(), get_world_size()
         paths: List[str] = []

@@ -74,15 +74,20 @@ def load_scoremap(path: str,
 
 def _load(scoremap_root: str,
           image_id: str,
-          size: Optional[Tuple[int, int]] = None) -> np.ndarray:
-    return load_scoremap(
+          size: Optional[Tuple[int, int]] = None,
+          normalize: Optional[Callable] = None) -> np.ndarray:
+    scoremap = load_scoremap(
         scoremap_path(scoremap_root, image_id), image_id, size)
+    if normalize is None:
+        return scoremap
+    # re-normalised, then rounded to the float32 of a dump of that map
+    return normalize(scoremap).astype(np.float32)
 
 
 def _box_job(args):
     (scoremap_root, image_id, boxes, size, thresholds, iou_thresholds, backend,
-     scoremap_size, _) = args
-    scoremap = _load(scoremap_root, image_id, scoremap_size)
+     scoremap_size, normalize, _) = args
+    scoremap = _load(scoremap_root, image_id, scoremap_size, normalize)
     h, w = scoremap.shape
     # The benchmark rescales GT boxes to its 224 x 224 map; rescaling to the
     # map's own frame is the same for 224 maps and also serves other sizes.
@@ -95,8 +100,8 @@ def _box_job(args):
 
 def _mask_job(args):
     (scoremap_root, mask_root, image_id, masks, ignore, thresholds,
-     scoremap_size, _) = args
-    scoremap = _load(scoremap_root, image_id, scoremap_size)
+     scoremap_size, normalize, _) = args
+    scoremap = _load(scoremap_root, image_id, scoremap_size, normalize)
     gt = load_benchmark_mask(mask_root, masks, ignore, scoremap.shape[0])
     return pxap_histograms(scoremap, gt, thresholds)
 
@@ -154,7 +159,8 @@ def evaluate_scoremap_folder(metadata_root: str,
                              with_curves: bool = True,
                              backend: str = 'auto',
                              scoremap_size: Optional[Tuple[int, int]] = None,
-                             on_error: str = 'raise') -> Dict:
+                             on_error: str = 'raise',
+                             normalize: Optional[Callable] = None) -> Dict:
     """Evaluate every image of ``image_ids.txt``.
 
     Args:
@@ -181,6 +187,12 @@ def evaluate_scoremap_folder(metadata_root: str,
             counts as a miss at every threshold for the box accuracies (the
             denominator stays ``num_images``, so the figure is never
             inflated) and adds no pixel to PxAP.
+        normalize (callable, optional): A normaliser of
+            :mod:`~mmspg.evaluation.functional.scoremap_norm` applied to
+            each loaded map (re-scoring a dump with another
+            normalisation); it must be ``affine_invariant``, since the
+            maps of the benchmark's layout are min-max normalised. None:
+            the maps as saved.
 
     Returns:
         dict: see :func:`box_accuracy_summary` / :func:`pxap_summary`, plus
@@ -188,6 +200,13 @@ def evaluate_scoremap_folder(metadata_root: str,
         ``errors`` (list of ``{'image_id', 'error'}``, empty when all maps
         were usable).
     """
+    if normalize is not None and not getattr(normalize, 'affine_invariant',
+                                             False):
+        raise ValueError(
+            f'normalize={normalize!r} cannot re-score saved maps: they are '
+            'min-max normalised, which keeps only what an affine-invariant '
+            "normalisation ('minmax', 'pas', 'ivr') needs ('max' needs the "
+            'raw map: use tools/test.py --loc-normalize max)')
     if on_error not in ('raise', 'skip'):
         raise ValueError(f"on_error must be 'raise' or 'skip', got "
                          f'{on_error!r}')
@@ -210,7 +229,7 @@ def evaluate_scoremap_folder(metadata_root: str,
             raise KeyError(f'{metadata_root}/localization.txt has no mask '
                            f'for image {missing[0]!r}')
         tasks = [(scoremap_root, mask_root, i, masks[i], ignores[i],
-                  thresholds, scoremap_size, i) for i in image_ids]
+                  thresholds, scoremap_size, normalize, i) for i in image_ids]
         fg = np.zeros(len(thresholds) + 2, dtype=np.int64)
         bg = np.zeros_like(fg)
         for f, b in _run(_mask_job_skipping, tasks, workers, progress, errors):
@@ -229,7 +248,7 @@ def evaluate_scoremap_folder(metadata_root: str,
             raise KeyError(f'{metadata_root}/{name} has no entry for image '
                            f'{missing[0]!r}')
     tasks = [(scoremap_root, i, boxes[i], sizes[i], thresholds, iou_thresholds,
-              backend, scoremap_size, i) for i in image_ids]
+              backend, scoremap_size, normalize, i) for i in image_ids]
     v1 = np.zeros(len(thresholds), dtype=np.int64)
     v2 = np.zeros((len(iou_thresholds), len(thresholds)), dtype=np.int64)
     for p1, p2 in _run(_box_job_skipping, tasks, workers, progress, errors):

@@ -12,8 +12,9 @@ from mmengine.logging import print_log
 from mmspg.registry import METRICS
 
 from ..functional import scoremap_path, write_metadata
-from .sample_fields import (benchmark_scoremap, gt_label_of, gt_loc_map_of,
-                            has_masks, image_id_of, ori_gt_boxes)
+from .sample_fields import (benchmark_scoremap, check_finite, gt_label_of,
+                            gt_loc_map_of, has_masks, image_id_of,
+                            ori_gt_boxes)
 
 
 @METRICS.register_module()
@@ -57,6 +58,8 @@ class DumpWSOLScoreMaps(BaseMetric):
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Save each sample's map; keep what the metadata needs."""
+        # a NaN map would be dumped as zeros and scored as an empty map
+        check_finite(data_samples, self._name)
         for sample in data_samples:
             image_id = image_id_of(sample)
             label = gt_label_of(sample, image_id, self._name)

@@ -19,8 +19,9 @@ from ..functional import (BENCHMARK_SIZE, cam_threshold_grid,
                           load_benchmark_mask, piou_summary, pxap_histograms,
                           pxap_summary)
 from ..functional.class_predictions import read_class_predictions
-from .sample_fields import (benchmark_scoremap, class_flags, get_field,
-                            gt_label_of, gt_loc_map_of, has_masks, image_id_of)
+from .sample_fields import (benchmark_scoremap, check_finite, class_flags,
+                            get_field, gt_label_of, gt_loc_map_of, has_masks,
+                            image_id_of)
 
 
 @METRICS.register_module()
@@ -79,6 +80,7 @@ class PxAPMetric(BaseMetric):
                 ``gt_label``, ``gt_mask_paths`` and ``ignore_mask_path``
                 (:class:`~mmspg.datasets.OpenImagesWSOLDataset`).
         """
+        check_finite(data_samples, self._name)
         self.results.extend(self._record(s) for s in data_samples)
 
     def _record(self, sample: Any) -> dict:

@@ -124,6 +124,45 @@ def benchmark_scoremap(loc_map: np.ndarray) -> np.ndarray:
         (BENCHMARK_SIZE, BENCHMARK_SIZE)).astype(np.float32)
 
 
+def _field(sample: Any, key: str) -> Any:
+    return sample.get(key) if isinstance(sample, dict) else getattr(
+        sample, key, None)
+
+
+def check_finite(samples: Sequence[Any], owner: str) -> None:
+    """Refuse samples whose class scores or maps were not finite.
+
+    A diverged model's NaN maps are min-max normalised to all-zero maps
+    before a metric sees them, so the heads record whether the raw maps
+    and logits were finite (``raw_maps_finite``, see
+    ``mmspg/models/utils/raw_map_check.py``); this also checks
+    ``pred_score`` and the normalised maps themselves, for outputs of other
+    models. Never scoring such a sample as an empty map keeps a diverged
+    model from reporting Loc 0.00 as a result.
+
+    Raises:
+        FloatingPointError: naming how many samples of the batch and which.
+    """
+    bad = []
+    for sample in samples:
+        finite = _field(sample, 'raw_maps_finite')
+        ok = finite is None or bool(finite)
+        for key in ('pred_score', 'gt_loc_map', 'loc_maps'):
+            value = _field(sample, key)
+            if ok and value is not None:
+                ok = bool(np.isfinite(to_numpy(value)).all())
+        if not ok:
+            path = _field(sample, 'img_path')
+            bad.append(image_id_of(sample) + (f' ({path})' if path else ''))
+    if bad:
+        shown = ', '.join(bad[:10]) + (', ...' if len(bad) > 10 else '')
+        raise FloatingPointError(
+            f'{owner}: {len(bad)} of {len(samples)} samples of this batch '
+            'have non-finite class scores or score maps (did training '
+            f'diverge?): {shown}. They are not scored: a non-finite map is '
+            'an error, not an empty prediction.')
+
+
 def has_masks(sample: Any) -> bool:
     """Whether a data sample carries OpenImages-style mask paths."""
     if isinstance(sample, dict):

@@ -21,9 +21,9 @@ from ..functional import (BENCHMARK_SIZE, BOX_BACKENDS,
 from ..functional.class_predictions import read_class_predictions
 from ..functional.top5_star import second_box_hit
 from .loc_error_table import loc_error_table
-from .sample_fields import (benchmark_gt_boxes, class_flags, get_field,
-                            gt_label_of, gt_loc_map_of, has_masks, image_id_of,
-                            int_boxes, ori_gt_boxes)
+from .sample_fields import (benchmark_gt_boxes, check_finite, class_flags,
+                            get_field, gt_label_of, gt_loc_map_of, has_masks,
+                            image_id_of, int_boxes, ori_gt_boxes)
 
 BOX_FRAMES = ('benchmark', 'original', 'input')
 
@@ -205,6 +205,7 @@ class WSOLMetric(BaseMetric):
                 (K, 4), ``ori_shape`` (h, w), ``image_id``).
         """
         samples = list(data_samples)
+        check_finite(samples, self._name)
         if samples and has_masks(samples[0]):
             raise ValueError(
                 f'{self._name}: the samples carry masks (gt_mask_paths, '

@@ -14,6 +14,7 @@ from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmspg.registry import MODELS
+from mmspg.utils.checkpoint_convert import INCEPTION_DROPPED_KEYS
 
 
 class InceptionBStride1(BaseModule):
@@ -163,8 +164,10 @@ class SPGInceptionV3(BaseBackbone):
         Mixed_6e=768)
     #: Trunk variants (see the class docstring).
     VARIANTS: Tuple[str, ...] = ('spg-official', 'wsol-benchmark')
-    #: Checkpoint keys (after prefix removal) that have no place here.
-    IGNORED_KEYS = re.compile(r'^(Mixed_7[abc]|AuxLogits|fc)\.')
+    #: Checkpoint keys (after prefix removal) that have no place here: the
+    #: ones both sources drop (one definition, shared with the
+    #: 'torchvision_inception_v3' converter of WSOLPretrained).
+    IGNORED_KEYS = INCEPTION_DROPPED_KEYS
 
     def __init__(
         self,

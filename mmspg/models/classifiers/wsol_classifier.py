@@ -1,10 +1,11 @@
 """Image classifier that also returns localisation maps (WSOL)."""
 import inspect
 from itertools import chain
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.models.necks import GlobalAveragePooling
 from mmpretrain.structures import DataSample
@@ -13,7 +14,9 @@ from torch.func import functional_call
 from mmspg.registry import MODELS
 
 from ..utils import set_loc_predictions
-from ..utils.loc_predictions import check_loc_resize
+from ..utils.loc_predictions import check_loc_resize, fill_loc_predictions
+from ..utils.normalize import build_loc_normalizer
+from ..utils.raw_map_check import finite_per_sample, set_finite, track_finite
 
 # Input side of the build-time probe forward. It runs on the 'meta' device
 # (shapes only, no memory, no arithmetic), so the size costs nothing; 224
@@ -85,6 +88,18 @@ class WSOLClassifier(ImageClassifier):
             default) or ``'bilinear'`` (official SPG code); see
             :mod:`mmspg.models.utils.loc_predictions`. (A localisation head
             has its own ``loc_resize``.)
+        loc_normalize (str | dict, optional): How ``predict`` normalises
+            the resized maps: ``'minmax'``, ``'max'``, ``'pas'``, ``'ivr'``
+            or a dict with parameters (see :class:`~mmspg.models.CAMHead`).
+            None (default): the localisation head's own ``loc_normalize``,
+            min-max for a classification head's CAMs. Set, it overrides the
+            head's: the test-time switch ``tools/test.py --loc-normalize``
+            sets.
+        test_localizer (dict, optional): A test-time localiser (``MODELS``
+            type with ``localize(model, inputs)``), e.g.
+            ``dict(type='BagCAMs', layer='backbone.layer3')``: its maps
+            replace the head's in ``predict``; resized and normalised as
+            the head's would be. Defaults to None (the head's maps).
         **kwargs: See :class:`mmpretrain.models.classifiers.ImageClassifier`.
     """
 
@@ -92,6 +107,8 @@ class WSOLClassifier(ImageClassifier):
                  *args,
                  loc_topk: int = 5,
                  loc_resize: str = 'bicubic',
+                 loc_normalize: Union[None, str, dict] = None,
+                 test_localizer: Optional[dict] = None,
                  **kwargs):
         super().__init__(*args, **kwargs)
         if (isinstance(loc_topk, bool) or not isinstance(loc_topk, int)
@@ -109,6 +126,27 @@ class WSOLClassifier(ImageClassifier):
             self._check_localization_head()
         else:
             self._check_cam_head()
+        self._set_loc_normalize(loc_normalize)
+        self.test_localizer = None
+        if test_localizer is not None:
+            if not isinstance(test_localizer, dict):
+                raise ValueError('WSOLClassifier: model.test_localizer must '
+                                 "be a config dict, e.g. dict(type='BagCAMs'"
+                                 f", layer=...), got {test_localizer!r}")
+            self.test_localizer = MODELS.build(test_localizer)
+
+    def _set_loc_normalize(self, loc_normalize) -> None:
+        """The normaliser of the classification head's CAMs, or the
+        override of the localisation head's."""
+        owner = 'WSOLClassifier: model.loc_normalize'
+        self.loc_normalizer = build_loc_normalizer(loc_normalize, owner)
+        if not self.localizes or loc_normalize is None:
+            return
+        if not hasattr(self.head, 'loc_normalizer'):
+            raise ValueError(
+                f'{owner}: model.head ({type(self.head).__name__}) has no '
+                'loc_normalize to override')
+        self.head.loc_normalizer = self.loc_normalizer
 
     # ------------------------------------------------------------------
     # Build-time checks
@@ -184,6 +222,8 @@ class WSOLClassifier(ImageClassifier):
             (docs/interfaces.md, "Model outputs").
         """
         size = tuple(inputs.shape[-2:])
+        if self.test_localizer is not None:
+            return self._predict_test_localizer(inputs, data_samples, size)
         if self.localizes:
             feats = self.extract_feat(inputs)
             return self.head.predict(
@@ -192,9 +232,38 @@ class WSOLClassifier(ImageClassifier):
         pooled = self.neck(maps)
         samples = self.head.predict(pooled, data_samples, **kwargs)
         cams = self.class_activation_maps(maps[-1])
+        fc = self.cam_classifier()
+        if (fc.bias is not None and
+                not getattr(self.loc_normalizer, 'affine_invariant', True)):
+            # as CAMHead.localize: GenDisc/IVR's CAM of a linear classifier
+            # has no bias (wsol/vgg.py:70-75), which only 'max' sees
+            cams = cams - fc.bias.to(cams)[None, :, None, None]
         scores = torch.stack([s.pred_score for s in samples]).to(cams)
-        return set_loc_predictions(cams, scores, self.loc_topk, samples, size,
-                                   self.loc_resize)
+        samples = set_loc_predictions(cams, scores, self.loc_topk, samples,
+                                      size, self.loc_resize,
+                                      self.loc_normalizer)
+        # before normalisation hides a NaN map (models/utils/raw_map_check)
+        return set_finite(samples, [finite_per_sample(cams)])
+
+    def _predict_test_localizer(self, inputs: torch.Tensor,
+                                data_samples: Optional[List[DataSample]],
+                                size: Tuple[int, int]) -> List[DataSample]:
+        """``predict`` with ``test_localizer``'s maps, resized and
+        normalised as the head's maps would be."""
+        logits, maps_of = self.test_localizer.localize(self, inputs)
+        scores = F.softmax(logits.float(), dim=1)
+        if self.localizes:
+            topk = self.head.loc_topk
+            resize = getattr(self.head, 'loc_resize', 'bicubic')
+            normalizer = getattr(self.head, 'loc_normalizer',
+                                 self.loc_normalizer)
+        else:
+            topk, resize = self.loc_topk, self.loc_resize
+            normalizer = self.loc_normalizer
+        maps_of, flags = track_finite(maps_of)
+        samples = fill_loc_predictions(maps_of, scores, topk, data_samples,
+                                       size, resize, normalizer)
+        return set_finite(samples, flags + [finite_per_sample(logits)])
 
     def class_activation_maps(self, feat: torch.Tensor) -> torch.Tensor:
         """CAMs of a classification head.

@@ -11,6 +11,8 @@ from mmspg.registry import MODELS
 
 from ..utils.loc_predictions import (check_loc_resize, fill_loc_predictions,
                                      select_maps)
+from ..utils.normalize import build_loc_normalizer
+from ..utils.raw_map_check import finite_per_sample, set_finite, track_finite
 
 
 def check_int(owner: str, key: str, value, minimum: int) -> None:
@@ -100,6 +102,13 @@ class CAMHead(ClsHead):
             :mod:`mmspg.models.utils.loc_predictions`. Defaults to
             'bicubic', the map every ``WSOLMetric`` metric was defined
             on.
+        loc_normalize (str | dict): How ``predict`` normalises the resized
+            map: ``'minmax'`` (default, the benchmark's), ``'max'``,
+            ``'pas'`` or ``'ivr'`` (Kim et al., ICCV 2021, as GenDisc/IVR
+            computes them), or a dict with parameters, e.g.
+            ``dict(type='ivr', percentile=0.45)``; see
+            :mod:`mmspg.evaluation.functional.scoremap_norm`. Test time
+            only: a trained checkpoint is re-scored by changing it.
         loss (dict): Classification loss config. Defaults to cross-entropy.
         init_cfg (dict | list[dict], optional): Defaults to Xavier-uniform
             convs with zero bias and N(0, 0.01) linear weights
@@ -118,6 +127,7 @@ class CAMHead(ClsHead):
                  in_index: int = -1,
                  loc_topk: int = 5,
                  loc_resize: str = 'bicubic',
+                 loc_normalize: Union[str, dict] = 'minmax',
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  init_cfg: Optional[Union[dict, List[dict]]] = [
                      dict(
@@ -134,6 +144,8 @@ class CAMHead(ClsHead):
         check_int(name, 'in_channels', in_channels, 1)
         check_int(name, 'loc_topk', loc_topk, 1)
         check_loc_resize(name, loc_resize)
+        self.loc_normalizer = build_loc_normalizer(loc_normalize,
+                                                   f'{name}: loc_normalize')
         if not isinstance(conv_channels, (list, tuple)):
             raise ValueError(f'{name}: conv_channels must be a sequence of '
                              f'ints, got conv_channels={conv_channels!r}')
@@ -283,6 +295,13 @@ class CAMHead(ClsHead):
         cams, _ = self.forward_cams(feats)
         cams = cams.float()
         logits = cams.mean(dim=(2, 3))
+        if (self.classifier_type == 'linear' and self.fc.bias is not None and
+                not getattr(self.loc_normalizer, 'affine_invariant', True)):
+            # GenDisc/IVR's CAM of a linear classifier has no bias: the
+            # channel mean of w_c * f (wsol/vgg.py:70-75,
+            # wsol/resnet.py:106-111). A positive scale or a shift does not
+            # change a min-max/PaS/IVR map, but a shift changes 'max'.
+            cams = cams - self.fc.bias.float()[None, :, None, None]
         return logits, lambda labels: self.select_maps(cams, labels)
 
     def predict(
@@ -304,10 +323,16 @@ class CAMHead(ClsHead):
         Returns:
             list[DataSample]: With ``pred_score`` (C,) softmax,
             ``pred_label`` (1,), ``loc_labels`` (K,) top-K classes,
-            ``loc_maps`` (K, H, W) float32 in [0, 1] (per-map min-max) and,
+            ``loc_maps`` (K, H, W) float32 in [0, 1] (``loc_normalize``
+            per map) and,
             where ``gt_label`` is known, ``gt_loc_map`` (H, W) in [0, 1].
         """
         logits, maps_of = self.localize(feats)
-        return fill_loc_predictions(maps_of, F.softmax(logits.float(),
-                                                       dim=1), self.loc_topk,
-                                    data_samples, input_size, self.loc_resize)
+        # finiteness of the raw maps and logits, before normalisation hides
+        # a NaN map as zeros (models/utils/raw_map_check.py)
+        maps_of, flags = track_finite(maps_of)
+        samples = fill_loc_predictions(maps_of,
+                                       F.softmax(logits.float(), dim=1),
+                                       self.loc_topk, data_samples, input_size,
+                                       self.loc_resize, self.loc_normalizer)
+        return set_finite(samples, flags + [finite_per_sample(logits)])

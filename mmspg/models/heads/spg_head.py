@@ -85,8 +85,14 @@ class SPGHead(CAMHead):
     Args:
         num_classes (int): Number of classes.
         in_channels (Sequence[int]): Channels of (shallow, middle, deep).
-        mid_channels (int): Width of the SPG-A convs. Defaults to 1024.
+        mid_channels (int | Sequence[int]): Width of the two SPG-A convs,
+            or one width per SPG-A conv (``()``: none, the 1x1 classifier
+            and SPG-C read ``deep`` directly, as the benchmark's ResNetSpg,
+            wsol/resnet.py:311-314). Defaults to 1024.
         guidance_channels (int): Width of SPG-B / SPG-C convs. Defaults 512.
+        c_channels (int, optional): Width of SPG-C's conv when it differs
+            from ``guidance_channels`` (benchmark ResNetSpg: 512 with 1024
+            for SPG-B, wsol/resnet.py:244-262). Defaults to None.
         dropout_ratio (float): Dropout probability in SPG-A, in [0, 1).
         with_spg_b (bool): Build SPG-B and its losses.
         with_spg_c (bool): Build SPG-C and its loss.
@@ -102,6 +108,9 @@ class SPGHead(CAMHead):
             input: ``'bicubic'`` (WSOL benchmark) or ``'bilinear'`` (the
             official code's ``get_localization_maps`` + ``cv2.resize``); see
             :class:`CAMHead`. Defaults to 'bicubic'.
+        loc_normalize (str | dict): How ``predict`` normalises that map
+            (``'minmax'``, ``'max'``, ``'pas'``, ``'ivr'``); see
+            :class:`CAMHead`. Defaults to 'minmax'.
         topk (int | tuple[int]): ``ClsHead``'s accuracy top-k, used only
             with ``cal_acc=True``.
         cal_acc (bool): ``ClsHead``'s training accuracy log.
@@ -127,8 +136,9 @@ class SPGHead(CAMHead):
     def __init__(self,
                  num_classes: int,
                  in_channels: Sequence[int] = (288, 768, 768),
-                 mid_channels: int = 1024,
+                 mid_channels: Union[int, Sequence[int]] = 1024,
                  guidance_channels: int = 512,
+                 c_channels: Optional[int] = None,
                  dropout_ratio: float = 0.5,
                  with_spg_b: bool = True,
                  with_spg_c: bool = True,
@@ -138,6 +148,7 @@ class SPGHead(CAMHead):
                  mask_size: Union[int, Tuple[int, int]] = 224,
                  loc_topk: int = 5,
                  loc_resize: str = 'bicubic',
+                 loc_normalize: Union[str, dict] = 'minmax',
                  topk: Union[int, Tuple[int, ...]] = (1, ),
                  cal_acc: bool = False,
                  loss: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
@@ -162,8 +173,17 @@ class SPGHead(CAMHead):
                 f'in_channels={in_channels!r}')
         for i, c in enumerate(in_channels):
             check_int('SPGHead', f'in_channels[{i}]', c, 1)
-        for key, value in (('mid_channels', mid_channels),
-                           ('guidance_channels', guidance_channels)):
+        if isinstance(mid_channels, (list, tuple)):
+            a_channels = tuple(mid_channels)
+        else:
+            check_int('SPGHead', 'mid_channels', mid_channels, 1)
+            a_channels = (mid_channels, mid_channels)
+        for i, c in enumerate(a_channels):
+            check_int('SPGHead', f'mid_channels[{i}]', c, 1)
+        if c_channels is None:
+            c_channels = guidance_channels
+        for key, value in (('guidance_channels', guidance_channels),
+                           ('c_channels', c_channels)):
             check_int('SPGHead', key, value, 1)
         check_int('SPGHead', 'guidance_start_iter', guidance_start_iter, 0)
         if isinstance(mask_size, int) and not isinstance(mask_size, bool):
@@ -187,12 +207,13 @@ class SPGHead(CAMHead):
         super().__init__(
             num_classes=num_classes,
             in_channels=deep_ch,
-            conv_channels=(mid_channels, mid_channels),
+            conv_channels=a_channels,
             dropout_ratio=dropout_ratio,
             classifier='conv',
             in_index=-1,
             loc_topk=loc_topk,
             loc_resize=loc_resize,
+            loc_normalize=loc_normalize,
             loss=loss,
             init_cfg=init_cfg,
             topk=topk,
@@ -200,6 +221,7 @@ class SPGHead(CAMHead):
         self.in_channels = tuple(in_channels)
         self.mid_channels = mid_channels
         self.guidance_channels = guidance_channels
+        self.c_channels = c_channels
         self.with_spg_b = with_spg_b
         self.with_spg_c = with_spg_c
         self.mask_size = tuple(mask_size)
@@ -222,9 +244,10 @@ class SPGHead(CAMHead):
             self.seed_b1 = build_seed_generator(seed_b1, 'seed_b1')
         # SPG-C
         if with_spg_c:
+            c_in = a_channels[-1] if a_channels else deep_ch
             self.spg_c = nn.Sequential(
-                conv_relu(mid_channels, guidance_channels),
-                nn.Conv2d(guidance_channels, 1, kernel_size=1))
+                conv_relu(c_in, c_channels),
+                nn.Conv2d(c_channels, 1, kernel_size=1))
             self.seed_c = build_seed_generator(seed_c, 'seed_c')
         if with_spg_b or with_spg_c:
             if not isinstance(loss_guidance, nn.Module):

@@ -17,6 +17,19 @@ resize"), so it is a choice here, ``LOC_RESIZE_MODES``:
   ``get_map_k``) and normalised again (``save_atten.py:172-177``, used at
   line 270).
 
+The normalisation after the resize is a second choice, ``loc_normalize``
+(a normaliser of :mod:`mmspg.models.utils.normalize`: ``'minmax'``, the
+default and the text above, ``'max'``, ``'pas'``, ``'ivr'``, Kim et al.,
+ICCV 2021). In GenDisc/IVR it replaces the benchmark's min-max after the
+bicubic resize (``inference.py:71-73``), and so it does here under
+``'bicubic'``. The official SPG code knows only min-max; under
+``'bilinear'`` another normalisation (our choice) is applied once, to the
+raw map resized with ``INTER_LINEAR`` (float32), in the place of the final
+min-max: the first min-max at feature resolution is left out, since it
+would erase the sign ``'max'`` needs, and ``'pas'``/``'ivr'`` are
+invariant to it up to rounding (a positive affine map commutes with
+bilinear interpolation). ``'minmax'`` keeps the official two steps.
+
 Both run OpenCV itself on the CPU, as the sources do, rather than a torch
 look-alike (``F.interpolate``'s kernels are not bit-identical to OpenCV's),
 so a map equals the source's up to the float32 it is stored in. The maps
@@ -34,7 +47,7 @@ from torch import Tensor
 
 from mmspg.evaluation.functional.scoremap import resize_scoremap
 
-from .normalize import minmax_normalize
+from .normalize import MinMaxNorm, minmax_normalize
 
 LOC_RESIZE_MODES = ('bicubic', 'bilinear')
 
@@ -73,15 +86,19 @@ def check_loc_resize(owner: str, loc_resize: str) -> None:
 
 def resize_loc_maps(maps: Tensor,
                     size: Sequence[int],
-                    mode: str = 'bicubic') -> Tensor:
-    """Resize raw maps to ``size`` and min-max normalise them, as the
-    protocol ``mode`` does (see the module docstring).
+                    mode: str = 'bicubic',
+                    normalize: Optional[Callable] = None) -> Tensor:
+    """Resize raw maps to ``size`` and normalise them, as the protocol
+    ``mode`` does (see the module docstring).
 
     Args:
         maps (Tensor): (N, K, h, w) raw maps, any real values.
         size (Sequence[int]): Target (H, W).
         mode (str): ``'bicubic'`` (WSOL benchmark) or ``'bilinear'``
             (official SPG code).
+        normalize (callable, optional): A normaliser
+            (:func:`~mmspg.models.utils.normalize.build_loc_normalizer`),
+            (H, W) float64 map -> map in [0, 1]; None: min-max.
 
     Returns:
         Tensor: (N, K, H, W) float32 in [0, 1], on ``maps``' device.
@@ -90,30 +107,50 @@ def resize_loc_maps(maps: Tensor,
     h, w = int(size[0]), int(size[1])
     n, k = maps.shape[:2]
     out = np.empty((n, k, h, w), dtype=np.float32)
+    minmax = normalize is None or isinstance(normalize, MinMaxNorm)
     if mode == 'bicubic':
-        # the evaluation core's benchmark resize (float64, then min-max)
+        # the evaluation core's benchmark resize (float64), then the
+        # normaliser in the place of its min-max (GenDisc/IVR
+        # inference.py:71-73)
         src = maps.detach().cpu().double().numpy()
         for i in range(n):
             for j in range(k):
-                out[i, j] = resize_scoremap(src[i, j], (h, w))
+                if minmax:
+                    out[i, j] = resize_scoremap(src[i, j], (h, w))
+                else:
+                    out[i, j] = normalize(
+                        _cv2_resize(src[i, j], h, w, cv2.INTER_CUBIC))
+        return torch.from_numpy(out).to(maps.device)
+    if not minmax:
+        # raw float32 map, INTER_LINEAR, then the normaliser (our choice)
+        src = maps.detach().float().cpu().numpy()
+        for i in range(n):
+            for j in range(k):
+                out[i, j] = normalize(
+                    _cv2_resize(src[i, j], h, w, cv2.INTER_LINEAR))
         return torch.from_numpy(out).to(maps.device)
     src = minmax_normalize(maps.detach().float()).cpu().numpy()
     for i in range(n):
         for j in range(k):
-            m = src[i, j]
-            if m.shape != (h, w):  # OpenCV's same-size resize is a copy
-                m = cv2.resize(m, (w, h), interpolation=cv2.INTER_LINEAR)
-            out[i, j] = m
+            out[i, j] = _cv2_resize(src[i, j], h, w, cv2.INTER_LINEAR)
     return minmax_normalize(torch.from_numpy(out)).to(maps.device)
 
 
-def set_loc_predictions(cams: Tensor,
-                        scores: Tensor,
-                        loc_topk: int,
-                        data_samples: Optional[List[
-                            Optional[DataSample]]] = None,
-                        input_size: Optional[Sequence[int]] = None,
-                        loc_resize: str = 'bicubic') -> List[DataSample]:
+def _cv2_resize(m: np.ndarray, h: int, w: int, interpolation: int):
+    """OpenCV resize to (h, w); a same-size resize is a copy in OpenCV."""
+    if m.shape == (h, w):
+        return m
+    return cv2.resize(m, (w, h), interpolation=interpolation)
+
+
+def set_loc_predictions(
+        cams: Tensor,
+        scores: Tensor,
+        loc_topk: int,
+        data_samples: Optional[List[Optional[DataSample]]] = None,
+        input_size: Optional[Sequence[int]] = None,
+        loc_resize: str = 'bicubic',
+        loc_normalize: Optional[Callable] = None) -> List[DataSample]:
     """Classification and localisation fields of the WSOL contract
     (docs/interfaces.md, "Model outputs") from every class's CAM.
 
@@ -125,6 +162,8 @@ def set_loc_predictions(cams: Tensor,
         input_size (Sequence[int], optional): (H, W) the maps are resized
             to; if None, ``img_shape`` of the first sample, else (h, w).
         loc_resize (str): How, see :func:`resize_loc_maps`.
+        loc_normalize (callable, optional): The normaliser, see
+            :func:`resize_loc_maps`; None: min-max.
 
     Returns:
         list[DataSample]: as :func:`fill_loc_predictions`.
@@ -132,16 +171,17 @@ def set_loc_predictions(cams: Tensor,
     cams = cams.float()
     return fill_loc_predictions(lambda labels: select_maps(cams, labels),
                                 scores, loc_topk, data_samples, input_size,
-                                loc_resize)
+                                loc_resize, loc_normalize)
 
 
-def fill_loc_predictions(maps_of: Callable[[Tensor], Tensor],
-                         scores: Tensor,
-                         loc_topk: int,
-                         data_samples: Optional[List[
-                             Optional[DataSample]]] = None,
-                         input_size: Optional[Sequence[int]] = None,
-                         loc_resize: str = 'bicubic') -> List[DataSample]:
+def fill_loc_predictions(
+        maps_of: Callable[[Tensor], Tensor],
+        scores: Tensor,
+        loc_topk: int,
+        data_samples: Optional[List[Optional[DataSample]]] = None,
+        input_size: Optional[Sequence[int]] = None,
+        loc_resize: str = 'bicubic',
+        loc_normalize: Optional[Callable] = None) -> List[DataSample]:
     """The one path from a model's class scores and maps to the WSOL
     prediction fields, shared by every head (``CAMHead`` and its subclasses
     ``SPGHead``, ``ACoLHead``) and by ``WSOLClassifier``'s CAMs of a linear
@@ -163,11 +203,13 @@ def fill_loc_predictions(maps_of: Callable[[Tensor], Tensor],
         loc_resize (str): How the raw maps are resized and normalised:
             ``'bicubic'`` (WSOL benchmark) or ``'bilinear'`` (official SPG
             code), see :func:`resize_loc_maps`. Defaults to 'bicubic'.
+        loc_normalize (callable, optional): How the resized maps are
+            normalised (:func:`resize_loc_maps`); None: min-max.
 
     Returns:
         list[DataSample]: ``pred_score`` (C,), ``pred_label`` (1,),
         ``loc_labels`` (K,), ``loc_maps`` (K, H, W) float32 in [0, 1]
-        (resized and min-max normalised per map) and, where ``gt_label`` is
+        (resized and normalised per map) and, where ``gt_label`` is
         known, ``gt_loc_map`` (H, W).
     """
     num = scores.size(0)
@@ -197,7 +239,7 @@ def fill_loc_predictions(maps_of: Callable[[Tensor], Tensor],
     maps = maps_of(labels).float()
     size = tuple(input_size)[-2:] if input_size is not None else \
         tuple(maps.shape[-2:])
-    maps = resize_loc_maps(maps, size, loc_resize)
+    maps = resize_loc_maps(maps, size, loc_resize, loc_normalize)
     return write_loc_fields(data_samples, scores, loc_labels, maps)
 
 

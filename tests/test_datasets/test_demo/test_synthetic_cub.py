@@ -118,10 +118,12 @@ def test_dataset_generates_once_and_checks_cfg(tmp_path):
             type='SyntheticCUBDataset',
             data_root=root,
             split='train',
+            generate=True,
             generate_cfg=dict(seed=0, **TINY)))
     assert len(ds) == 4
     assert ds.metainfo['classes'] == tuple(s[0] for s in CLASS_SPECS[:2])
     stamp = os.stat(osp.join(root, SYNTHETIC_META_FILE)).st_mtime_ns
+    # the data exist: no opt-in needed to read them
     test = SyntheticCUBDataset(
         root, split='test', generate_cfg=dict(seed=0, **TINY))
     assert len(test) == 2
@@ -129,7 +131,32 @@ def test_dataset_generates_once_and_checks_cfg(tmp_path):
     with pytest.raises(ValueError, match='Delete the folder'):
         SyntheticCUBDataset(root, generate_cfg=dict(seed=1, **TINY))
     with pytest.raises(TypeError, match='Unknown synthetic CUB option'):
-        SyntheticCUBDataset(str(tmp_path / 'x'), generate_cfg=dict(foo=1))
+        SyntheticCUBDataset(
+            str(tmp_path / 'x'), generate=True, generate_cfg=dict(foo=1))
+
+
+def test_generates_only_at_its_root_or_when_asked(tmp_path, monkeypatch):
+    # "/a path/with spaces" after --cfg-options removed the spaces
+    mangled = str(tmp_path / 'apath' / 'withspaces')
+    with pytest.raises(FileNotFoundError) as err:
+        SyntheticCUBDataset(mangled, generate_cfg=dict(seed=0, **TINY))
+    assert mangled in str(err.value) and 'generate=True' in str(err.value)
+    assert 'removes spaces' in str(err.value)
+    assert not osp.exists(mangled)
+    with pytest.raises(FileNotFoundError, match='holds no demo data'):
+        SyntheticCUBDataset(
+            str(tmp_path / 'data' / 'spg_demo'),
+            generate_cfg=dict(seed=0, **TINY))
+    # the demo's own root, relative to the working directory, generates
+    monkeypatch.chdir(tmp_path)
+    ds = SyntheticCUBDataset(
+        SyntheticCUBDataset.DEFAULT_ROOT, generate_cfg=dict(seed=0, **TINY))
+    assert len(ds) == 4
+    assert osp.isfile(tmp_path / 'data' / 'spg_demo' / SYNTHETIC_META_FILE)
+    # generate=False refuses even there
+    with pytest.raises(FileNotFoundError):
+        SyntheticCUBDataset(
+            'data/other', generate=False, generate_cfg=dict(seed=0, **TINY))
 
 
 def test_refuses_foreign_folder(tmp_path):

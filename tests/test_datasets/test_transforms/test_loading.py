@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 from datasets_testutils import make_cub, write_jpeg
+from PIL import Image
 
 from mmspg.datasets import CUBWSOLDataset
 from mmspg.datasets.transforms import LoadImageFromFileWSOL
@@ -94,7 +95,7 @@ def test_size_mismatch_with_annotation(tmp_path):
     path = write_jpeg(str(tmp_path / 'a.jpg'), 30, 20)
     with pytest.raises(OSError, match=r'30x20 .* annotation says 40x20'):
         LoadImageFromFileWSOL()(dict(img_path=path, img_size=(40, 20)))
-    with pytest.raises(OSError, match='EXIF'):
+    with pytest.raises(OSError, match='swapped'):
         LoadImageFromFileWSOL()(dict(img_path=path, img_size=(20, 30)))
     res = LoadImageFromFileWSOL(check_img_size=False)(
         dict(img_path=path, img_size=(40, 20)))
@@ -106,6 +107,41 @@ def test_bad_arguments():
         LoadImageFromFileWSOL(on_error='ignore')
     with pytest.raises(ValueError, match='on_error'):
         LoadImageFromFileWSOL(ignore_empty=True)
+    # flags with which mmcv applies the EXIF orientation
+    for backend in ('cv2', 'pillow'):
+        with pytest.raises(ValueError, match='color_ignore_orientation'):
+            LoadImageFromFileWSOL(color_type='color', imdecode_backend=backend)
+        with pytest.raises(ValueError, match='grayscale_ignore'):
+            LoadImageFromFileWSOL(
+                color_type='grayscale', imdecode_backend=backend)
+
+
+@pytest.mark.parametrize('backend', ['cv2', 'pillow'])
+def test_exif_tag_is_not_applied(tmp_path, backend):
+    """A 90-degree EXIF tag neither rotates the image nor stops the size
+    check: the annotation is in the stored frame (both sources)."""
+    img = np.zeros((20, 30, 3), np.uint8)
+    img[:5, :10] = 255  # top-left block, in the stored frame
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees on display
+    path = str(tmp_path / 'rot.jpg')
+    Image.fromarray(img).save(path, exif=exif, quality=95)
+    t = LoadImageFromFileWSOL(imdecode_backend=backend)
+    res = t(dict(img_path=path, img_size=(30, 20)))
+    assert res['img'].shape == (20, 30, 3)
+    assert res['img'][:5, :10].min() > 200 and res['img'][15:, 20:].max() < 50
+
+
+def test_pillow_decode_is_the_sources_convert_rgb(tmp_path):
+    """Grey + alpha: PIL's convert('RGB') drops the alpha, mmcv's pillow
+    path would paste the image on a grey canvas."""
+    rng = np.random.default_rng(0)
+    la = rng.integers(0, 256, (6, 9, 2), dtype=np.uint8)
+    path = str(tmp_path / 'la.png')
+    Image.fromarray(la, 'LA').save(path)
+    res = LoadImageFromFileWSOL(imdecode_backend='pillow')(dict(img_path=path))
+    np.testing.assert_array_equal(res['img'],
+                                  np.repeat(la[..., :1], 3, axis=2))
 
 
 def _broken_cub(tmp_path):
@@ -139,3 +175,30 @@ def test_dataset_raise_names_file(tmp_path):
         pipeline=[dict(type='LoadImageFromFileWSOL', on_error='raise')])
     with pytest.raises(OSError, match='a_1.jpg'):
         ds[0]
+
+
+def test_fast_decode_is_opencv_and_says_not_protocol(tmp_path):
+    rng = np.random.default_rng(0)
+    path = str(tmp_path / 'cmyk.jpg')
+    rgb = rng.integers(0, 256, (20, 24, 3), np.uint8)
+    Image.fromarray(rgb).convert('CMYK').save(path, quality=95)
+    with mock.patch(LOG) as log:
+        fast = LoadImageFromFileWSOL(
+            imdecode_backend='pillow', fast_decode=True)
+    assert 'NOT the protocol' in log.call_args.args[0]
+    assert 'fast_decode=True' in repr(fast)
+    exact = LoadImageFromFileWSOL(imdecode_backend='pillow')
+    opencv = LoadImageFromFileWSOL(imdecode_backend='cv2')
+    got = fast(dict(img_path=path))['img']
+    np.testing.assert_array_equal(got, opencv(dict(img_path=path))['img'])
+    diff = np.abs(got.astype(int) - exact(dict(img_path=path))['img'])
+    assert diff.max() == 1  # OpenCV's CMYK conversion, one level off
+
+
+def test_skip_logs_for_real(tmp_path):
+    """The skip path's log call itself works (the tests above mock it):
+    mmengine's logger takes an int level."""
+    t = LoadImageFromFileWSOL(on_error='skip')
+    assert t(dict(img_path=str(tmp_path / 'missing.jpg'))) is None
+    assert t.num_skipped == 1
+    LoadImageFromFileWSOL(imdecode_backend='pillow', fast_decode=True)

@@ -19,6 +19,7 @@ def test_missing_files_stop_the_run_before_training(tmp_path, one_thread):
     runner._val_loop = runner.build_val_loop(runner._val_loop)
     (root / 'train' / 'dark' / '001.png').unlink()
     (root / 'val' / 'bright' / '000.png').unlink()
+    DataFilesCheckHook(enable=False).before_run(runner)  # the switch
     with pytest.raises(FileNotFoundError) as err:
         DataFilesCheckHook().before_run(runner)
     msg = str(err.value)

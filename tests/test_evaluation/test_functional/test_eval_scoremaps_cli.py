@@ -192,3 +192,34 @@ def test_cli_pxap(tmp_path):
     ])
     assert result['pxap'] == pytest.approx(100.0)
     assert (tmp_path / 'pr.png').exists()
+
+
+def test_cli_loc_normalize_rescores_the_saved_maps(layout):
+    """c: 35 % zeros, a 0.5 plateau (63 %) around a 1.0 block matching
+    its GT. IVR (p = 0.45: the 45 % quantile is 0.5) keeps the block only,
+    so c hits at every threshold; PaS (the 90 % quantile is 0.5) makes the
+    whole plateau 1, so c never hits."""
+    ivr = _tool().main(_args(layout, '--loc-normalize', 'ivr'))
+    curve = np.array(ivr['curves']['maxboxacc'])
+    assert (curve == 200 / 3).all()
+    assert ivr['maxboxacc_best_threshold'] == 0
+    pas = _tool().main(_args(layout, '--loc-normalize', 'pas'))
+    assert (np.array(pas['curves']['maxboxacc']) == 100 / 3).all()
+    # p = 0.99: the quantile is each map's maximum, every map is zeros
+    top = _tool().main(
+        _args(layout, '--loc-normalize', 'ivr', '--norm-percentile', '0.99'))
+    assert top['maxboxacc'] == 0
+    # minmax: the saved maps as they are
+    plain = _tool().main(_args(layout, '--loc-normalize', 'minmax'))
+    assert plain['maxboxacc'] == 200 / 3
+    assert plain['maxboxacc_best_threshold'] == pytest.approx(0.499)
+
+
+def test_cli_loc_normalize_refuses_what_a_dump_cannot_give(layout, capsys):
+    with pytest.raises(SystemExit):
+        _tool().main(_args(layout, '--loc-normalize', 'max'))
+    with pytest.raises(SystemExit, match='--norm-percentile needs'):
+        _tool().main(_args(layout, '--norm-percentile', '0.3'))
+    with pytest.raises(SystemExit, match='percentile must be a number'):
+        _tool().main(
+            _args(layout, '--loc-normalize', 'ivr', '--norm-percentile', '2'))

@@ -2,6 +2,7 @@
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from mmspg.evaluation.functional import (cam_threshold_grid,
                                          load_benchmark_mask, pxap_histograms,
@@ -29,6 +30,18 @@ def test_mask_union_and_ignore_minus_foreground(masks):
     assert set(np.unique(gt).tolist()) == {0, 1, 255}
     with pytest.raises(FileNotFoundError, match='missing.png'):
         load_benchmark_mask(str(masks), ['missing.png'], '')
+
+
+def test_mask_exif_orientation_is_ignored(tmp_path):
+    """Masks are in the stored frame of their image, as every annotation;
+    an EXIF tag (which OpenCV 5 applies to PNGs) must not turn them."""
+    fg = np.zeros((112, 112), np.uint8)
+    fg[:20, :60] = 255  # a wide bar at the top
+    exif = Image.Exif()
+    exif[0x0112] = 6  # 90 degrees on display
+    Image.fromarray(fg).save(str(tmp_path / 'r_m0.png'), exif=exif)
+    gt = load_benchmark_mask(str(tmp_path), ['r_m0.png'], '')
+    assert (gt[:40, :120] == 1).all() and (gt[40:, :] == 0).all()
 
 
 def test_pxap_ignores_the_ignore_region(masks):

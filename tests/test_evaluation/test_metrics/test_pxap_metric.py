@@ -147,3 +147,14 @@ def test_runner_pxap_equals_eval_scoremaps_on_the_dump(tmp_path):
     ])
     assert metrics['wsol/pxap'] == pytest.approx(result['pxap'], abs=1e-9)
     assert 0 < result['pxap'] < 100
+
+
+def test_non_finite_map_is_refused(tmp_path):
+    fg = np.zeros((224, 224), bool)
+    fg[50:150, 60:120] = True
+    good = _mask_sample(tmp_path, 'good', fg * 1.0, fg)
+    nan = _mask_sample(tmp_path, 'nan', np.full((224, 224), np.nan), fg)
+    metric = METRICS.build(dict(type='PxAPMetric'))
+    with pytest.raises(FloatingPointError, match=r"1 of 2 samples.*: nan"):
+        metric.process(None, [good, nan])
+    assert metric.results == []

@@ -260,15 +260,39 @@ def test_compiled_and_opencv_backends_give_equal_records(
 def test_compiled_record_defers_non_finite_maps_to_numpy():
     # A NaN map normalises to zeros (normalize_scoremap); the extension
     # hands it back to the numpy path, which must give the same record as
-    # an all-zero map.
+    # an all-zero map. (process() refuses NaN maps before they get here,
+    # see test_non_finite_maps_are_refused; the core keeps the benchmark's
+    # behaviour for tools/eval_scoremaps.py.)
     base = mixed_samples(1, n=1)[0]
     nan = dict(base, gt_loc_map=torch.full((8, 8), float('nan')))
     zero = dict(base, gt_loc_map=torch.zeros(8, 8))
     metric = WSOLMetric()
-    metric.process(None, [nan, zero])
-    a, b = metric.results
+    a, b = metric._reduce_compiled([nan, zero])
     np.testing.assert_array_equal(a['v1'], b['v1'])
     np.testing.assert_array_equal(a['v2'], b['v2'])
+
+
+def test_non_finite_maps_are_refused(tmp_path):
+    samples = mixed_samples(1, n=4)
+    samples[1] = dict(samples[1], gt_loc_map=torch.full((8, 8), np.nan))
+    samples[3] = dict(samples[3], raw_maps_finite=False)
+    metric = WSOLMetric()
+    with pytest.raises(FloatingPointError) as err:
+        metric.process(None, samples)
+    msg = str(err.value)
+    assert '2 of 4 samples' in msg and 'not scored' in msg
+    for i in (1, 3):
+        assert str(samples[i]['image_id']) in msg
+    assert str(samples[0]['image_id']) not in msg
+    assert metric.results == []
+    bad_score = dict(samples[0], pred_score=torch.full((10, ), np.nan))
+    with pytest.raises(FloatingPointError, match='1 of 1 samples'):
+        metric.process(None, [bad_score])
+    # nor dumped as a map of zeros for tools/eval_scoremaps.py
+    dump = DumpWSOLScoreMaps(out_dir=str(tmp_path / 'dump'))
+    with pytest.raises(FloatingPointError, match='DumpWSOLScoreMaps: 2 of 4'):
+        dump.process(None, samples)
+    assert not (tmp_path / 'dump').exists()
 
 
 def test_box_backend_is_checked(monkeypatch):

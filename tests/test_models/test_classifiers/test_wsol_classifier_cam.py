@@ -195,3 +195,13 @@ def test_linear_cls_head_cams_equal_cam_head_linear(model):
         assert torch.equal(a.loc_labels, b.loc_labels)
         torch.testing.assert_close(a.loc_maps, b.loc_maps)
         torch.testing.assert_close(a.gt_loc_map, b.gt_loc_map)
+
+
+def test_linear_head_records_whether_cams_were_finite(model):
+    inputs = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        assert [o.raw_maps_finite
+                for o in model.predict(inputs)] == [True, True]
+        model.head.fc.weight[0, 0] = float('nan')  # every CAM of class 0
+        out = model.predict(inputs)
+    assert [o.raw_maps_finite for o in out] == [False, False]

@@ -155,3 +155,14 @@ def test_wrong_channels_is_a_clear_error():
         head((torch.rand(1, 7, 4, 4), ))
     with pytest.raises(ValueError, match='in_index'):
         _build(in_index=3)((torch.rand(1, 8, 4, 4), ))
+
+
+def test_predict_records_whether_raw_maps_were_finite():
+    # normalisation turns a NaN map into zeros; the flag is taken before
+    head = _build(classifier='conv', loc_topk=2).eval()
+    feat = torch.rand(3, 8, 4, 4)
+    feat[1, :, 0, 0] = float('nan')
+    feat[2, :, 1, 1] = float('inf')
+    samples = head.predict((feat, ), _samples([0, 1, 2]), input_size=(4, 4))
+    assert [s.raw_maps_finite for s in samples] == [True, False, False]
+    assert torch.isfinite(samples[1].gt_loc_map).all()  # zeros: hidden

@@ -1,12 +1,15 @@
 # SPG head on mmpretrain's own ResNet-50 model config: any OpenMMLab
 # classifier config takes the head by inheriting it and swapping the head
-# (docs/own_configs.md). `_scope_='mmspg'` on the model: the dicts inherited
+# (docs/own_configs.md).
+# Weights: mmpretrain's resnet50_8xb32_in1k_20210831-ea4938fc.pth (ours).
+# `_scope_='mmspg'` on the model: the dicts inherited
 # from an `mmpretrain::` config carry `_scope_='mmpretrain'`, in which the
 # mmspg types are unknown; in the mmspg scope every mmpretrain type still
 # resolves.
 # The backbone keeps stride 16 at the last stage (dilation 2), so a 224 px
 # input gives 14x14 maps; B1 reads stage 2 (512 ch, 28x28), B2 stage 3
 # (1024 ch), SPG-A stage 4 (2048 ch). Not in the SPG paper; not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/resnet50.py',
     '../_base_/datasets/cub_wsol_bs32.py',

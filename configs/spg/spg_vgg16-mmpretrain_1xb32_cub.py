@@ -1,10 +1,12 @@
 # SPG head on mmpretrain's own VGG-16 model config (docs/own_configs.md).
+# Weights: mmpretrain's vgg16_batch256_imagenet_20210208-db26f1a5.pth (ours).
 # mmpretrain's VGG-16 ends in its classifier (num_classes=1000): the head
 # needs maps, so num_classes=-1 drops the classifier and out_indices picks
 # conv stages 3, 4 and 5 (256, 512, 512 channels). The last max-pool is
 # dropped (with_last_pool=False), as the WSOL benchmark's VGG-16 does, so
 # SPG-A reads 14x14 maps at 224 px (B1 reads stage 3 at 28x28). Not in the
 # SPG paper (Inception-v3 only); not yet measured.
+# Input: PIL decode, no EXIF rotation; PIL bilinear 256 (train) / 224 (test).
 _base_ = [
     'mmpretrain::_base_/models/vgg16.py',
     '../_base_/datasets/cub_wsol_bs32.py',
@@ -13,7 +15,7 @@ _base_ = [
 ]
 
 model = dict(
-    _scope_='mmspg',  # see configs/spg/spg_resnet50_1xb32_cub.py
+    _scope_='mmspg',  # see configs/spg/spg_resnet50-mmpretrain_1xb32_cub.py
     type='WSOLClassifier',
     backbone=dict(
         num_classes=-1,
