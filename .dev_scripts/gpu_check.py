@@ -226,6 +226,7 @@ def loader_row(batches: int, root: str) -> List[str]:
         cfg = Config.fromfile(osp.join(REPO, config))
         loader_cfg = cfg.train_dataloader
         loader_cfg.dataset.data_root = osp.join(root, 'demo_data')
+        loader_cfg.dataset.generate = True  # the demo data, made here
         loader = Runner.build_dataloader(loader_cfg.to_dict())
         it = iter(loader)
         next(it)  # workers started
