@@ -79,7 +79,8 @@ def time_train_step(model,
                     input_size,
                     iters,
                     warmup,
-                    amp=False):
+                    amp=False,
+                    amp_dtype=None):
     model = model.to(device).train()
     optimizer = torch.optim.SGD(
         model.parameters(), lr=1e-3, momentum=0.9, weight_decay=1e-4)
@@ -88,7 +89,8 @@ def time_train_step(model,
     samples = [
         DataSample().set_gt_label(i % num_classes) for i in range(batch_size)
     ]
-    amp_dtype = torch.float16 if device == 'cuda' else torch.bfloat16
+    if amp_dtype is None:
+        amp_dtype = torch.float16 if device == 'cuda' else torch.bfloat16
 
     def step():
         with torch.autocast(device, dtype=amp_dtype, enabled=amp):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Distributed testing on one or more nodes with torchrun.
 #   bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [tools/test.py ARGS]
-# NUM_PROCS processes per node (one per GPU; on a machine without CUDA they
-# run on the CPU with gloo). Multi-node: set NNODES, NODE_RANK, MASTER_ADDR
-# and PORT in the environment of every node, as for mmpretrain.
+# NUM_PROCS processes per node (one per GPU; without CUDA they stop, unless
+# MMSPG_ALLOW_CPU=1: then they run on the CPU with gloo). Multi-node: set
+# NNODES, NODE_RANK, MASTER_ADDR and PORT in the environment of every node,
+# as for mmpretrain.
 set -e
 
 CONFIG=$1

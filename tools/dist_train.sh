@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Distributed training on one or more nodes with torchrun.
 #   bash tools/dist_train.sh CONFIG NUM_PROCS [tools/train.py ARGS]
-# NUM_PROCS processes per node (one per GPU; on a machine without CUDA they
-# train on the CPU with gloo). Multi-node: set NNODES, NODE_RANK, MASTER_ADDR
-# and PORT in the environment of every node, as for mmpretrain.
+# NUM_PROCS processes per node (one per GPU; without CUDA they stop, unless
+# MMSPG_ALLOW_CPU=1: then they train on the CPU with gloo). Multi-node: set
+# NNODES, NODE_RANK, MASTER_ADDR and PORT in the environment of every node,
+# as for mmpretrain.
 set -e
 
 CONFIG=$1

@@ -2,8 +2,9 @@
 # Testing on a Slurm cluster (one task per GPU), as mmpretrain's script.
 #   [GPUS=8] [GPUS_PER_NODE=8] bash tools/slurm_test.sh \
 #       PARTITION JOB_NAME CONFIG CHECKPOINT [tools/test.py ARGS]
-# CPU-only partitions: GPUS_PER_NODE=0 TASKS_PER_NODE=N (no --gres request;
-# the tasks run with gloo).
+# CPU-only partitions: MMSPG_ALLOW_CPU=1 GPUS_PER_NODE=0 TASKS_PER_NODE=N
+# (no --gres request; the tasks run with gloo; without MMSPG_ALLOW_CPU a
+# launch without CUDA stops).
 set -x
 
 PARTITION=$1

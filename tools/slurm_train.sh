@@ -2,8 +2,9 @@
 # Training on a Slurm cluster (one task per GPU), as mmpretrain's script.
 #   [GPUS=8] [GPUS_PER_NODE=8] bash tools/slurm_train.sh \
 #       PARTITION JOB_NAME CONFIG WORK_DIR [tools/train.py ARGS]
-# CPU-only partitions: GPUS_PER_NODE=0 TASKS_PER_NODE=N (no --gres request;
-# the tasks train with gloo).
+# CPU-only partitions: MMSPG_ALLOW_CPU=1 GPUS_PER_NODE=0 TASKS_PER_NODE=N
+# (no --gres request; the tasks train with gloo; without MMSPG_ALLOW_CPU a
+# launch without CUDA stops).
 set -x
 
 PARTITION=$1

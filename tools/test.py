@@ -7,7 +7,8 @@ Distributed:     bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS [ARGS]
 
 mmspg's additions: ``--dump-scoremaps DIR`` writes the WSOL benchmark's score
 maps (adds a ``DumpWSOLScoreMaps`` metric to ``test_evaluator``, as
-``--out`` adds mmengine's ``DumpResults``); CPU-only machines
+``--out`` adds ``DumpWSOLPredictions``, mmengine's ``DumpResults``
+without the per-pixel maps); CPU-only machines
 run the distributed launchers with gloo
 (``mmspg.utils.setup_cpu_distributed``); ``--loc-normalize``,
 ``--norm-percentile`` and ``--bagcams LAYER`` re-score a checkpoint with a
@@ -21,7 +22,6 @@ import os.path as osp
 
 import mmengine
 from mmengine.config import Config, ConfigDict, DictAction
-from mmengine.evaluator import DumpResults
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -36,8 +36,9 @@ def parse_args():
         help='the directory to save the file containing evaluation metrics')
     parser.add_argument(
         '--out',
-        help='the file to output results: predictions as .pkl, or the '
-        'metrics as .json/.yaml/.pkl with --out-item metrics')
+        help='the file to output results: predictions as .pkl (class '
+        'scores, labels, boxes and ids; no maps, see --dump-scoremaps), or '
+        'the metrics as .json/.yaml/.pkl with --out-item metrics')
     parser.add_argument(
         '--out-item',
         choices=['metrics', 'pred'],
@@ -219,8 +220,9 @@ def main():
     # load config (``custom_imports`` of mmspg configs import mmspg)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (install_stop_handlers, launcher_rank,
-                             setup_cpu_distributed, teardown_distributed)
+    from mmspg.utils import (abort_run, finish_process, install_stop_handlers,
+                             launcher_rank, log_run_summary,
+                             setup_cpu_distributed, shutdown_loader_workers)
 
     cfg = merge_args(cfg, args)
 
@@ -230,24 +232,35 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    # build the runner from config, as mmpretrain's tools/test.py
-    if 'runner_type' not in cfg:
-        runner = Runner.from_cfg(cfg)
-    else:
-        runner = RUNNERS.build(cfg)
-
-    if args.out and args.out_item in ['pred', None]:
-        runner.test_evaluator.metrics.append(
-            DumpResults(out_file_path=args.out))
-
-    # start testing
+    # build and test; a failure on one rank (building its datasets too)
+    # ends the job: traceback, exit, no collective
+    runner = None
     try:
+        # build the runner from config, as mmpretrain's tools/test.py
+        if 'runner_type' not in cfg:
+            runner = Runner.from_cfg(cfg)
+        else:
+            runner = RUNNERS.build(cfg)
+        log_run_summary(runner, 'test')  # device, world size, batch
+
+        if args.out and args.out_item in ['pred', None]:
+            # mmengine's DumpResults less the per-pixel maps: scores,
+            # labels, boxes and ids, images x classes (maps:
+            # --dump-scoremaps)
+            from mmspg.evaluation import DumpWSOLPredictions
+            runner.test_evaluator.metrics.append(
+                DumpWSOLPredictions(out_file_path=args.out))
+
         metrics = runner.test()
-    finally:
-        # The DDP-wrapped model keeps the process group alive: release it
-        # before the group is destroyed (see teardown_distributed).
-        del runner
-        teardown_distributed()
+    except BaseException:
+        abort_run(runner)
+        raise
+    # The DDP-wrapped model keeps the process group alive: stop the loader
+    # workers, release the runner, then destroy the group and skip the
+    # interpreter's collections at exit (a run ends when its work does).
+    shutdown_loader_workers(runner)
+    del runner
+    finish_process()
 
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)

@@ -180,9 +180,10 @@ def main():
     # allow-lists checkpoint globals)
     cfg = Config.fromfile(args.config)
     import mmspg  # noqa: F401  (also for configs without custom_imports)
-    from mmspg.utils import (claim_work_dir_of_run, install_stop_handlers,
+    from mmspg.utils import (abort_run, claim_work_dir_of_run, finish_process,
+                             install_stop_handlers, log_run_summary,
                              resolve_auto_resume, setup_cpu_distributed,
-                             teardown_distributed)
+                             shutdown_loader_workers)
 
     # merge cli arguments to config
     cfg = merge_args(cfg, args)
@@ -200,16 +201,23 @@ def main():
     # CPU-only machines: gloo process group and DDP without device_ids
     setup_cpu_distributed(cfg, args.launcher)
 
-    runner = build_runner(cfg)
-
-    # start training
+    # build and train; a failure on one rank (building its datasets too)
+    # ends the job: traceback, exit, no collective
+    runner = None
     try:
+        runner = build_runner(cfg)
+        # device, world size, batch and lr first; a batch unlike the recipe's
+        log_run_summary(runner, 'train')
         runner.train()
-    finally:
-        # The DDP-wrapped model keeps the process group alive: release it
-        # before the group is destroyed (see teardown_distributed).
-        del runner
-        teardown_distributed()
+    except BaseException:
+        abort_run(runner)
+        raise
+    # The DDP-wrapped model keeps the process group alive: stop the loader
+    # workers, release the runner, then destroy the group and skip the
+    # interpreter's collections at exit (a run ends when its work does).
+    shutdown_loader_workers(runner)
+    del runner
+    finish_process()
 
 
 if __name__ == '__main__':

@@ -42,6 +42,9 @@ default_hooks = dict(
     # mmspg: model.head.num_classes must be the data set's class count,
     # checked once the data sets are built, before the first iteration.
     num_classes_check=dict(_scope_='mmspg', type='NumClassesCheckHook'),
+    # every image/mask file of the run's datasets exists (a stat each, when
+    # the run starts; tools/misc/check_data.py checks the contents)
+    data_files=dict(_scope_='mmspg', type='DataFilesCheckHook'),
 )
 
 log_processor = dict(by_epoch=True)

@@ -6,8 +6,9 @@ import importlib
 from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
 
-_METRICS = ('WSOLMetric', 'PxAPMetric', 'DumpWSOLScoreMaps', 'WSOLEvaluator',
-            'wsol_metric_cfgs', 'wsol_evaluator_cfgs')
+_METRICS = ('WSOLMetric', 'PxAPMetric', 'DumpWSOLScoreMaps',
+            'DumpWSOLPredictions', 'WSOLEvaluator', 'wsol_metric_cfgs',
+            'wsol_evaluator_cfgs')
 
 __all__ = [  # noqa: F405 (functional and metrics load on first access)
     *_functional_all, *_METRICS, 'functional', 'metrics'

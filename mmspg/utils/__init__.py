@@ -21,8 +21,11 @@ from .checkpoint_safety import (SAFE_GLOBAL_REASONS, CorruptCheckpointError,
                                 safe_global_names)
 from .checkpoint_url import (load_from_http_checked,
                              load_from_torchvision_checked)
-from .cpu_distributed import (accelerator_available, setup_cpu_distributed,
-                              teardown_distributed)
+from .cpu_distributed import (ALLOW_CPU_ENV, accelerator_available,
+                              cpu_requested, cuda_unusable_reason,
+                              setup_cpu_distributed, teardown_distributed)
+from .run_exit import abort_run, finish_process, shutdown_loader_workers
+from .run_setup import batch_size_warning, log_run_summary, run_summary
 from .setup_env import register_all_modules
 from .stop_signals import STOP_SIGNALS, install_stop_handlers
 from .work_dir_claim import (CLAIM_NAME, WorkDirBusyError, WorkDirClaim,
@@ -45,5 +48,8 @@ __all__ = [
     'load_from_torchvision_checked', 'accelerator_available',
     'setup_cpu_distributed', 'teardown_distributed', 'register_all_modules',
     'STOP_SIGNALS', 'install_stop_handlers', 'CLAIM_NAME', 'WorkDirBusyError',
-    'WorkDirClaim', 'claim_work_dir', 'claim_work_dir_of_run', 'launcher_rank'
+    'WorkDirClaim', 'claim_work_dir', 'claim_work_dir_of_run', 'launcher_rank',
+    'abort_run', 'ALLOW_CPU_ENV', 'cpu_requested', 'cuda_unusable_reason',
+    'finish_process', 'batch_size_warning', 'log_run_summary', 'run_summary',
+    'shutdown_loader_workers'
 ]

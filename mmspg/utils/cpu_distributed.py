@@ -9,6 +9,11 @@ rejects for CPU modules. :func:`setup_cpu_distributed` makes the same command
 without CUDA: it opens the process group itself with gloo (mmengine skips its
 own init when a group exists) and builds DDP without ``device_ids``. With CUDA
 it does nothing, so GPU runs keep mmengine's behaviour (nccl) exactly.
+
+A distributed launch is meant for GPUs: without a usable accelerator it stops
+with the reason (:func:`cuda_unusable_reason`) unless the user asks for the
+CPU with ``MMSPG_ALLOW_CPU=1`` in the environment (an 8-process command
+silently training on the CPU for hours is never what was meant).
 """
 import datetime
 import gc
@@ -16,6 +21,7 @@ import os
 import subprocess
 from typing import Optional
 
+import torch
 import torch.distributed as torch_dist
 import torch.multiprocessing as mp
 from mmengine.config import Config
@@ -23,10 +29,33 @@ from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
 
 __all__ = [
-    'setup_cpu_distributed', 'accelerator_available', 'teardown_distributed'
+    'setup_cpu_distributed', 'accelerator_available', 'teardown_distributed',
+    'cpu_requested', 'cuda_unusable_reason', 'ALLOW_CPU_ENV'
 ]
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+#: the environment variable that allows a distributed launch on CPUs (gloo)
+ALLOW_CPU_ENV = 'MMSPG_ALLOW_CPU'
+
+
+def cpu_requested() -> bool:
+    """Whether the user asked for distributed runs on the CPU
+    (``MMSPG_ALLOW_CPU`` set to 1, true or yes)."""
+    return os.environ.get(ALLOW_CPU_ENV,
+                          '').strip().lower() in ('1', 'true', 'yes')
+
+
+def cuda_unusable_reason() -> str:
+    """Why ``torch.cuda.is_available()`` is False, in words."""
+    if torch.version.cuda is None:
+        return (f'this torch ({torch.__version__}) was built without CUDA; '
+                'install the CUDA build of torch')
+    visible = os.environ.get('CUDA_VISIBLE_DEVICES')
+    if visible is not None and visible.strip() in ('', '-1'):
+        return f'CUDA_VISIBLE_DEVICES={visible!r} hides every GPU'
+    return (f'torch {torch.__version__} (CUDA {torch.version.cuda}) finds '
+            'no usable GPU: no device, or a driver older than this CUDA '
+            '(check nvidia-smi)')
 
 
 def accelerator_available() -> bool:
@@ -96,7 +125,9 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
     machines with CUDA (or another mmengine accelerator), and when a process
     group already exists.
 
-    On a CPU-only machine with a distributed launcher it:
+    On a CPU-only machine with a distributed launcher it stops
+    (``SystemExit`` with the reason) unless ``MMSPG_ALLOW_CPU=1`` is set;
+    then it:
 
     * sets ``cfg.env_cfg.dist_cfg.backend = 'gloo'`` (nccl needs GPUs);
     * fills RANK/WORLD_SIZE/LOCAL_RANK/MASTER_ADDR/MASTER_PORT for slurm/mpi
@@ -122,6 +153,11 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
         return False
     if torch_dist.is_available() and torch_dist.is_initialized():
         return False
+    if not cpu_requested():
+        raise SystemExit(
+            f'--launcher {launcher} starts one process per GPU, but CUDA is '
+            f'not usable here: {cuda_unusable_reason()}. To run the '
+            f'processes on the CPU (gloo) instead, set {ALLOW_CPU_ENV}=1.')
 
     env_cfg = cfg.get('env_cfg') or {}
     dist_cfg = dict(env_cfg.get('dist_cfg') or {})
@@ -176,9 +212,13 @@ def teardown_distributed() -> None:
     4 aborts in 30 two-process runs; 0 in 30 when it was released). The
     garbage collection here frees what only reference cycles still hold
     (runner <-> loops and hooks); the barrier makes every rank finish its
-    last collective first.
+    last collective first. Call it only after a run that finished on every
+    rank: after an error use ``mmspg.utils.abort_run``, which synchronises
+    nothing. Without a process group it does nothing (the collection would
+    free persistent loader workers without their shutdown message, 5 s of
+    waiting each; ``shutdown_loader_workers`` stops them first).
     """
-    gc.collect()
     if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()
         torch_dist.barrier()
         torch_dist.destroy_process_group()

@@ -31,8 +31,14 @@ def free_port():
 
 def run_tool(args, timeout=300, **env):
     """Run a command from the repository root with one thread per process;
-    return the CompletedProcess (stdout and stderr merged)."""
-    full_env = dict(os.environ, OMP_NUM_THREADS='1', PYTHON=sys.executable)
+    return the CompletedProcess (stdout and stderr merged). Distributed
+    launches may run on the CPU (``MMSPG_ALLOW_CPU=1``; pass
+    ``MMSPG_ALLOW_CPU=''`` to see the refusal)."""
+    full_env = dict(
+        os.environ,
+        OMP_NUM_THREADS='1',
+        PYTHON=sys.executable,
+        MMSPG_ALLOW_CPU='1')
     full_env.update({k: str(v) for k, v in env.items()})
     return subprocess.run(
         args,

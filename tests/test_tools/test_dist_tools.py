@@ -37,6 +37,7 @@ def test_dist_train_and_test_on_cpu(tools, toy_root, tmp_path):
     if not torch.cuda.is_available():
         assert "dist_cfg: {'backend': 'gloo'}" in out
     assert 'Distributed training: True' in out
+    assert 'world size 2, batch 4 per process, 8 in total, lr 0.05' in out
     # 16 training images, batch 4 per process: 2 iterations per epoch
     assert 'Epoch(train) [3][2/2]' in out
     ckpt = work_dir / 'epoch_3.pth'

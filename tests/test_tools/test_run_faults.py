@@ -101,7 +101,8 @@ def test_sigterm_to_dist_train_stops_every_rank(tools, tmp_path):
         os.environ,
         OMP_NUM_THREADS='1',
         PYTHON=sys.executable,
-        PORT=str(tools.free_port()))
+        PORT=str(tools.free_port()),
+        MMSPG_ALLOW_CPU='1')  # a CPU run of the GPU launcher, on purpose
     data = tools.toy.make_toy_data(tmp_path / 'data')
     proc = subprocess.Popen([
         'bash', 'tools/dist_train.sh', tools.toy.TOY_CONFIG, '2', '--work-dir',

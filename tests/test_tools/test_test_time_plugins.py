@@ -65,6 +65,8 @@ def _tiny(data_root) -> dict:
             0,
             f'{split}_dataloader.persistent_workers':
             False,
+            f'{split}_dataloader.dataset.generate':
+            True,
         })
     opts.update({
         'model.data_preprocessor.num_classes': 2,
@@ -105,8 +107,9 @@ def test_rescore_a_checkpoint(tools, checkpoint):
         sys.executable, 'tools/test.py', DEMO,
         str(ckpt), '--work-dir',
         str(root / 'wd'), '--out',
-        str(out), '--loc-normalize', 'ivr', '--norm-percentile', '0.3',
-        '--bagcams', 'backbone.layer3', '--cfg-options', *words
+        str(out), '--dump-scoremaps',
+        str(root / 'maps'), '--loc-normalize', 'ivr', '--norm-percentile',
+        '0.3', '--bagcams', 'backbone.layer3', '--cfg-options', *words
     ])
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert 'wsol/maxboxacc' in proc.stdout
@@ -127,9 +130,15 @@ def test_rescore_a_checkpoint(tools, checkpoint):
             expected += model.test_step(copy.deepcopy(batch))
             before += plain.test_step(copy.deepcopy(batch))
     assert len(expected) == 4
+    from mmspg.evaluation.functional import scoremap_path
+    from mmspg.evaluation.metrics.sample_fields import benchmark_scoremap
     for p, e, b in zip(preds, expected, before):
         assert p['img_path'] == e.img_path
+        # --out keeps no maps (bounded); --dump-scoremaps writes them
+        assert 'gt_loc_map' not in p
+        dumped = np.load(
+            scoremap_path(str(root / 'maps' / 'scoremaps'), p['image_id']))
         np.testing.assert_allclose(
-            np.asarray(p['gt_loc_map']), e.gt_loc_map.numpy(), atol=1e-6)
+            dumped, benchmark_scoremap(e.gt_loc_map.numpy()), atol=1e-5)
         # and they are not the plain CAM maps
         assert float((e.gt_loc_map - b.gt_loc_map).abs().max()) > 0.05

@@ -39,7 +39,43 @@ def test_bad_launcher():
         setup_cpu_distributed(_cfg(), 'torchrun')
 
 
-def test_missing_env_is_named(monkeypatch):
+@pytest.fixture
+def allow_cpu(monkeypatch):
+    monkeypatch.setenv('MMSPG_ALLOW_CPU', '1')
+
+
+@pytest.mark.parametrize('value', [None, '', '0', 'no'])
+def test_refused_without_cuda_unless_asked(monkeypatch, value):
+    monkeypatch.setattr(cpu_distributed, 'accelerator_available',
+                        lambda: False)
+    init = []
+    monkeypatch.setattr(cpu_distributed.torch_dist, 'init_process_group',
+                        lambda **kwargs: init.append(kwargs))
+    if value is None:
+        monkeypatch.delenv('MMSPG_ALLOW_CPU', raising=False)
+    else:
+        monkeypatch.setenv('MMSPG_ALLOW_CPU', value)
+    cfg = _cfg()
+    with pytest.raises(
+            SystemExit, match='CUDA is not usable here.*'
+            'MMSPG_ALLOW_CPU=1'):
+        setup_cpu_distributed(cfg, 'pytorch')
+    assert init == [] and cfg.env_cfg.dist_cfg.backend == 'nccl'
+    # a single process on the CPU is not a GPU launch: allowed
+    assert setup_cpu_distributed(cfg, 'none') is False
+
+
+def test_cuda_unusable_reason(monkeypatch):
+    monkeypatch.setattr(cpu_distributed.torch.version, 'cuda', None)
+    assert 'built without CUDA' in cpu_distributed.cuda_unusable_reason()
+    monkeypatch.setattr(cpu_distributed.torch.version, 'cuda', '12.4')
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
+    assert 'hides every GPU' in cpu_distributed.cuda_unusable_reason()
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '0,1')
+    assert 'no usable GPU' in cpu_distributed.cuda_unusable_reason()
+
+
+def test_missing_env_is_named(monkeypatch, allow_cpu):
     monkeypatch.setattr(cpu_distributed, 'accelerator_available',
                         lambda: False)
     for name in ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR',
@@ -50,7 +86,7 @@ def test_missing_env_is_named(monkeypatch):
 
 
 @pytest.mark.parametrize('launcher', ['pytorch', 'slurm', 'mpi'])
-def test_gloo_group_and_cpu_ddp(monkeypatch, launcher):
+def test_gloo_group_and_cpu_ddp(monkeypatch, launcher, allow_cpu):
     """One process of a world of one, under each launcher's variables."""
     monkeypatch.setattr(cpu_distributed, 'accelerator_available',
                         lambda: False)
@@ -104,7 +140,7 @@ def test_gloo_group_and_cpu_ddp(monkeypatch, launcher):
             dist.destroy_process_group()
 
 
-def test_user_ddp_wrapper_gets_no_device_ids(monkeypatch):
+def test_user_ddp_wrapper_gets_no_device_ids(monkeypatch, allow_cpu):
     monkeypatch.setattr(cpu_distributed, 'accelerator_available',
                         lambda: False)
     monkeypatch.setattr(cpu_distributed.torch_dist, 'init_process_group',

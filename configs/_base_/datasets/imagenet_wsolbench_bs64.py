@@ -1,15 +1,19 @@
 # ImageNet-1k under the WSOL benchmark protocol (clovaai/wsolevaluation
 # README lines 87-91, 106-110), with its metadata/ILSVRC splits:
 #   train  metadata/ILSVRC/train  train-weaksup = ImageNet train, labels
-#                                 only (its metadata is made by the
-#                                 benchmark's dataset/prepare_imagenet.sh)
+#                                 only (the metadata ships in the
+#                                 benchmark's metadata/ folder;
+#                                 dataset/prepare_imagenet.sh only unpacks
+#                                 the images; docs/data.md)
 #   val    metadata/ILSVRC/val    train-fullsup = ImageNetV2 with the
 #                                 benchmark's boxes, 10000 images (10 per
 #                                 class, README line 377): selection
 #   test   metadata/ILSVRC/test   ImageNet val, 50000 images with boxes
 # Images under data/wsolevaluation/dataset/ILSVRC/{train,val2,val} (README
-# lines 412-434). Transforms, batch 64, evaluator and selection as
-# cub_wsolbench_bs64.py; 1000 classes (main.py line 69).
+# lines 412-434). ImageNetV2's files were renamed upstream (benchmark issue
+# #42): see docs/data.md before training with the val split. Transforms,
+# batch 64, evaluator and selection as cub_wsolbench_bs64.py; 1000 classes
+# (main.py line 69).
 _base_ = ['./cub_wsolbench_bs64.py']
 
 image_prefix = 'dataset/ILSVRC'

@@ -1,3 +1,4 @@
+from .data_files_check_hook import DataFilesCheckHook
 from .final_validation_hook import (FinalMetricsMissingError,
                                     FinalValidationHook)
 from .non_finite_check_hook import NonFiniteCheckHook, NonFiniteLossError
@@ -7,7 +8,7 @@ from .wsol_checkpoint_hook import WSOLCheckpointHook
 from .wsol_visualization_hook import WSOLVisualizationHook
 
 __all__ = [
-    'FinalMetricsMissingError', 'FinalValidationHook', 'NonFiniteCheckHook',
-    'NonFiniteLossError', 'NumClassesCheckHook', 'NumClassesMismatchError',
-    'WSOLCheckpointHook', 'WSOLVisualizationHook'
+    'DataFilesCheckHook', 'FinalMetricsMissingError', 'FinalValidationHook',
+    'NonFiniteCheckHook', 'NonFiniteLossError', 'NumClassesCheckHook',
+    'NumClassesMismatchError', 'WSOLCheckpointHook', 'WSOLVisualizationHook'
 ]

@@ -27,14 +27,19 @@ from mmspg.registry import LOOPS
 __all__ = ['EpochSeededTrainLoop', 'epoch_seed', 'seed_everything']
 
 
-def epoch_seed(seed: int, epoch: int) -> int:
-    """A 32-bit seed for ``epoch`` of a run seeded with ``seed``.
+def epoch_seed(seed: int, epoch: int, rank: int = 0) -> int:
+    """A 32-bit seed for ``epoch`` of a run seeded with ``seed``, on ``rank``.
 
-    ``SeedSequence`` mixes the pair, so epoch seeds of one run do not repeat
-    the streams of a run whose seed is ``seed + 1``.
+    ``SeedSequence`` mixes the numbers, so epoch seeds of one run do not
+    repeat the streams of a run whose seed is ``seed + 1``, and each rank of
+    a distributed run draws its own dropout, Hide-and-Seek and CutMix
+    randomness (identical draws on every GPU would repeat the same erasing
+    for every shard of the batch). Rank 0 keeps the ``(seed, epoch)`` stream
+    (our choice): single-process runs, and the demo tables made with them,
+    are unchanged.
     """
-    return int(
-        np.random.SeedSequence([seed % 2**32, epoch]).generate_state(1)[0])
+    entropy = [seed % 2**32, epoch] + ([rank] if rank else [])
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])
 
 
 def seed_everything(seed: int) -> None:
@@ -52,18 +57,14 @@ def seed_everything(seed: int) -> None:
 class EpochSeededTrainLoop(EpochBasedTrainLoop):
     """``EpochBasedTrainLoop`` that re-seeds the global RNGs every epoch.
 
-    The seed of epoch ``e`` is :func:`epoch_seed` of the runner's seed (the
-    one stored in and restored from checkpoints) and ``e``, plus the rank when
-    ``randomness.diff_rank_seed`` is set. Takes the same arguments as
-    ``EpochBasedTrainLoop``; a config names it:
+    The seed of epoch ``e`` on rank ``r`` is :func:`epoch_seed` of the
+    runner's seed (the one stored in and restored from checkpoints), ``e``
+    and ``r``: a function of the epoch and the rank only. Takes the same
+    arguments as ``EpochBasedTrainLoop``; a config names it:
     ``train_cfg = dict(type='EpochSeededTrainLoop', max_epochs=...)``.
     """
 
     def run_epoch(self) -> None:
-        """Seed from ``(seed, epoch)``, then iterate one epoch."""
-        seed = epoch_seed(self.runner.seed, self._epoch)
-        if getattr(self.runner, '_randomness_cfg',
-                   {}).get('diff_rank_seed', False):
-            seed = (seed + get_rank()) % 2**32
-        seed_everything(seed)
+        """Seed from ``(seed, epoch, rank)``, then iterate one epoch."""
+        seed_everything(epoch_seed(self.runner.seed, self._epoch, get_rank()))
         super().run_epoch()
