@@ -1,0 +1,53 @@
+"""The README's set-up commands and .ci/run agree: the user install is the
+runtime only (the ``lite`` extra), the demo run follows it, and CI runs the
+README's contributor install (user install + ``tests``) and test command."""
+import os.path as osp
+import re
+
+from packaging_testutils import REPO
+
+
+def _bash_blocks(text):
+    return [[line.strip() for line in block.strip().splitlines()]
+            for block in re.findall(r'```bash\n(.*?)```', text, re.S)]
+
+
+def _setup_section():
+    with open(osp.join(REPO, 'README.md')) as f:
+        text = f.read()
+    start = text.index('## Set up and run')
+    return text[start:text.index('\n## ', start + 1)]
+
+
+def test_fresh_machine_commands():
+    blocks = _bash_blocks(_setup_section())
+    # two set-up commands: the user install, then the demo
+    assert blocks[0] == [
+        'pip install ".[lite]"',
+        'python tools/train.py configs/demo/spg_demo.py'
+    ]
+    # the contributors' install and the test command
+    assert blocks[1] == [
+        'pip install -e ".[lite,tests]"', 'python -m pytest tests -q'
+    ]
+    assert osp.isfile(osp.join(REPO, 'configs/demo/spg_demo.py'))
+
+
+def test_ci_runs_the_readme_commands():
+    install, test = _bash_blocks(_setup_section())[1]
+    with open(osp.join(REPO, '.ci', 'run')) as f:
+        commands = [
+            line.strip() for line in f
+            if line.strip() and not line.startswith('#')
+        ]
+    assert f'python -m {install}' in commands
+    assert test in commands
+    assert commands.index(f'python -m {install}') < commands.index(test)
+
+
+def test_readme_names_the_entry_configs():
+    section = _setup_section()
+    for name in ('configs/spg/spg_inception_cub.py',
+                 'configs/spg/spg_inception_imagenet.py'):
+        assert name in section
+        assert osp.isfile(osp.join(REPO, name))
