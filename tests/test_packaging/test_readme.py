@@ -51,3 +51,21 @@ def test_readme_names_the_entry_configs():
                  'configs/spg/spg_inception_imagenet.py'):
         assert name in section
         assert osp.isfile(osp.join(REPO, name))
+
+
+def test_testing_a_checkpoint_starts_with_the_demo():
+    """The first test command is on the checkpoint the demo run saves (the
+    name follows the config's epochs and work_dir), then a recipe's."""
+    from mmengine.config import Config
+    with open(osp.join(REPO, 'README.md')) as f:
+        text = f.read()
+    start = text.index('## Testing a checkpoint')
+    blocks = _bash_blocks(text[start:text.index('\n## ', start + 1)])
+    configs = ('configs/demo/spg_demo.py', 'configs/spg/spg_inception_cub.py')
+    for block, config in zip(blocks, configs):
+        epochs = Config.fromfile(osp.join(REPO, config)).train_cfg.max_epochs
+        name = osp.splitext(osp.basename(config))[0]
+        assert block == [
+            f'python tools/test.py {config} '
+            f'work_dirs/{name}/epoch_{epochs}.pth'
+        ]
