@@ -9,8 +9,12 @@ non-editable install.
 
 ``mmcv`` is not in ``install_requires``, following OpenMMLab: the full mmcv
 (with CUDA ops) and mmcv-lite provide the same ``mmcv`` package and must not
-be installed together. ``pip install -e .[lite]`` adds mmcv-lite (enough for
-mmspg); ``mim install -e .`` or ``pip install -e .[mim]`` picks full mmcv.
+be installed together. ``pip install .[lite]`` adds mmcv-lite (enough for
+mmspg; the README's user install); ``mim install .`` or ``pip install
+.[mim]`` picks full mmcv. The ``tests`` extra is the contributors' (pytest,
+openmim for the mim tests, the lint tools): ``pip install -e
+.[lite,tests]``, as ``.ci/run``. torch is pinned to an installed release
+(``torch_requirements``).
 """
 import os
 import os.path as osp
