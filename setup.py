@@ -9,13 +9,18 @@ non-editable install.
 
 ``mmcv`` is not in ``install_requires``, following OpenMMLab: the full mmcv
 (with CUDA ops) and mmcv-lite provide the same ``mmcv`` package and must not
-be installed together. ``pip install -e .[lite]`` adds mmcv-lite (enough for
-mmspg); ``mim install -e .`` or ``pip install -e .[mim]`` picks full mmcv.
+be installed together. ``pip install .[lite]`` adds mmcv-lite (enough for
+mmspg; the README's user install); ``mim install .`` or ``pip install
+.[mim]`` picks full mmcv. The ``tests`` extra is the contributors' (pytest,
+openmim for the mim tests, the lint tools): ``pip install -e
+.[lite,tests]``, as ``.ci/run``. torch is pinned to an installed release
+(``torch_requirements``).
 """
 import os
 import os.path as osp
 import re
 import shutil
+import subprocess
 import sys
 import warnings
 
@@ -43,6 +48,63 @@ def parse_requirements(fname):
             line.split('#')[0].strip() for line in f
             if line.split('#')[0].strip()
         ]
+
+
+def installed_torch_version():
+    """The torch release installed where mmspg is being installed, or None.
+
+    pip builds mmspg in an isolated environment (PEP 517) whose ``sys.path``
+    hides the target's site-packages, but runs the target's interpreter:
+    ask that interpreter without the variables pip isolates it with.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ('PYTHONPATH', 'PYTHONNOUSERSITE', 'PYTHONHOME')
+    }
+    code = ('import importlib.metadata as m\n'
+            'try:\n    print(m.version("torch"))\n'
+            'except m.PackageNotFoundError:\n    pass\n')
+    try:
+        out = subprocess.run([sys.executable, '-c', code],
+                             env=env,
+                             capture_output=True,
+                             text=True,
+                             timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out or None
+
+
+def torch_requirements(requirements, installed=None):
+    """Pin torch to the installed release, if any (issue 22: an install must
+    not replace the user's torch, e.g. a cluster's CUDA build or the CPU
+    build of the README).
+
+    ``torchvision`` pins one torch release each; left free, pip takes the
+    newest torchvision and replaces torch by the release it pins. With
+    ``torch==<installed>`` pip keeps torch and picks the torchvision built
+    for it. The local label (``+cpu``, ``+cu121``) is dropped so that any
+    build of that release satisfies the pin. Without an installed torch
+    (a fresh machine) the requirements stay as written.
+    ``MMSPG_FREE_TORCH=1`` keeps them as written (building a wheel to
+    share).
+
+    Args:
+        requirements (list[str]): Lines of ``requirements/runtime.txt``.
+        installed (str | None): The installed torch version (e.g.
+            ``'2.13.0+cpu'``); None: none installed.
+
+    Returns:
+        list[str]: ``requirements`` with the torch line pinned.
+    """
+    if installed is None or os.environ.get('MMSPG_FREE_TORCH') == '1':
+        return requirements
+    public = installed.split('+')[0]
+    return [
+        f'torch=={public}' if re.match(r'torch\s*([<>=!~]|$)', r) else r
+        for r in requirements
+    ]
 
 
 MIM_FILES = ('tools', 'configs', 'model-index.yml')
@@ -122,7 +184,8 @@ setup(
     include_package_data=True,
     python_requires='>=3.8',
     license='Apache License 2.0',
-    install_requires=parse_requirements('runtime.txt'),
+    install_requires=torch_requirements(
+        parse_requirements('runtime.txt'), installed_torch_version()),
     extras_require={
         'lite': parse_requirements('lite.txt'),
         'mim': parse_requirements('mminstall.txt'),

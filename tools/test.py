@@ -16,6 +16,8 @@ test-time plug-in (score-map normalisation, BagCAMs).
 The config's ``WSOLCheckpointHook`` stops before evaluating when the
 checkpoint's keys or shapes do not fit the model.
 """
+import mmspg.dependency_warnings  # noqa: F401 isort: skip (first: filters
+# two import warnings of mmengine/mmcv-lite, see there)
 import argparse
 import os
 import os.path as osp
@@ -182,9 +184,11 @@ def merge_args(cfg, args):
         if args.show_dir:
             vis_hook.out_dir = args.show_dir
 
-    # set dataloader args
+    # set dataloader args; pinned memory only where batches go to an
+    # accelerator (without one, torch warns at every loader iterator)
+    from mmspg.utils import accelerator_available
     default_dataloader_cfg = ConfigDict(
-        pin_memory=True,
+        pin_memory=accelerator_available(),
         collate_fn=dict(type='default_collate'),
     )
     if cfg.get('test_dataloader') is not None:

@@ -12,6 +12,8 @@ machines without CUDA the distributed launchers run with gloo on CPUs
 clear error instead of mmengine's assertion. Atomic checkpoints and checked
 loading come from the config's ``WSOLCheckpointHook``.
 """
+import mmspg.dependency_warnings  # noqa: F401 isort: skip (first: filters
+# two import warnings of mmengine/mmcv-lite, see there)
 import argparse
 import os
 import os.path as osp
@@ -134,9 +136,11 @@ def merge_args(cfg, args):
                 f'auto_scale_lr = dict(base_batch_size=...) in {args.config}')
         cfg.auto_scale_lr.enable = True
 
-    # set dataloader args
+    # set dataloader args; pinned memory only where batches go to an
+    # accelerator (without one, torch warns at every loader iterator)
+    from mmspg.utils import accelerator_available
     default_dataloader_cfg = ConfigDict(
-        pin_memory=True,
+        pin_memory=accelerator_available(),
         persistent_workers=True,
         collate_fn=dict(type='default_collate'),
     )

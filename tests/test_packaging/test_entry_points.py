@@ -3,6 +3,7 @@ tools/train.py (what ``mim train mmpretrain`` runs), and ``mim train`` /
 ``mim test`` / ``mim search`` on an installed (non-editable) mmspg wheel.
 The CPU demo config runs one short epoch on a tiny generated data set."""
 import importlib.util
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -139,3 +140,57 @@ def test_mim_train_and_test_the_demo(mmspg_wheel, demo_root, tmp_path):
         site=site,
         cwd=str(tmp_path))
     assert 'wsol/top1_loc' in out
+
+
+@pytest.fixture(scope='module')
+def user_install(mmspg_wheel, tmp_path_factory):
+    """The README's user install, made from the wheel: a venv whose own
+    site-packages holds mmspg (this environment's packages beside it), and
+    an environment without PYTHONPATH. Returns (python, env)."""
+    pytest.importorskip('mim')
+    wheel, _ = mmspg_wheel
+    venv = tmp_path_factory.mktemp('user_venv') / 'venv'
+    subprocess.run([
+        sys.executable, '-m', 'venv', '--system-site-packages',
+        '--without-pip',
+        str(venv)
+    ],
+                   check=True)
+    python = str(venv / 'bin' / 'python')
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    subprocess.run([python, '-m', 'pip', 'install', '-q', '--no-deps', wheel],
+                   check=True,
+                   env=env)
+    return python, env
+
+
+def test_mim_after_the_readme_install(user_install, demo_root, tmp_path):
+    """``mim search`` / ``mim train mmspg spg_demo.py`` as the README says,
+    without PYTHONPATH, outside the checkout (from the checkout, a
+    ``mmspg.egg-info`` left there by a build would make pkg_resources, and
+    so mim, use the checkout instead)."""
+    python, env = user_install
+    site = subprocess.run([
+        python, '-c', 'import mmspg, os; print(os.path.dirname('
+        'mmspg.__file__))'
+    ],
+                          env=env,
+                          cwd=str(tmp_path),
+                          capture_output=True,
+                          text=True,
+                          check=True).stdout.strip()
+    assert site.startswith(osp.dirname(osp.dirname(python)))  # the venv's
+    out = _run([python, '-m', 'mim', 'search', 'mmspg'],
+               env=env,
+               cwd=str(tmp_path))
+    assert 'spg_inception-v3_2xb10_cub-321px' in out
+    work = tmp_path / 'work'
+    out = _run([
+        python, '-m', 'mim', 'train', 'mmspg', 'spg_demo.py', '--work-dir',
+        str(work), '--cfg-options', *demo_options(demo_root)
+    ],
+               env=env,
+               cwd=str(tmp_path))
+    assert osp.join(site, '.mim', 'tools', 'train.py') in out
+    assert (work / 'epoch_1.pth').is_file()
+    assert 'wsol/maxboxacc_v2' in out
