@@ -104,15 +104,20 @@ class MaxNorm:
         cam = np.array(cam, dtype=np.float64)
         if _invalid(cam):
             return np.zeros_like(cam)
-        cam = np.maximum(0, cam)
-        top = cam.max()
-        if top == 0:
-            return np.zeros_like(cam)
-        cam /= top
-        return cam
+        return _positive_part_over_max(cam)
 
     def __repr__(self) -> str:
         return 'MaxNorm()'
+
+
+def _positive_part_over_max(cam: np.ndarray) -> np.ndarray:
+    """``max(cam, 0) / max``, the last step of both 'max' and IVR; zeros
+    where nothing is positive (the reference divides 0 by 0)."""
+    cam = np.maximum(0, cam)
+    top = cam.max()
+    if top == 0:
+        return np.zeros_like(cam)
+    return cam / top
 
 
 class PaSNorm:
@@ -170,12 +175,7 @@ class IVRNorm:
         if _invalid(cam):
             return np.zeros_like(cam)
         cam -= _order_statistic(cam, self.percentile)
-        cam = np.maximum(0, cam)
-        top = cam.max()
-        if top == 0:
-            return np.zeros_like(cam)
-        cam /= top
-        return cam
+        return _positive_part_over_max(cam)
 
     def __repr__(self) -> str:
         return f'IVRNorm(percentile={self.percentile})'
