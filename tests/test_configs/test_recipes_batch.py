@@ -8,6 +8,7 @@ import os.path as osp
 import re
 
 import pytest
+from configs_testutils import recipe_of_short_name
 from mmengine.config import Config
 
 from mmspg.utils import batch_size_warning
@@ -28,7 +29,9 @@ def test_recipes_are_found():
 def test_auto_scale_lr_is_the_recipe_total_batch(path):
     cfg = Config.fromfile(osp.join(REPO, path))
     batch = cfg.train_dataloader.batch_size
-    match = re.search(r'_(\d+)xb(\d+)_', osp.basename(path))
+    # a short name carries the batch of the recipe it names
+    name = recipe_of_short_name(osp.join(REPO, path)) or osp.basename(path)
+    match = re.search(r'_(\d+)xb(\d+)_', name)
     if match:
         gpus, per_gpu = map(int, match.groups())
         assert batch == per_gpu, path

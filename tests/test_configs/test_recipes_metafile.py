@@ -5,33 +5,9 @@ the metafiles list the recipe they name, so ``mim search`` shows each model
 once."""
 import glob
 import os.path as osp
-import re
 
 import yaml
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def short_names(folder):
-    """Configs of ``folder`` that are short names of one of its recipes:
-    the first line says which (``# = RECIPE.py``) and the only statement
-    inherits it.
-
-    Returns:
-        dict[str, str]: short name -> recipe name (no ``.py``).
-    """
-    found = {}
-    for path in glob.glob(osp.join(folder, '*.py')):
-        with open(path) as f:
-            text = f.read()
-        first = re.match(r'# = (\S+)\.py ', text)
-        code = [
-            line for line in text.splitlines()
-            if line.strip() and not line.startswith('#')
-        ]
-        if first and code == [f"_base_ = ['./{first.group(1)}.py']"]:
-            found[osp.splitext(osp.basename(path))[0]] = first.group(1)
-    return found
+from configs_testutils import REPO, short_names
 
 
 def test_metafile_lists_every_recipe():
