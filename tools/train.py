@@ -87,6 +87,8 @@ def parse_args():
 
 def merge_args(cfg, args):
     """Merge CLI arguments to config."""
+    from mmspg.utils import accelerator_available
+
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None
@@ -103,7 +105,6 @@ def merge_args(cfg, args):
 
     # enable automatic-mixed-precision training
     if args.amp is True:
-        from mmspg.utils import accelerator_available
         if not accelerator_available():
             # mmengine's AmpOptimWrapper asserts a CUDA/NPU/MLU/MUSA device
             # (its GradScaler is torch.cuda.amp's); bf16 autocast on the CPU
@@ -138,7 +139,6 @@ def merge_args(cfg, args):
 
     # set dataloader args; pinned memory only where batches go to an
     # accelerator (without one, torch warns at every loader iterator)
-    from mmspg.utils import accelerator_available
     default_dataloader_cfg = ConfigDict(
         pin_memory=accelerator_available(),
         persistent_workers=True,
