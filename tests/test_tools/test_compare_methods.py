@@ -182,3 +182,100 @@ def test_aggregate_and_errors(tools):
         cm.parse_args([DEMO, DEMO, '--work-dir', 'w'])  # same names
     with pytest.raises(SystemExit):
         cm.parse_args([DEMO, '--names', 'a', 'b', '--work-dir', 'w'])
+
+
+def test_rescore_tests_each_checkpoint_with_a_plug_in(compared):
+    """--rescore tests a run's checkpoint again with each test-time plug-in
+    (tools/test.py --loc-normalize / --bagcams), beside the run's own
+    result, which it leaves alone; the headline table reads the rescores."""
+    import glob
+    root, _, cmd, repo, env = compared
+    run = root / 'runs' / 'spg' / 'seed_0'
+    own = run / 'result.json'
+    with open(own) as f:
+        before = json.load(f)
+    stamp = osp.getmtime(own)
+    cmd = [c for c in cmd]
+    cmd[cmd.index('--seeds') + 1:cmd.index('--seeds') + 3] = ['0']
+    cmd[cmd.index('--out') + 1] = str(root / 'rescored.md')
+    cmd[cmd.index('--plot') + 1] = str(root / 'rescored.png')
+    rescore = ['--rescore', 'ivr:0.3', 'bagcams:backbone.layer3']
+    # --rescore must come before --cfg-options (which takes the rest)
+    at = cmd.index('--cfg-options')
+    stdout = _run_tool(cmd[:at] + rescore + cmd[at:], repo, env, 300)
+    assert 'spg seed 0 ...' not in stdout  # the run itself is not redone
+    assert osp.getmtime(own) == stamp
+    specs = {
+        'ivr:0.3': 'ivr_0.3',
+        'bagcams:backbone.layer3': 'bagcams_backbone.layer3'
+    }
+    again = {}
+    for spec, folder in specs.items():
+        with open(run / 'rescore' / folder / 'result.json') as f:
+            again[spec] = json.load(f)
+        assert again[spec]['rescore'] == spec
+        assert again[spec]['checkpoint'] == before['checkpoint']
+        # the same classifier: only the maps change
+        assert again[spec]['metrics']['wsol/top1_cls'] == \
+            before['metrics']['wsol/top1_cls']
+    # the plug-in reached the tested model (the config tools/test.py ran)
+    dumped = {
+        spec:
+        ''.join(
+            open(p).read() for p in glob.glob(
+                str(run / 'rescore' / folder / 'test' / '**' / '*.py'),
+                recursive=True))
+        for spec, folder in specs.items()
+    }
+    assert "type='ivr'" in dumped['ivr:0.3']
+    assert 'percentile=0.3' in dumped['ivr:0.3']
+    assert "type='BagCAMs'" in dumped['bagcams:backbone.layer3']
+    assert "layer='backbone.layer3'" in dumped['bagcams:backbone.layer3']
+    # one row per plug-in, and the headline table of MaxBoxAccV2
+    with open(root / 'rescored.json') as f:
+        table = json.load(f)
+    lines = open(root / 'rescored.md').read().splitlines()
+    head = lines.index('| MaxBoxAccV2 | as trained | ivr:0.3 | '
+                       'bagcams:backbone.layer3 |')
+    cells = [
+        f'{v:.2f} (n=1)' for v in (
+            before['metrics']['wsol/maxboxacc_v2'],
+            again['ivr:0.3']['metrics']['wsol/maxboxacc_v2'],
+            again['bagcams:backbone.layer3']['metrics']['wsol/maxboxacc_v2'])
+    ]
+    assert lines[head + 2] == '| spg | ' + ' | '.join(cells) + ' |'
+    assert table['spg @ ivr:0.3']['seeds'] == [0]
+    # a second call finds the rescores and runs nothing
+    stdout = _run_tool(cmd[:at] + rescore + cmd[at:], repo, env, 120)
+    assert '@ ivr:0.3 ...' not in stdout
+    assert '@ bagcams:backbone.layer3 ...' not in stdout
+
+
+@pytest.mark.parametrize('spec,args', [
+    ('minmax', ['--loc-normalize', 'minmax']),
+    ('max', ['--loc-normalize', 'max']),
+    ('pas', ['--loc-normalize', 'pas']),
+    ('pas:0.8', ['--loc-normalize', 'pas', '--norm-percentile', '0.8']),
+    ('ivr', ['--loc-normalize', 'ivr']),
+    ('bagcams:head.convs.1', ['--bagcams', 'head.convs.1']),
+])
+def test_rescore_spec_to_test_arguments(tools, spec, args):
+    cm = tools.load_tool('analysis_tools/compare_methods')
+    assert cm.rescore_args(spec) == args
+
+
+@pytest.mark.parametrize('spec,words', [
+    ('cam', 'expected one of minmax, max, pas, ivr'),
+    ('bagcams', 'bagcams needs its layer'),
+    ('max:0.5', 'only pas and ivr take a percentile'),
+    ('ivr:high', "percentile 'high' is not a number"),
+    ('ivr:45', 'must lie in [0, 1]'),
+])
+def test_rescore_spec_errors_name_the_spec(tools, capsys, spec, words):
+    cm = tools.load_tool('analysis_tools/compare_methods')
+    with pytest.raises(SystemExit):
+        cm.parse_args([DEMO, '--work-dir', 'w', '--rescore', spec])
+    err = capsys.readouterr().err
+    assert f'--rescore {spec!r}' in err and words in err
+    with pytest.raises(SystemExit):
+        cm.parse_args([DEMO, '--work-dir', 'w', '--rescore', 'ivr', 'ivr'])

@@ -34,6 +34,16 @@ config, the mean GT-known Loc (box accuracy at IoU 0.5 of the largest
 contour) against the score-map threshold, with a band of +- one standard
 deviation over seeds.
 
+``--rescore SPEC ...`` tests each run's checkpoint again with a test-time
+plug-in of tools/test.py, one SPEC each: ``minmax``, ``max``, ``pas``,
+``ivr`` (score-map normalisations, ``--loc-normalize``; ``pas:0.8`` or
+``ivr:0.45`` give ``--norm-percentile``) or ``bagcams:LAYER``
+(``--bagcams LAYER``). Each lands in ``RUN/rescore/<SPEC>/result.json``,
+beside the run's own ``result.json`` (which it leaves alone), and makes a
+row ``<name> @ <SPEC>``; the output then ends with one more table, the
+headline metric (MaxBoxAccV2, or PxAP on mask data) of every config under
+every SPEC. A run without a checkpoint is trained first.
+
 Example (the ablation table of docs/benchmarks.md)::
 
     python tools/analysis_tools/compare_methods.py \\
@@ -124,6 +134,15 @@ def parse_args(argv=None):
         help='write the table (Markdown) here; a '
         'JSON of the same numbers goes beside it')
     parser.add_argument('--plot', help='PNG of the threshold curves')
+    parser.add_argument(
+        '--rescore',
+        nargs='+',
+        default=[],
+        metavar='SPEC',
+        help='also test every checkpoint with each test-time plug-in: '
+        'minmax | max | pas[:PERCENTILE] | ivr[:PERCENTILE] | '
+        'bagcams:LAYER (tools/test.py --loc-normalize/--norm-percentile/'
+        '--bagcams); results in RUN/rescore/SPEC/')
     args = parser.parse_args(argv)
     if args.names is not None and len(args.names) != len(args.configs):
         parser.error(f'--names: got {len(args.names)} names for '
@@ -139,7 +158,51 @@ def parse_args(argv=None):
     if len(set(args.seeds)) != len(args.seeds):
         parser.error(f'--seeds repeats a seed: {args.seeds}')
     args.names = names
+    for spec in args.rescore:
+        try:
+            rescore_args(spec)
+        except ValueError as err:
+            parser.error(str(err))
+    if len(set(args.rescore)) != len(args.rescore):
+        parser.error(f'--rescore repeats a SPEC: {args.rescore}')
     return args
+
+
+NORMALISERS = ('minmax', 'max', 'pas', 'ivr')
+
+
+def rescore_args(spec: str) -> List[str]:
+    """tools/test.py arguments of one ``--rescore`` SPEC.
+
+    >>> rescore_args('ivr:0.45')
+    ['--loc-normalize', 'ivr', '--norm-percentile', '0.45']
+    >>> rescore_args('bagcams:backbone.layer3')
+    ['--bagcams', 'backbone.layer3']
+    """
+    kind, sep, value = spec.partition(':')
+    if kind == 'bagcams':
+        if not value:
+            raise ValueError(f'--rescore {spec!r}: bagcams needs its layer, '
+                             'e.g. bagcams:backbone.layer3')
+        return ['--bagcams', value]
+    if kind not in NORMALISERS:
+        raise ValueError(
+            f'--rescore {spec!r}: expected one of {", ".join(NORMALISERS)}, '
+            'pas:PERCENTILE, ivr:PERCENTILE or bagcams:LAYER')
+    if not sep:
+        return ['--loc-normalize', kind]
+    if kind not in ('pas', 'ivr'):
+        raise ValueError(f'--rescore {spec!r}: only pas and ivr take a '
+                         'percentile')
+    try:
+        percentile = float(value)
+    except ValueError:
+        raise ValueError(f'--rescore {spec!r}: the percentile {value!r} is '
+                         'not a number') from None
+    if not 0 <= percentile <= 1:
+        raise ValueError(f'--rescore {spec!r}: the percentile must lie in '
+                         f'[0, 1], got {percentile}')
+    return ['--loc-normalize', kind, '--norm-percentile', value]
 
 
 def run_dir(work_dir: str, name: str, seed: int) -> str:
@@ -240,20 +303,8 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
         ], log)
         timing['train_seconds'] = round(time.perf_counter() - t0, 1)
     ckpt = find_checkpoint(train_dir, args.checkpoint)
-    metrics_file = osp.join(rdir, 'metrics.json')
-    dump_dir = osp.join(rdir, 'scoremaps')
-    test_cmd = [
-        sys.executable,
-        osp.join(REPO, 'tools', 'test.py'), config, ckpt, '--work-dir',
-        osp.join(rdir, 'test'), '--out', metrics_file, '--out-item', 'metrics'
-    ]
-    if not args.no_curves:
-        test_cmd += ['--dump-scoremaps', dump_dir]
-    t0 = time.perf_counter()
-    _run(test_cmd + ['--cfg-options', *opts], log)
-    test_seconds = time.perf_counter() - t0
-    with open(metrics_file) as f:
-        metrics = json.load(f)
+    metrics, test_seconds, curves = test_checkpoint(
+        config, ckpt, rdir, opts, log, with_curves=not args.no_curves)
     if not args.test_only:
         timing['load_average'] = dict(
             start=round(load_before, 2), end=round(os.getloadavg()[0], 2))
@@ -264,11 +315,81 @@ def run_one(config: str, name: str, seed: int, args) -> Dict:
         checkpoint=ckpt,
         metrics=metrics,
         test_seconds=round(test_seconds, 1),
-        curves=None if args.no_curves else curves_from_dump(dump_dir),
+        curves=curves,
         **timing)
     with open(osp.join(rdir, 'result.json'), 'w') as f:
         json.dump(result, f)
     return result
+
+
+def test_checkpoint(config: str,
+                    ckpt: str,
+                    out_dir: str,
+                    opts: List[str],
+                    log: str,
+                    with_curves: bool,
+                    test_args: Sequence[str] = ()) -> tuple:
+    """Run tools/test.py on ``ckpt`` (outputs under ``out_dir``); its
+    metrics, wall seconds and curves (None without ``with_curves``)."""
+    metrics_file = osp.join(out_dir, 'metrics.json')
+    dump_dir = osp.join(out_dir, 'scoremaps')
+    test_cmd = [
+        sys.executable,
+        osp.join(REPO, 'tools', 'test.py'), config, ckpt, '--work-dir',
+        osp.join(out_dir, 'test'), '--out', metrics_file, '--out-item',
+        'metrics', *test_args
+    ]
+    if with_curves:
+        test_cmd += ['--dump-scoremaps', dump_dir]
+    t0 = time.perf_counter()
+    _run(test_cmd + ['--cfg-options', *opts], log)
+    test_seconds = time.perf_counter() - t0
+    with open(metrics_file) as f:
+        metrics = json.load(f)
+    return (metrics, test_seconds,
+            curves_from_dump(dump_dir) if with_curves else None)
+
+
+def rescore_dir(work_dir: str, name: str, seed: int, spec: str) -> str:
+    # ':' is kept out of paths (Windows, and PATH-like variables)
+    return osp.join(
+        run_dir(work_dir, name, seed), 'rescore', spec.replace(':', '_'))
+
+
+def rescore_one(config: str, name: str, seed: int, spec: str, checkpoint: str,
+                args) -> Dict:
+    """Test a run's checkpoint with the test-time plug-in ``spec``; write
+    and return ``RUN/rescore/<SPEC>/result.json``."""
+    out_dir = rescore_dir(args.work_dir, name, seed, spec)
+    opts = [f'randomness.seed={seed}', *args.cfg_options]
+    metrics, test_seconds, _ = test_checkpoint(
+        config,
+        checkpoint,
+        out_dir,
+        opts,
+        osp.join(out_dir, 'compare.log'),
+        with_curves=False,
+        test_args=rescore_args(spec))
+    result = dict(
+        config=config,
+        name=name,
+        seed=seed,
+        rescore=spec,
+        checkpoint=checkpoint,
+        metrics=metrics,
+        test_seconds=round(test_seconds, 1))
+    with open(osp.join(out_dir, 'result.json'), 'w') as f:
+        json.dump(result, f)
+    return result
+
+
+def load_rescore(work_dir: str, name: str, seed: int,
+                 spec: str) -> Optional[Dict]:
+    path = osp.join(rescore_dir(work_dir, name, seed, spec), 'result.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
 
 
 def load_result(work_dir: str, name: str, seed: int) -> Optional[Dict]:
@@ -347,6 +468,38 @@ def format_table(table: Dict[str, Dict]) -> str:
     return '\n'.join(lines)
 
 
+def format_headline(table: Dict[str, Dict], names: Sequence[str],
+                    specs: Sequence[str]) -> str:
+    """Markdown table of one metric (MaxBoxAccV2, else PxAP): a row per
+    config, a column for its own test and one per ``--rescore`` SPEC (the
+    rows of ``table`` named ``<name> @ <SPEC>``)."""
+    rows = [n for n in names if n in table] + [
+        f'{n} @ {s}' for n in names for s in specs if f'{n} @ {s}' in table
+    ]
+    key = next(
+        (k for k in ('maxboxacc_v2', 'pxap') if any(k in table[r]['metrics']
+                                                    for r in rows)), None)
+    if key is None:
+        return ''
+    title = dict(COLUMNS)[key]
+    lines = [
+        f'| {title} | ' + ' | '.join(['as trained', *specs]) + ' |',
+        '| --- | ' + ' | '.join('---' for _ in range(len(specs) + 1)) + ' |'
+    ]
+    for name in names:
+        cells = []
+        for row in [name, *(f'{name} @ {s}' for s in specs)]:
+            m = table.get(row, {}).get('metrics', {}).get(key)
+            if m is None:
+                cells.append('-')
+            elif m['std'] is None:
+                cells.append(f'{m["mean"]:.2f} (n=1)')
+            else:
+                cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def plot_curves(results: Dict[str, List[Dict]], path: str) -> bool:
     """Mean GT-known Loc vs threshold per config (+- 1 std band); False if
     no run has curves."""
@@ -390,6 +543,11 @@ def main(argv=None) -> Dict[str, Dict]:
         if not osp.isfile(config):
             raise SystemExit(f'compare_methods: config {config} not found')
     results: Dict[str, List[Dict]] = {n: [] for n in args.names}
+    rescored: Dict[str, List[Dict]] = {
+        f'{n} @ {s}': []
+        for n in args.names
+        for s in args.rescore
+    }
     for seed in args.seeds:
         for config, name in zip(args.configs, args.names):
             result = None if (args.force or args.test_only) else \
@@ -399,8 +557,25 @@ def main(argv=None) -> Dict[str, Dict]:
                 result = run_one(config, name, seed, args)
             if result is not None:
                 results[name].append(result)
+            for spec in args.rescore:
+                again = None if (args.force or args.test_only) else \
+                    load_rescore(args.work_dir, name, seed, spec)
+                if again is None and result is not None and \
+                        not args.collect_only:
+                    print(
+                        f'compare_methods: {name} seed {seed} @ {spec} ...',
+                        flush=True)
+                    again = rescore_one(config, name, seed, spec,
+                                        result['checkpoint'], args)
+                if again is not None:
+                    rescored[f'{name} @ {spec}'].append(again)
+    results.update(rescored)
     table = aggregate(results)
     text = format_table(table)
+    if args.rescore:
+        headline = format_headline(table, args.names, args.rescore)
+        if headline:
+            text += '\n\n' + headline
     print(text)
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
