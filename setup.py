@@ -27,6 +27,11 @@ import warnings
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 
+try:  # PEP 660 editable installs (setuptools >= 64)
+    from setuptools.command.editable_wheel import editable_wheel
+except ImportError:  # older: `develop`, which leaves the egg-info itself
+    editable_wheel = None
+
 HERE = osp.dirname(osp.abspath(__file__))
 
 
@@ -171,6 +176,27 @@ class BuildExtWithOptionalOpenMP(build_ext):
             super().build_extension(ext)
 
 
+class EditableWheelWithEggInfo(editable_wheel or object):
+    """A PEP 660 editable install that also leaves ``mmspg.egg-info`` in
+    the checkout, so that ``PYTHONPATH=<checkout> mim ...`` works.
+
+    Why: mim 0.3.9 finds a package's ``.mim`` folder at pkg_resources'
+    location of its metadata (``mim.utils.get_installed_path``), which for
+    an editable install is site-packages, where no ``mmspg/`` exists
+    (open-mmlab/mim#114). With the checkout first on PYTHONPATH,
+    pkg_resources meets the checkout's egg-info first and mim uses the
+    checkout's ``mmspg/.mim`` links. pip's isolated build writes that
+    egg-info anyway (while asking for the build requirements); a
+    ``--no-build-isolation`` build does not, hence this step (ours).
+    """
+
+    def run(self):
+        egg_info = self.reinitialize_command('egg_info')
+        egg_info.egg_base = HERE
+        self.run_command('egg_info')
+        super().run()
+
+
 add_mim_extension()
 setup(
     name='mmspg',
@@ -209,5 +235,8 @@ setup(
             extra_link_args=['-fopenmp'],
             optional=True)
     ],
-    cmdclass={'build_ext': BuildExtWithOptionalOpenMP},
+    cmdclass=dict(
+        build_ext=BuildExtWithOptionalOpenMP,
+        **({} if editable_wheel is None else dict(
+            editable_wheel=EditableWheelWithEggInfo))),
     zip_safe=False)

@@ -4,20 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from packaging_testutils import REPO
-
-
-def _source_files():
-    """Tracked and untracked-but-not-ignored files: a fresh checkout."""
-    out = subprocess.run(
-        ['git', 'ls-files', '-co', '--exclude-standard', '-z'],
-        cwd=REPO,
-        check=True,
-        capture_output=True).stdout
-    return [
-        f for f in out.decode().split('\0')
-        if f and osp.isfile(osp.join(REPO, f))
-    ]
+from packaging_testutils import REPO, copy_checkout
 
 
 @pytest.fixture(scope='session')
@@ -33,10 +20,7 @@ def mmspg_wheel(tmp_path_factory):
         pytest.skip('needs a git checkout of mmspg')
     root = tmp_path_factory.mktemp('mmspg_build')
     src = root / 'src'
-    for f in _source_files():
-        dst = src / f
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(osp.join(REPO, f), dst)
+    copy_checkout(str(src))
     wheels = root / 'wheels'
     subprocess.run([
         sys.executable, '-m', 'pip', 'wheel',
