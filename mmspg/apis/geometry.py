@@ -7,14 +7,14 @@ pipeline as ``gt_bboxes`` (every box-aware transform moves it as it moves
 the image) and reads the affine map original -> input from where the box
 lands. Our design; mmpretrain's inferencer has no maps to invert.
 """
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import cv2
 import numpy as np
 import torch
 from mmpretrain.structures import DataSample
 
-from mmspg.evaluation.functional import normalize_scoremap, resize_scoremap
+from mmspg.evaluation.functional import frame_scoremap, normalize_scoremap
 
 __all__ = [
     'PROBE', 'probe_box', 'input_affine', 'maps_to_original', 'fit_for_drawing'
@@ -66,8 +66,10 @@ def input_affine(sample: DataSample, ori_shape: Tuple[int, int]) -> np.ndarray:
     return np.array([in_w / w, 0.0, in_h / h, 0.0])
 
 
-def maps_to_original(maps: np.ndarray, affine: np.ndarray,
-                     ori_shape: Tuple[int, int]) -> np.ndarray:
+def maps_to_original(maps: np.ndarray,
+                     affine: np.ndarray,
+                     ori_shape: Tuple[int, int],
+                     normalizer: Optional[Callable] = None) -> np.ndarray:
     """Bring input-frame maps to the original image frame.
 
     Args:
@@ -76,14 +78,19 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
         affine (np.ndarray): (sx, tx, sy, ty), original -> input, from
             :func:`input_affine`.
         ori_shape (tuple[int, int]): (H, W) of the original image.
+        normalizer (callable, optional): The normaliser the model applied
+            to the maps (a data sample's ``loc_normalizer``, e.g.
+            ``MaxNorm``); None: min-max.
 
     Returns:
         np.ndarray: (K, H, W) float32 in [0, 1]. A plain resize is the
-        evaluation's own (``resize_scoremap``: bicubic, then min-max
-        normalised, as ``WSOLMetric(box_frame='original')`` does); after
-        a crop the map is warped back bilinearly (no overshoot, so the
-        pixels the crop removed stay exactly 0) and min-max normalised the
-        same way.
+        evaluation's own (``frame_scoremap``: bicubic, then the model's
+        normaliser again, min-max without one, as
+        ``WSOLMetric(box_frame='original')`` does); after a crop the map is
+        warped back bilinearly (no overshoot, so the pixels the crop
+        removed stay exactly 0) and normalised the same way. So the map
+        drawn is the one the model's normalisation gives (a 'max' map keeps
+        its floor).
     """
     H, W = ori_shape
     k, h, w = maps.shape
@@ -94,7 +101,7 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
     out = np.empty((k, H, W), np.float32)
     for i in range(k):
         if plain:
-            out[i] = resize_scoremap(maps[i], (H, W))
+            out[i] = frame_scoremap(maps[i], (H, W), normalizer)
             continue
         # dst(x, y) = src(sx * x + ox, sy * y + oy) in pixel indices; the
         # offsets convert between pixel-centre conventions.
@@ -107,7 +114,9 @@ def maps_to_original(maps: np.ndarray, affine: np.ndarray,
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_CONSTANT,
             borderValue=0.0)
-        out[i] = normalize_scoremap(warped)
+        out[i] = (
+            normalize_scoremap(warped)
+            if normalizer is None else normalizer(warped))
     return out
 
 

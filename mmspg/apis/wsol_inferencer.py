@@ -14,6 +14,7 @@ from mmpretrain.apis.base import BaseInferencer, InputType, ModelType
 from mmpretrain.structures import DataSample
 
 from mmspg.evaluation.metrics import wsol_metric_cfgs
+from mmspg.evaluation.metrics.sample_fields import loc_normalizer_of
 from mmspg.registry import TRANSFORMS
 from mmspg.utils import load_checkpoint_strict
 from mmspg.visualization import BOX_MODES, WSOLVisualizer, map_to_boxes
@@ -200,8 +201,11 @@ class WSOLInferencer(BaseInferencer):
                           f'{len(loc_labels)}')
             topk = len(loc_labels)
         ori_shape = sample.ori_shape
+        # drawn as the model normalised them (its loc_normalize), as the
+        # metric scores them
         maps = maps_to_original(sample.loc_maps[:topk].float().cpu().numpy(),
-                                sample.input_affine, ori_shape)
+                                sample.input_affine, ori_shape,
+                                loc_normalizer_of(sample))
         labels = loc_labels[:topk]
         result = dict(
             pred_scores=scores,

@@ -218,3 +218,30 @@ def test_default_topk_is_the_heads(tiny_model):
     _check_result(result, 16, 24, k=3)  # the tiny head's topk
     with pytest.raises(ValueError, match='topk'):
         inference_localizer(tiny_model, _image(16, 24), topk=0)
+
+
+@pytest.mark.parametrize('norm', ['max', 'ivr'])
+def test_original_map_keeps_the_models_normalisation(tiny_model, norm):
+    """With ``loc_normalize`` other than min-max the original-frame map is
+    the metric's (``frame_scoremap`` with the sample's normaliser), not a
+    min-max of it: a 'max' map keeps its floor."""
+    import copy
+
+    from mmspg.evaluation.functional import (build_scoremap_norm,
+                                             frame_scoremap, resize_scoremap)
+    model = copy.deepcopy(tiny_model)
+    model.loc_normalizer = model.head.loc_normalizer = \
+        build_scoremap_norm(norm)
+    inferencer = WSOLInferencer(model, pretrained=False)
+    image = _image(53, 91, seed=5)
+    sample = inferencer(image, return_datasamples=True)[0]
+    assert isinstance(sample.loc_normalizer, type(build_scoremap_norm(norm)))
+    result = inferencer(image, topk=2)[0]
+    differs = False
+    for k in range(2):
+        raw = sample.loc_maps[k].numpy()
+        expected = frame_scoremap(raw, (53, 91), build_scoremap_norm(norm))
+        np.testing.assert_allclose(result['loc_maps'][k], expected, atol=1e-6)
+        minmax = resize_scoremap(raw, (53, 91))
+        differs |= not np.allclose(result['loc_maps'][k], minmax, atol=1e-3)
+    assert differs  # else this test could not tell the two apart

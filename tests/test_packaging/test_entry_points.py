@@ -227,8 +227,7 @@ def editable_install(tmp_path_factory):
     return python, str(checkout), env
 
 
-def test_mim_after_an_editable_install(editable_install, demo_root,
-                                       tmp_path):
+def test_mim_after_an_editable_install(editable_install, demo_root, tmp_path):
     """What the README says of mim after ``pip install -e``: without
     PYTHONPATH mim 0.3.9 looks in site-packages and fails (its
     ``get_installed_path`` takes pkg_resources' location of the editable
