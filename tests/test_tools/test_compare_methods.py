@@ -178,6 +178,26 @@ def test_aggregate_and_errors(tools):
     text = cm.format_table(table)
     assert '| b | 0 | 60.00 (n=1) | - |' in text  # no PxAP for b
     assert '| a | 0,1 | 60.00 +- 14.14 | 10.00 (n=1) |' in text
+    assert table['a']['metrics']['top1_cls']['seeds'] == [0, 1]
+    assert table['a']['metrics']['pxap']['seeds'] == [0]
+    # a plug-in's change is paired by seed: seeds 1 and 2 against 1 and 2
+    table = cm.aggregate({
+        'a': [
+            dict(seed=s, metrics={'wsol/maxboxacc_v2': v})
+            for s, v in ((0, 50.), (1, 60.), (2, 70.))
+        ],
+        'a @ ivr': [
+            dict(seed=s, metrics={'wsol/maxboxacc_v2': v})
+            for s, v in ((2, 71.), (1, 63.))
+        ],
+    })
+    text = cm.format_headline(table, ['a'], ['ivr', 'pas'], 'maxboxacc_v2')
+    assert text.splitlines() == [
+        '| MaxBoxAccV2 | as trained | ivr | pas |',
+        '| --- | --- | --- | --- |',
+        '| a | 60.00 +- 10.00 | 67.00 +- 5.66 (+2.00) | - |'
+    ]
+    assert cm.format_headline(table, ['a'], ['ivr'], 'pxap') == ''
     with pytest.raises(SystemExit):
         cm.parse_args([DEMO, DEMO, '--work-dir', 'w'])  # same names
     with pytest.raises(SystemExit):
@@ -237,13 +257,15 @@ def test_rescore_tests_each_checkpoint_with_a_plug_in(compared):
     lines = open(root / 'rescored.md').read().splitlines()
     head = lines.index('| MaxBoxAccV2 | as trained | ivr:0.3 | '
                        'bagcams:backbone.layer3 |')
-    cells = [
-        f'{v:.2f} (n=1)' for v in (
-            before['metrics']['wsol/maxboxacc_v2'],
-            again['ivr:0.3']['metrics']['wsol/maxboxacc_v2'],
-            again['bagcams:backbone.layer3']['metrics']['wsol/maxboxacc_v2'])
+    v0 = before['metrics']['wsol/maxboxacc_v2']
+    cells = [f'{v0:.2f} (n=1)'] + [
+        f'{v:.2f} (n=1; {v - v0:+.2f})' for v in
+        (again['ivr:0.3']['metrics']['wsol/maxboxacc_v2'],
+         again['bagcams:backbone.layer3']['metrics']['wsol/maxboxacc_v2'])
     ]
     assert lines[head + 2] == '| spg | ' + ' | '.join(cells) + ' |'
+    assert '| GT-known Loc | as trained | ivr:0.3 | ' \
+        'bagcams:backbone.layer3 |' in lines
     assert table['spg @ ivr:0.3']['seeds'] == [0]
     # a second call finds the rescores and runs nothing
     stdout = _run_tool(cmd[:at] + rescore + cmd[at:], repo, env, 120)

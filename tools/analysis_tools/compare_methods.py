@@ -40,9 +40,11 @@ plug-in of tools/test.py, one SPEC each: ``minmax``, ``max``, ``pas``,
 ``ivr:0.45`` give ``--norm-percentile``) or ``bagcams:LAYER``
 (``--bagcams LAYER``). Each lands in ``RUN/rescore/<SPEC>/result.json``,
 beside the run's own ``result.json`` (which it leaves alone), and makes a
-row ``<name> @ <SPEC>``; the output then ends with one more table, the
-headline metric (MaxBoxAccV2, or PxAP on mask data) of every config under
-every SPEC. A run without a checkpoint is trained first.
+row ``<name> @ <SPEC>``; the output then ends with a table per headline
+metric (MaxBoxAccV2 and GT-known Loc, or PxAP on mask data) of every config
+under every SPEC, each SPEC cell with its mean change against the run's own
+test over the same seeds (same checkpoints, so free of the seed spread). A
+run without a checkpoint is trained first.
 
 Example (the ablation table of docs/benchmarks.md)::
 
@@ -422,7 +424,14 @@ def aggregate(results: Dict[str, List[Dict]]) -> Dict[str, Dict]:
             if values:
                 mean, std = mean_std(values)
                 row['metrics'][key] = dict(
-                    values=values, mean=mean, std=std, n=len(values))
+                    values=values,
+                    seeds=[
+                        r['seed'] for r in runs
+                        if f'wsol/{key}' in r['metrics']
+                    ],
+                    mean=mean,
+                    std=std,
+                    n=len(values))
         timed = [r for r in runs if 'train_seconds' in r]
         if timed:
             row['train_seconds'] = [r['train_seconds'] for r in timed]
@@ -468,34 +477,52 @@ def format_table(table: Dict[str, Dict]) -> str:
     return '\n'.join(lines)
 
 
+def _paired_change(base: Dict, other: Dict) -> Optional[float]:
+    """Mean over the seeds both have of ``other - base`` (one metric of
+    :func:`aggregate`), or None without a common seed: the change a
+    plug-in makes on the same checkpoints, free of the seed spread."""
+    a = dict(zip(base['seeds'], base['values']))
+    b = dict(zip(other['seeds'], other['values']))
+    common = [seed for seed in b if seed in a]
+    if not common:
+        return None
+    return float(np.mean([b[seed] - a[seed] for seed in common]))
+
+
 def format_headline(table: Dict[str, Dict], names: Sequence[str],
-                    specs: Sequence[str]) -> str:
-    """Markdown table of one metric (MaxBoxAccV2, else PxAP): a row per
+                    specs: Sequence[str], key: str) -> str:
+    """Markdown table of one metric (a key of ``COLUMNS``): a row per
     config, a column for its own test and one per ``--rescore`` SPEC (the
-    rows of ``table`` named ``<name> @ <SPEC>``)."""
+    rows of ``table`` named ``<name> @ <SPEC>``), each SPEC cell with the
+    mean change against its own test over the same seeds in brackets.
+    Empty when no row has the metric."""
     rows = [n for n in names if n in table] + [
         f'{n} @ {s}' for n in names for s in specs if f'{n} @ {s}' in table
     ]
-    key = next(
-        (k for k in ('maxboxacc_v2', 'pxap') if any(k in table[r]['metrics']
-                                                    for r in rows)), None)
-    if key is None:
+    if not any(key in table[r]['metrics'] for r in rows):
         return ''
-    title = dict(COLUMNS)[key]
     lines = [
-        f'| {title} | ' + ' | '.join(['as trained', *specs]) + ' |',
+        f'| {dict(COLUMNS)[key]} | ' + ' | '.join(['as trained', *specs]) +
+        ' |',
         '| --- | ' + ' | '.join('---' for _ in range(len(specs) + 1)) + ' |'
     ]
     for name in names:
+        base = table.get(name, {}).get('metrics', {}).get(key)
         cells = []
         for row in [name, *(f'{name} @ {s}' for s in specs)]:
             m = table.get(row, {}).get('metrics', {}).get(key)
             if m is None:
                 cells.append('-')
-            elif m['std'] is None:
-                cells.append(f'{m["mean"]:.2f} (n=1)')
-            else:
-                cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+                continue
+            cell = f'{m["mean"]:.2f}'
+            notes = ['n=1'] if m['std'] is None else []
+            if m['std'] is not None:
+                cell += f' +- {m["std"]:.2f}'
+            change = None if (row == name or base is None) else \
+                _paired_change(base, m)
+            if change is not None:
+                notes.append(f'{change:+.2f}')
+            cells.append(cell + (f' ({"; ".join(notes)})' if notes else ''))
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -573,9 +600,12 @@ def main(argv=None) -> Dict[str, Dict]:
     table = aggregate(results)
     text = format_table(table)
     if args.rescore:
-        headline = format_headline(table, args.names, args.rescore)
-        if headline:
-            text += '\n\n' + headline
+        # the headline metric of each data kind (boxes: MaxBoxAccV2 and
+        # GT-known Loc; masks: PxAP), one table each
+        for key in ('maxboxacc_v2', 'gt_known_loc', 'pxap'):
+            headline = format_headline(table, args.names, args.rescore, key)
+            if headline:
+                text += '\n\n' + headline
     print(text)
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
