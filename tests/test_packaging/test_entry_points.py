@@ -143,6 +143,25 @@ def test_mim_train_and_test_the_demo(mmspg_wheel, demo_root, tmp_path):
     assert 'wsol/top1_loc' in out
 
 
+def _mim_search_and_train(python, env, demo_root, tmp_path):
+    """``mim search mmspg`` lists a recipe and ``mim train mmspg
+    spg_demo.py`` trains one epoch that is evaluated; mim train's output."""
+    out = _run([python, '-m', 'mim', 'search', 'mmspg'],
+               env=env,
+               cwd=str(tmp_path))
+    assert 'spg_inception-v3_2xb10_cub-321px' in out
+    work = tmp_path / 'work'
+    out = _run([
+        python, '-m', 'mim', 'train', 'mmspg', 'spg_demo.py', '--work-dir',
+        str(work), '--cfg-options', *demo_options(demo_root)
+    ],
+               env=env,
+               cwd=str(tmp_path))
+    assert (work / 'epoch_1.pth').is_file()
+    assert 'wsol/maxboxacc_v2' in out
+    return out
+
+
 @pytest.fixture(scope='module')
 def user_install(mmspg_wheel, tmp_path_factory):
     """The README's user install, made from the wheel: a venv whose own
@@ -181,20 +200,8 @@ def test_mim_after_the_readme_install(user_install, demo_root, tmp_path):
                           text=True,
                           check=True).stdout.strip()
     assert site.startswith(osp.dirname(osp.dirname(python)))  # the venv's
-    out = _run([python, '-m', 'mim', 'search', 'mmspg'],
-               env=env,
-               cwd=str(tmp_path))
-    assert 'spg_inception-v3_2xb10_cub-321px' in out
-    work = tmp_path / 'work'
-    out = _run([
-        python, '-m', 'mim', 'train', 'mmspg', 'spg_demo.py', '--work-dir',
-        str(work), '--cfg-options', *demo_options(demo_root)
-    ],
-               env=env,
-               cwd=str(tmp_path))
+    out = _mim_search_and_train(python, env, demo_root, tmp_path)
     assert osp.join(site, '.mim', 'tools', 'train.py') in out
-    assert (work / 'epoch_1.pth').is_file()
-    assert 'wsol/maxboxacc_v2' in out
 
 
 @pytest.fixture(scope='module')
@@ -258,19 +265,7 @@ def test_mim_after_an_editable_install(editable_install, demo_root, tmp_path):
     assert 'model-index.yml' in proc.stdout + proc.stderr
     # the README's command: the checkout on PYTHONPATH
     with_path = dict(env, PYTHONPATH=checkout)
-    out = _run([python, '-m', 'mim', 'search', 'mmspg'],
-               env=with_path,
-               cwd=str(tmp_path))
-    assert 'spg_inception-v3_2xb10_cub-321px' in out
-    work = tmp_path / 'work'
-    out = _run([
-        python, '-m', 'mim', 'train', 'mmspg', 'spg_demo.py', '--work-dir',
-        str(work), '--cfg-options', *demo_options(demo_root)
-    ],
-               env=with_path,
-               cwd=str(tmp_path))
+    out = _mim_search_and_train(python, with_path, demo_root, tmp_path)
     # the checkout's tools and configs ran, through its mmspg/.mim links
     assert osp.join(checkout, 'mmspg', '.mim', 'tools', 'train.py') in out
     assert osp.join(checkout, 'configs', 'demo', 'spg_demo.py') in out
-    assert (work / 'epoch_1.pth').is_file()
-    assert 'wsol/maxboxacc_v2' in out
