@@ -162,6 +162,21 @@ def _mim_search_and_train(python, env, demo_root, tmp_path):
     return out
 
 
+def _venv(path):
+    """A venv at ``path`` that sees this environment's packages, and an
+    environment without PYTHONPATH. ``--without-pip``: no venv-local
+    setuptools either, so a ``--no-build-isolation`` build there uses this
+    environment's. Returns (python, env)."""
+    subprocess.run([
+        sys.executable, '-m', 'venv', '--system-site-packages',
+        '--without-pip',
+        str(path)
+    ],
+                   check=True)
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    return str(path / 'bin' / 'python'), env
+
+
 @pytest.fixture(scope='module')
 def user_install(mmspg_wheel, tmp_path_factory):
     """The README's user install, made from the wheel: a venv whose own
@@ -169,15 +184,7 @@ def user_install(mmspg_wheel, tmp_path_factory):
     an environment without PYTHONPATH. Returns (python, env)."""
     pytest.importorskip('mim')
     wheel, _ = mmspg_wheel
-    venv = tmp_path_factory.mktemp('user_venv') / 'venv'
-    subprocess.run([
-        sys.executable, '-m', 'venv', '--system-site-packages',
-        '--without-pip',
-        str(venv)
-    ],
-                   check=True)
-    python = str(venv / 'bin' / 'python')
-    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    python, env = _venv(tmp_path_factory.mktemp('user_venv') / 'venv')
     subprocess.run([python, '-m', 'pip', 'install', '-q', '--no-deps', wheel],
                    check=True,
                    env=env)
@@ -213,17 +220,7 @@ def editable_install(tmp_path_factory):
     root = tmp_path_factory.mktemp('editable')
     checkout = root / 'mmspg'
     copy_checkout(str(checkout))
-    venv = root / 'venv'
-    # --without-pip: no venv-local setuptools, so the build uses this
-    # environment's (as --no-build-isolation asks)
-    subprocess.run([
-        sys.executable, '-m', 'venv', '--system-site-packages',
-        '--without-pip',
-        str(venv)
-    ],
-                   check=True)
-    python = str(venv / 'bin' / 'python')
-    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    python, env = _venv(root / 'venv')
     _run([
         python, '-m', 'pip', 'install', '-q', '--no-deps',
         '--no-build-isolation', '-e',
