@@ -27,6 +27,8 @@ from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmspg.evaluation.functional import SCOREMAP_NORMS
+
 
 def parse_args():
     parser = argparse.ArgumentParser(
@@ -55,7 +57,7 @@ def parse_args():
     # test-time plug-ins: a trained checkpoint is re-scored without training
     parser.add_argument(
         '--loc-normalize',
-        choices=['minmax', 'max', 'pas', 'ivr'],
+        choices=list(SCOREMAP_NORMS),
         help='score-map normalisation after the resize (Kim et al., ICCV '
         "2021; sets model.loc_normalize, which overrides the head's)")
     parser.add_argument(

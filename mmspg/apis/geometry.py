@@ -98,6 +98,7 @@ def maps_to_original(maps: np.ndarray,
     plain = (
         abs(tx) < 1e-3 and abs(ty) < 1e-3 and abs(sx * W - w) < 1e-3
         and abs(sy * H - h) < 1e-3)
+    normalize = normalize_scoremap if normalizer is None else normalizer
     out = np.empty((k, H, W), np.float32)
     for i in range(k):
         if plain:
@@ -114,9 +115,7 @@ def maps_to_original(maps: np.ndarray,
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_CONSTANT,
             borderValue=0.0)
-        out[i] = (
-            normalize_scoremap(warped)
-            if normalizer is None else normalizer(warped))
+        out[i] = normalize(warped)
     return out
 
 

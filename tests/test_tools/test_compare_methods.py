@@ -291,7 +291,8 @@ def test_rescore_spec_to_test_arguments(tools, spec, args):
     ('bagcams', 'bagcams needs its layer'),
     ('max:0.5', 'only pas and ivr take a percentile'),
     ('ivr:high', "percentile 'high' is not a number"),
-    ('ivr:45', 'must lie in [0, 1]'),
+    ('ivr:45', 'percentile must be a number in [0, 1)'),
+    ('pas:1', 'percentile must be a number in [0, 1)'),
 ])
 def test_rescore_spec_errors_name_the_spec(tools, capsys, spec, words):
     cm = tools.load_tool('analysis_tools/compare_methods')

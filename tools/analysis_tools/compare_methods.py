@@ -170,27 +170,29 @@ def parse_args(argv=None):
     return args
 
 
-NORMALISERS = ('minmax', 'max', 'pas', 'ivr')
-
-
 def rescore_args(spec: str) -> List[str]:
-    """tools/test.py arguments of one ``--rescore`` SPEC.
+    """tools/test.py arguments of one ``--rescore`` SPEC, checked by the
+    normalisers' own builder (``build_scoremap_norm``), so that a bad SPEC
+    stops the comparison before any training.
 
     >>> rescore_args('ivr:0.45')
     ['--loc-normalize', 'ivr', '--norm-percentile', '0.45']
     >>> rescore_args('bagcams:backbone.layer3')
     ['--bagcams', 'backbone.layer3']
     """
+    from mmspg.evaluation.functional.scoremap_norm import (SCOREMAP_NORMS,
+                                                           build_scoremap_norm)
     kind, sep, value = spec.partition(':')
     if kind == 'bagcams':
         if not value:
             raise ValueError(f'--rescore {spec!r}: bagcams needs its layer, '
                              'e.g. bagcams:backbone.layer3')
         return ['--bagcams', value]
-    if kind not in NORMALISERS:
+    if kind not in SCOREMAP_NORMS:
         raise ValueError(
-            f'--rescore {spec!r}: expected one of {", ".join(NORMALISERS)}, '
-            'pas:PERCENTILE, ivr:PERCENTILE or bagcams:LAYER')
+            f'--rescore {spec!r}: expected one of '
+            f'{", ".join(SCOREMAP_NORMS)}, pas:PERCENTILE, ivr:PERCENTILE '
+            'or bagcams:LAYER')
     if not sep:
         return ['--loc-normalize', kind]
     if kind not in ('pas', 'ivr'):
@@ -201,9 +203,10 @@ def rescore_args(spec: str) -> List[str]:
     except ValueError:
         raise ValueError(f'--rescore {spec!r}: the percentile {value!r} is '
                          'not a number') from None
-    if not 0 <= percentile <= 1:
-        raise ValueError(f'--rescore {spec!r}: the percentile must lie in '
-                         f'[0, 1], got {percentile}')
+    try:
+        build_scoremap_norm(dict(type=kind, percentile=percentile))
+    except ValueError as err:
+        raise ValueError(f'--rescore {spec!r}: {err}') from None
     return ['--loc-normalize', kind, '--norm-percentile', value]
 
 
@@ -385,21 +388,21 @@ def rescore_one(config: str, name: str, seed: int, spec: str, checkpoint: str,
     return result
 
 
-def load_rescore(work_dir: str, name: str, seed: int,
-                 spec: str) -> Optional[Dict]:
-    path = osp.join(rescore_dir(work_dir, name, seed, spec), 'result.json')
+def _load_json(path: str) -> Optional[Dict]:
     if not osp.isfile(path):
         return None
     with open(path) as f:
         return json.load(f)
+
+
+def load_rescore(work_dir: str, name: str, seed: int,
+                 spec: str) -> Optional[Dict]:
+    return _load_json(
+        osp.join(rescore_dir(work_dir, name, seed, spec), 'result.json'))
 
 
 def load_result(work_dir: str, name: str, seed: int) -> Optional[Dict]:
-    path = osp.join(run_dir(work_dir, name, seed), 'result.json')
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+    return _load_json(osp.join(run_dir(work_dir, name, seed), 'result.json'))
 
 
 def mean_std(values: Sequence[float]) -> tuple:
@@ -453,15 +456,7 @@ def format_table(table: Dict[str, Dict]) -> str:
         '| --- | --- | ' + ' | '.join('---' for _ in titles) + ' |'
     ]
     for name, row in table.items():
-        cells = []
-        for key, _ in keys:
-            m = row['metrics'].get(key)
-            if m is None:
-                cells.append('-')
-            elif m['std'] is None:
-                cells.append(f'{m["mean"]:.2f} (n=1)')
-            else:
-                cells.append(f'{m["mean"]:.2f} +- {m["std"]:.2f}')
+        cells = [format_cell(row['metrics'].get(key)) for key, _ in keys]
         if timed and 'train_seconds' in row:
             # wall minutes of tools/train.py per run (mean over seeds), and
             # the highest 1-min load average seen at a run's start or end:
@@ -489,6 +484,23 @@ def _paired_change(base: Dict, other: Dict) -> Optional[float]:
     return float(np.mean([b[seed] - a[seed] for seed in common]))
 
 
+def format_cell(m: Optional[Dict], change: Optional[float] = None) -> str:
+    """One table cell of a metric of :func:`aggregate`: ``mean +- std``,
+    ``mean (n=1)`` for one run, ``-`` without the metric; a ``change``
+    (a plug-in's, :func:`_paired_change`) is added in the brackets."""
+    if m is None:
+        return '-'
+    cell = f'{m["mean"]:.2f}'
+    notes = []
+    if m['std'] is None:
+        notes.append('n=1')
+    else:
+        cell += f' +- {m["std"]:.2f}'
+    if change is not None:
+        notes.append(f'{change:+.2f}')
+    return cell + (f' ({"; ".join(notes)})' if notes else '')
+
+
 def format_headline(table: Dict[str, Dict], names: Sequence[str],
                     specs: Sequence[str], key: str) -> str:
     """Markdown table of one metric (a key of ``COLUMNS``): a row per
@@ -496,10 +508,7 @@ def format_headline(table: Dict[str, Dict], names: Sequence[str],
     rows of ``table`` named ``<name> @ <SPEC>``), each SPEC cell with the
     mean change against its own test over the same seeds in brackets.
     Empty when no row has the metric."""
-    rows = [n for n in names if n in table] + [
-        f'{n} @ {s}' for n in names for s in specs if f'{n} @ {s}' in table
-    ]
-    if not any(key in table[r]['metrics'] for r in rows):
+    if not any(key in row['metrics'] for row in table.values()):
         return ''
     lines = [
         f'| {dict(COLUMNS)[key]} | ' + ' | '.join(['as trained', *specs]) +
@@ -508,21 +517,12 @@ def format_headline(table: Dict[str, Dict], names: Sequence[str],
     ]
     for name in names:
         base = table.get(name, {}).get('metrics', {}).get(key)
-        cells = []
-        for row in [name, *(f'{name} @ {s}' for s in specs)]:
-            m = table.get(row, {}).get('metrics', {}).get(key)
-            if m is None:
-                cells.append('-')
-                continue
-            cell = f'{m["mean"]:.2f}'
-            notes = ['n=1'] if m['std'] is None else []
-            if m['std'] is not None:
-                cell += f' +- {m["std"]:.2f}'
-            change = None if (row == name or base is None) else \
+        cells = [format_cell(base)]
+        for spec in specs:
+            m = table.get(f'{name} @ {spec}', {}).get('metrics', {}).get(key)
+            change = None if (m is None or base is None) else \
                 _paired_change(base, m)
-            if change is not None:
-                notes.append(f'{change:+.2f}')
-            cells.append(cell + (f' ({"; ".join(notes)})' if notes else ''))
+            cells.append(format_cell(m, change))
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
